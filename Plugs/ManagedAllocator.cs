@@ -1,0 +1,54 @@
+using System.Runtime.CompilerServices;
+using MemOS.Core;
+
+namespace MemOS.Plugs;
+
+/// <summary>
+/// Where every managed `new` and every native allocation goes. It starts on the early bump allocator (so CoreLib's
+/// module initialisation can allocate before any memory manager exists); the kernel switches it to its heap.
+/// Memory handed out is zeroed and 8-byte aligned at least.
+/// </summary>
+public static unsafe class ManagedAllocator
+{
+    // No static initialisers here: the allocation helpers run before CoreLib can run a class constructor.
+    private static delegate*<nuint, nuint, void*> s_allocate;
+    private static delegate*<void*, bool> s_free;
+    private static bool s_inside;
+    private static string? s_backend;
+
+    /// <summary>Name of the allocator in use, for meminfo.</summary>
+    public static string Backend => s_backend ?? "early bump allocator";
+
+    /// <summary>Bytes handed out by the early allocator, and while the heap was busy (re-entrant requests).</summary>
+    public static ulong EarlyBytes => EarlyAllocator.Used;
+
+    /// <summary>Installs the kernel heap: allocate(size, alignment) must return zeroed memory or null; free returns false for a pointer it does not own.</summary>
+    public static void Install(string name, delegate*<nuint, nuint, void*> allocate, delegate*<void*, bool> free)
+    {
+        s_allocate = allocate;
+        s_free = free;
+        s_backend = name;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* Allocate(nuint size, nuint alignment = 8)
+    {
+        // A request made while the heap itself is running (its own bookkeeping, a fault handler) is served
+        // by the early allocator instead of re-entering the heap.
+        if (s_inside || s_allocate == null) return EarlyAllocator.Allocate(size, alignment);
+        s_inside = true;
+        void* result = s_allocate(size, alignment);
+        s_inside = false;
+        return result;
+    }
+
+    public static void Free(void* pointer)
+    {
+        if (pointer == null || EarlyAllocator.Owns(pointer) || s_free == null) return;
+        if (s_inside) return;
+        s_inside = true;
+        bool ok = s_free(pointer);
+        s_inside = false;
+        if (!ok) RuntimeFatal.Stop("bad free", "a native free of a pointer the kernel heap does not own");
+    }
+}
