@@ -11,7 +11,7 @@ global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpCheckedLockCmpXc
 global RhBulkMoveWithWriteBarrier, RhpGcSafeZeroMemory, memset, memmove, memcpy
 global RhpPInvoke, RhpPInvokeReturn, RhpReversePInvoke, RhpReversePInvokeReturn, RhpGcPoll
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
-global RhpTrapThreads, g_cpuFeatures, __security_cookie
+global RhpTrapThreads, g_cpuFeatures, __security_cookie, RhpStackProbe
 global memos_dispatch_cache, memos_dispatch_cache_base, memos_handle_table
 extern RhpResolveInterfaceMethod
 
@@ -83,6 +83,18 @@ memmove:
     cld
     rep movsb
 .done:
+    ret
+
+; RhpStackProbe: touch every page from the one below rsp down to r11 (the lowest address of the frame being
+; allocated), so a large frame meets the stack's guard page in order instead of skipping over it.
+RhpStackProbe:
+    mov rax, rsp
+    and rax, -4096
+.probe:
+    sub rax, 4096
+    test dword [rax], eax
+    cmp rax, r11
+    ja .probe
     ret
 
 ; One CPU, no GC suspension: transitions have nothing to record.

@@ -1,26 +1,48 @@
 using System.Runtime.InteropServices;
+using MemOS.Kernel.Boot;
+using MemOS.Kernel.TextConsole;
 using MemOS.Kernel.Hardware;
+using MemOS.Kernel.Tests;
 
 namespace MemOS.Kernel;
 
-/// <summary>The first C# that runs: boot.asm calls memos_main after CoreLib's modules are initialised.</summary>
+/// <summary>
+/// The first C# that runs: boot.asm calls memos_main after CoreLib's modules are initialised. It brings the
+/// machine up in dependency order, then either runs the test suite the command line names or the kernel.
+/// </summary>
 internal static unsafe class KernelEntry
 {
     [UnmanagedCallersOnly(EntryPoint = "memos_main")]
     private static void Main(uint magic, uint info)
     {
-        const ushort com1 = 0x3F8;
-        foreach (char c in $"MemOS: hello from C#, magic 0x{magic:x} info 0x{info:x}\n")
-        {
-            while ((Cpu.InB(com1 + 5) & 0x20) == 0) { }
-            Cpu.OutB(com1, (byte)c);
-        }
-        var list = new System.Collections.Generic.List<string> { "a", "b" };
-        foreach (char c in string.Join(",", list) + "\n")
-        {
-            while ((Cpu.InB(com1 + 5) & 0x20) == 0) { }
-            Cpu.OutB(com1, (byte)c);
-        }
-        Cpu.OutB(0xf4, 0);
+        SerialPort.Initialize();
+        VgaTextScreen.Clear();
+        Core.RuntimeFatal.SetHandler(&Panic.FromRuntime);
+        Core.UnsupportedRuntime.SetStackBounds(KernelStack.Bottom, KernelStack.Top);
+        InterruptDispatcher.Initialize();
+        Gdt.Initialize();
+        Idt.Initialize();
+        Pic.Initialize();
+        Timer.Initialize();
+        Cpu.EnableInterrupts();
+        Timer.CalibrateTsc();
+        Plugs.PlatformHooks.Install(&Timer.Nanoseconds, &LogError);
+
+        var kernel = new Kernel(MultibootParser.Parse(magic, info));
+        System.Console.SetOut(new KernelTextWriter());
+        System.Console.SetIn(new KernelTextReader(kernel.Editor));
+        System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
+
+        string? suite = kernel.Boot.Option("suite");
+        if (suite != null) SuiteRunner.RunAndExit(suite);
+
+        kernel.BeforeRun();
+        while (true) kernel.Run();
+    }
+
+    private static void LogError(byte* message, int length)
+    {
+        for (int i = 0; i < length; i++) Terminal.Write((char)message[i]);
+        Terminal.Write('\n');
     }
 }

@@ -5,14 +5,14 @@ KERNEL_VMA      equ 0xFFFFFFFF80000000
 MB1_MAGIC       equ 0x1BADB002
 MB1_FLAGS       equ (1 << 1) | (1 << 16)   ; memory map; load addresses in this header (a.out kludge)
 MB2_MAGIC       equ 0xE85250D6
-BOOT_STACK_SIZE equ 64 * 1024
+BOOT_STACK_SIZE equ 512 * 1024
 
 extern __load_start_phys, __load_end_phys, __bss_end_phys
 extern __modules_start, __modules_end
 extern __tdata_start, __tdata_size, __tls_block_size
 extern InitializeModules, __managed__Startup, memos_main
 global _start32, memos_boot_magic, memos_boot_info, memos_boot_pml4, memos_boot_stack_bottom, memos_boot_stack_top
-global memos_tls_block, memos_halt_forever
+global memos_tls_block, memos_halt_forever, memos_stack_bottom, memos_stack_top
 
 section .multiboot
 align 4
@@ -202,6 +202,13 @@ memos_halt_forever:
     cli
     hlt
     jmp memos_halt_forever
+
+memos_stack_bottom:
+    lea rax, [boot_stack]
+    ret
+memos_stack_top:
+    lea rax, [boot_stack_top]
+    ret
 
 section .data
 align 8

@@ -1,0 +1,41 @@
+using System;
+using MemOS.Kernel.Boot;
+using MemOS.Kernel.TextConsole;
+using MemOS.Kernel.Shell.Commands;
+
+namespace MemOS.Kernel;
+
+/// <summary>
+/// The kernel in the Cosmos lifecycle: BeforeRun() once after the machine is set up, then Run() in a loop.
+/// Run() is one turn of the shell: prompt, read a line, execute it.
+/// </summary>
+internal sealed class Kernel(BootInfo boot)
+{
+    private readonly Shell.Shell _shell = new();
+    private readonly LineEditor _editor = new();
+
+    public BootInfo Boot => boot;
+    public LineEditor Editor => _editor;
+
+    public void BeforeRun()
+    {
+        _shell.Register(new HelpCommand());
+        _shell.Register(new EchoCommand());
+        _shell.Register(new ClearCommand());
+        _shell.Register(new UptimeCommand());
+        _shell.Register(new CpuInfoCommand());
+        _shell.Register(new MemMapCommand(boot));
+        _shell.Register(new HaltCommand());
+        _shell.Register(new RebootCommand());
+
+        System.Console.WriteLine("MemOS — memory management made visible. Type 'help' for the commands.");
+        foreach (string problem in boot.Problems) System.Console.WriteLine($"boot: {problem}");
+    }
+
+    public void Run()
+    {
+        Terminal.Write(Shell.Shell.Prompt);
+        string? line = _editor.ReadLine();
+        if (line != null) _shell.Execute(line);
+    }
+}

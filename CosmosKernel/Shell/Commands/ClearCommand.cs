@@ -1,0 +1,18 @@
+using MemOS.Kernel.TextConsole;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>clear: blanks the screen.</summary>
+internal sealed class ClearCommand : Command
+{
+    public override string Name => "clear";
+    public override string[] Aliases => ["cls"];
+    public override string Usage => "clear";
+    public override string Description => "clear the screen";
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        Terminal.Clear();
+    }
+}

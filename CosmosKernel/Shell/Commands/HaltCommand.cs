@@ -1,0 +1,20 @@
+using System;
+using MemOS.Kernel.Hardware;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>halt: stops the machine (QEMU exits through isa-debug-exit when present; otherwise the CPU halts).</summary>
+internal sealed class HaltCommand : Command
+{
+    public override string Name => "halt";
+    public override string[] Aliases => ["shutdown", "poweroff"];
+    public override string Usage => "halt";
+    public override string Description => "stop the machine";
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        Console.WriteLine("MemOS halted.");
+        Machine.PowerOff();
+    }
+}

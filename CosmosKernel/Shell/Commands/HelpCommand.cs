@@ -1,0 +1,30 @@
+using System;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>help: every command with its description, or one command's usage and details.</summary>
+internal sealed class HelpCommand : Command
+{
+    public override string Name => "help";
+    public override string[] Aliases => ["?"];
+    public override string Usage => "help [COMMAND]";
+    public override string Description => "list the commands, or show how to use one";
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        if (args.Count > 1) { Shell.UsageError(this, "too many arguments"); return; }
+        if (args.Count == 1)
+        {
+            Command? command = shell.Find(args[0]);
+            if (command == null) { Console.WriteLine($"help: no command '{Shell.Printable(args[0])}': type 'help' for the list"); return; }
+            Console.WriteLine($"usage: {command.Usage}");
+            Console.WriteLine($"  {command.Description}");
+            if (command.Aliases.Length > 0) Console.WriteLine($"  aliases: {string.Join(", ", command.Aliases)}");
+            if (command.Details.Length > 0) Console.WriteLine(command.Details);
+            return;
+        }
+        Console.WriteLine("commands (help COMMAND for details):");
+        foreach (Command command in shell.Commands)
+            Console.WriteLine($"  {Format.Pad(command.Name, 10)} {command.Description}");
+    }
+}

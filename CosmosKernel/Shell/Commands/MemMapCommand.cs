@@ -1,0 +1,38 @@
+using System;
+using MemOS.Kernel.Boot;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>memmap: the bootloader's memory map as a table with type names and totals, and any problems with it.</summary>
+internal sealed class MemMapCommand(BootInfo boot) : Command
+{
+    public override string Name => "memmap";
+    public override string Usage => "memmap";
+    public override string Description => "the bootloader's memory map, with type names and totals";
+
+    public static string TypeName(uint type) => type switch
+    {
+        1 => "usable",
+        2 => "reserved",
+        3 => "ACPI reclaimable",
+        4 => "ACPI NVS",
+        5 => "bad memory",
+        _ => $"reserved (type {type})",
+    };
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        Console.WriteLine($"memory map from {boot.Protocol} ({(boot.BootloaderName.Length > 0 ? boot.BootloaderName : "bootloader unnamed")}):");
+        Console.WriteLine("  start               end (exclusive)     size        type");
+        ulong usable = 0, other = 0;
+        foreach (BootMemoryEntry e in boot.MemoryMap)
+        {
+            ulong end = e.Base + e.Length < e.Base ? ulong.MaxValue : e.Base + e.Length;
+            Console.WriteLine($"  {Format.Pad(Format.Hex(e.Base), 19)} {Format.Pad(Format.Hex(end), 19)} {Format.PadLeft(Format.Size(e.Length), 10)}  {TypeName(e.Type)}");
+            if (e.Type == 1) usable += e.Length; else other += e.Length;
+        }
+        Console.WriteLine($"  {boot.MemoryMap.Count} entries: usable {Format.Size(usable)} ({usable / (1024 * 1024)} MiB), other {Format.Size(other)}");
+        foreach (string problem in boot.Problems) Console.WriteLine($"  problem: {problem}");
+    }
+}

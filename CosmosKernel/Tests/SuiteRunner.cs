@@ -1,0 +1,37 @@
+using System;
+using System.Collections.Generic;
+using MemOS.Kernel.Hardware;
+
+namespace MemOS.Kernel.Tests;
+
+/// <summary>
+/// Runs an in-kernel suite for the host test runner: one line per test ("[test] NAME PASS" or
+/// "[test] NAME FAIL: reason"), a summary line, then QEMU exits through isa-debug-exit (status 1 all passed, 3 not).
+/// </summary>
+internal static class SuiteRunner
+{
+    public static void RunAndExit(string name)
+    {
+        List<KernelTest>? tests = name switch
+        {
+            "smoke" => SmokeSuite.Tests(),
+            "runtime" => RuntimeSuite.Tests(),
+            _ => null,
+        };
+        if (tests == null)
+        {
+            Console.WriteLine($"[suite] {name} done: 0 passed, 1 failed (no suite named '{name}')");
+            Machine.Exit(1);
+            return;
+        }
+        int passed = 0, failed = 0;
+        foreach (KernelTest test in tests)
+        {
+            string? reason = test.Check();
+            if (reason == null) { passed++; Console.WriteLine($"[test] {test.Name} PASS"); }
+            else { failed++; Console.WriteLine($"[test] {test.Name} FAIL: {reason}"); }
+        }
+        Console.WriteLine($"[suite] {name} done: {passed} passed, {failed} failed");
+        Machine.Exit(failed == 0 ? (byte)0 : (byte)1);
+    }
+}

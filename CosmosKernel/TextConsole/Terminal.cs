@@ -1,0 +1,73 @@
+using MemOS.Kernel.Hardware;
+
+namespace MemOS.Kernel.TextConsole;
+
+/// <summary>
+/// The console as both screens see it: every character goes to VGA and to COM1; cursor moves for line editing
+/// are done directly on VGA and as ANSI sequences on serial. Input is the first key from either keyboard.
+/// </summary>
+internal static class Terminal
+{
+    public static void Write(char c)
+    {
+        VgaTextScreen.Write(c);
+        SerialPort.Write(c);
+    }
+
+    public static void Write(string s)
+    {
+        for (int i = 0; i < s.Length; i++) Write(s[i]);
+    }
+
+    public static void CursorLeft(int n)
+    {
+        if (n <= 0) return;
+        int position = VgaTextScreen.Row * VgaTextScreen.Width + VgaTextScreen.Column - n;
+        if (position < 0) position = 0;
+        VgaTextScreen.SetCursor(position / VgaTextScreen.Width, position % VgaTextScreen.Width);
+        SerialAnsi(n, 'D');
+    }
+
+    public static void CursorRight(int n)
+    {
+        if (n <= 0) return;
+        int position = VgaTextScreen.Row * VgaTextScreen.Width + VgaTextScreen.Column + n;
+        VgaTextScreen.SetCursor(position / VgaTextScreen.Width, position % VgaTextScreen.Width);
+        SerialAnsi(n, 'C');
+    }
+
+    /// <summary>Erases n characters from the cursor on (VGA) and to the end of the line (serial); the cursor stays.</summary>
+    public static void EraseAhead(int n)
+    {
+        int row = VgaTextScreen.Row, column = VgaTextScreen.Column;
+        for (int i = 0; i < n; i++)
+        {
+            int position = row * VgaTextScreen.Width + column + i;
+            VgaTextScreen.Put(position / VgaTextScreen.Width, position % VgaTextScreen.Width, ' ', VgaTextScreen.Colour);
+        }
+        SerialPort.Write((byte)0x1B); SerialPort.Write((byte)'['); SerialPort.Write((byte)'K');
+    }
+
+    public static void Clear()
+    {
+        VgaTextScreen.Clear();
+        foreach (char c in "\x1b[2J\x1b[H") SerialPort.Write((byte)c);
+    }
+
+    /// <summary>Waits (halting between interrupts) for a key from the PS/2 keyboard or the serial line.</summary>
+    public static Key ReadKey()
+    {
+        while (true)
+        {
+            if (Ps2Keyboard.TryReadKey(out Key key) || SerialKeys.TryReadKey(out key)) return key;
+            Cpu.WaitForInterrupt();
+        }
+    }
+
+    private static void SerialAnsi(int n, char command)
+    {
+        SerialPort.Write((byte)0x1B); SerialPort.Write((byte)'[');
+        foreach (char c in n.ToString()) SerialPort.Write((byte)c);
+        SerialPort.Write((byte)command);
+    }
+}
