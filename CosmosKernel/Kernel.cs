@@ -28,7 +28,7 @@ internal sealed class Kernel(BootInfo boot)
         _shell.Register(new HaltCommand());
         _shell.Register(new RebootCommand());
 
-        System.Console.WriteLine("MemOS — memory management made visible. Type 'help' for the commands.");
+        System.Console.WriteLine("MemOS - memory management made visible. Type 'help' for the commands.");
         foreach (string problem in boot.Problems) System.Console.WriteLine($"boot: {problem}");
     }
 
