@@ -181,15 +181,15 @@ public sealed class PhysicalMemoryManager : IFrameAllocator
         return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
     }
 
-    /// <summary>Drops one reference; at zero the frame is free again. Only for single frames (order 0).</summary>
+    /// <summary>Drops one reference; at zero the frame is free again. Extra references on a frame of a larger run can be dropped, but the run itself is freed by <see cref="FreeContiguous"/> (else InvalidArgument).</summary>
     public MemoryError FreeFrame(PhysicalAddress frame)
     {
         var error = Locate(frame, MemoryError.DoubleFree, out int zi, out ulong number, out ulong idx);
         if (error != MemoryError.None) return error;
-        if (HeadOrder(_tags[idx]) != 0) return MemoryError.InvalidArgument; // inside or head of a larger run: use FreeContiguous
         ushort count = _refs[idx];
         if (count == RefSpilled) { DropSpilled(number, idx); return MemoryError.None; }
         if (count > 1) { _refs[idx] = (ushort)(count - 1); return MemoryError.None; }
+        if (HeadOrder(_tags[idx]) != 0) return MemoryError.InvalidArgument; // the last reference to part of a larger run: free the run with FreeContiguous
         Release(zi, number, 0);
         return MemoryError.None;
     }

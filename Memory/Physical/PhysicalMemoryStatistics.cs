@@ -11,8 +11,9 @@ public struct FreeBlockCounts
 
 /// <summary>
 /// A snapshot of the PMM. Frames in zones: Free + Used + Reserved = Total; Usable = Free + Used.
-/// FragmentationIndex = 1 - (frames in the largest free block / free frames): 0 when all free memory could be
-/// served as the biggest block the free lists hold, towards 1 when it is scattered in single frames; 0 when nothing is free.
+/// FragmentationIndex = 1 - (free frames in blocks of the largest free order / all free frames): 0 when every free
+/// frame sits in a block of the biggest size on offer, towards 1 when most free memory is scattered in smaller
+/// blocks than that; 0 when nothing is free.
 /// </summary>
 public readonly struct PhysicalMemoryStatistics
 {
@@ -31,7 +32,7 @@ public readonly struct PhysicalMemoryStatistics
         for (int order = PhysicalMemoryManager.MaxOrder; order >= 0; order--)
             if (freeBlocks[order] != 0) { largest = order; break; }
         LargestFreeOrder = largest;
-        FragmentationIndex = free == 0 || largest < 0 ? 0.0 : 1.0 - (double)(1UL << largest) / free;
+        FragmentationIndex = free == 0 || largest < 0 ? 0.0 : 1.0 - (double)(freeBlocks[largest] << largest) / free;
     }
 
     /// <summary>Frames the PMM tracks (its zones, including reserved holes inside them).</summary>
@@ -44,7 +45,7 @@ public readonly struct PhysicalMemoryStatistics
     public ulong ReservedFrames { get; }
     /// <summary>Largest order with a free block; -1 when nothing is free.</summary>
     public int LargestFreeOrder { get; }
-    /// <summary>1 - largest free block / free frames (see the type's summary).</summary>
+    /// <summary>1 - frames in largest-order free blocks / free frames (see the type's summary).</summary>
     public double FragmentationIndex { get; }
     /// <summary>Bytes of PMM metadata (bitmap, reference counts, tags, zones).</summary>
     public ulong MetadataBytes { get; }
