@@ -386,11 +386,18 @@ public class PhysicalMemoryManagerTests
         Assert.That(small, Is.LessThanOrEqualTo(16));
 
         // Wall time on real (simulated) RAM, reported, not asserted: benchmarks are programs, not timed asserts.
-        using var ram = new SimulatedRam(0x140000000);
-        var pmmSmall = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu128M()), ram);
-        var pmmLarge = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu4G()), ram);
-        Run(pmmSmall, 200_000); Run(pmmLarge, 200_000);
-        double smallNs = Run(pmmSmall, 1_000_000), largeNs = Run(pmmLarge, 1_000_000);
+        using var smallRam = new SimulatedRam(128 * MiB);
+        using var largeRam = new SimulatedRam(0x140000000);
+        var pmmSmall = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu128M()), smallRam);
+        var pmmLarge = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu4G()), largeRam);
+        double smallNs = double.MaxValue, largeNs = double.MaxValue;
+        for (int round = 0; round < 4; round++) // alternate and keep the best: the host is noisy
+        {
+            smallNs = Math.Min(smallNs, Run(pmmSmall, 300_000));
+            largeNs = Math.Min(largeNs, Run(pmmLarge, 300_000));
+        }
+        Assert.That(pmmSmall.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(pmmLarge.Check(), Is.EqualTo(MemoryError.None));
         TestContext.Out.WriteLine($"alloc+free pair: {small} RAM accesses at 128 MiB and at 4 GiB; {smallNs:F1} ns at 128 MiB, {largeNs:F1} ns at 4 GiB (ratio {largeNs / smallNs:F2})");
     }
 }
