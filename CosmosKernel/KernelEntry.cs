@@ -32,6 +32,7 @@ internal static unsafe class KernelEntry
         System.Console.SetOut(new KernelTextWriter());
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
+        MemoryManagement.KernelMemory.Initialize(kernel.Boot, CpuFeatures.Read());
 
         string? suite = kernel.Boot.Option("suite");
         if (suite != null) SuiteRunner.RunAndExit(suite);

@@ -13,6 +13,7 @@ extern __tdata_start, __tdata_size, __tls_block_size
 extern InitializeModules, __managed__Startup, memos_main
 global _start32, memos_boot_magic, memos_boot_info, memos_boot_pml4, memos_boot_stack_bottom, memos_boot_stack_top
 global memos_tls_block, memos_halt_forever, memos_stack_bottom, memos_stack_top
+global memos_boot_tables_start, memos_boot_tables_end, memos_stack_guard
 
 section .multiboot
 align 4
@@ -218,10 +219,14 @@ memos_boot_pml4:  dq boot_pml4 - KERNEL_VMA
 
 section .bss
 align 4096
+memos_boot_tables_start:
 boot_pml4:      resb 4096
 boot_pdpt_low:  resb 4096
 boot_pdpt_high: resb 4096
 boot_pd:        resb 4 * 4096
+memos_boot_tables_end:
+memos_stack_guard:                ; left unmapped by the kernel's own page tables: an overflow faults here
+                resb 4096
 memos_boot_stack_bottom:
 boot_stack:     resb BOOT_STACK_SIZE
 boot_stack_top:

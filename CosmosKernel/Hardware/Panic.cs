@@ -19,6 +19,15 @@ internal static unsafe class Panic
         End();
     }
 
+    /// <summary>The oops for a kernel page-fault violation: the resolver's decision, the region, then the CPU state.</summary>
+    public static void FromPageFault(InterruptFrame* frame, ulong cr2, string access, string reason, string region)
+    {
+        Begin();
+        Text("!!! PANIC: kernel page fault at "); Hex(cr2); Text(" ("); Text(access); Text(")"); Line();
+        Text("    refused: "); Text(reason); Text("; region: "); Text(region); Line();
+        State(frame);
+    }
+
     public static void FromException(InterruptFrame* frame)
     {
         Begin();
@@ -38,6 +47,11 @@ internal static unsafe class Panic
         {
             Text("    kernel stack overflow: RSP is at the stack's guard page"); Line();
         }
+        State(frame);
+    }
+
+    private static void State(InterruptFrame* frame)
+    {
         Register("RIP", frame->Rip); Register("CR2", Cpu.ReadCr2()); Register("CR3", Cpu.ReadCr3()); Line();
         Register("RAX", frame->Rax); Register("RBX", frame->Rbx); Register("RCX", frame->Rcx); Line();
         Register("RDX", frame->Rdx); Register("RSI", frame->Rsi); Register("RDI", frame->Rdi); Line();

@@ -1,0 +1,65 @@
+using MemOS.Kernel.Hardware;
+using MemOS.Memory;
+using MemOS.Memory.Faults;
+using MemOS.Memory.Virtual;
+
+namespace MemOS.Kernel.MemoryManagement;
+
+/// <summary>
+/// Vector 14 on the PageFaultResolver: reads CR2 and the error code, lets the resolver decide and act, then
+/// returns so the instruction retries. A violation inside a safe access resumes at its fixup; any other kernel
+/// violation is an oops (decoded error code, CR2, RIP, the region or "no region", registers) and a clean halt.
+/// Runs with interrupts off and allocates nothing.
+/// </summary>
+internal static unsafe class PageFaultHandler
+{
+    private static AddressSpace? s_space;
+    private static PageFaultResolver? s_resolver;
+    private static FaultLog? s_log;
+
+    public static FaultResolution LastResolution { get; private set; }
+
+    public static void Install(AddressSpace space, PageFaultResolver resolver, FaultLog log)
+    {
+        s_space = space;
+        s_resolver = resolver;
+        s_log = log;
+        InterruptDispatcher.Register(14, &Handle);
+    }
+
+    private static bool Handle(InterruptFrame* frame)
+    {
+        if (s_space == null || s_resolver == null || s_log == null) return false;
+        var cr2 = new VirtualAddress(Cpu.ReadCr2());
+        var code = new ErrorCode((uint)frame->ErrorCode);
+        FaultResolution resolution = s_resolver.Resolve(s_space, cr2, code);
+        LastResolution = resolution;
+
+        // An instruction fetch made by SafeAccess.TryExecuteFaulting never re-runs the target: it returns.
+        bool fromSafeExecute = code.InstructionFetch && *(ulong*)frame->Rsp == SafeAccess.ExecuteReturnAddress;
+        ulong fixup = fromSafeExecute ? 0 : SafeAccess.FixupFor(frame->Rip);
+        bool fixedUp = resolution.IsViolation && (fixup != 0 || fromSafeExecute);
+        s_log.Add(new FaultRecord(0, cr2, code, frame->Rip, resolution.Outcome, resolution.Frame, fixedUp));
+
+        if (fromSafeExecute)
+        {
+            frame->Rip = SafeAccess.ExecuteFixup;
+            frame->Rsp += 8; // pop the return address the call pushed
+            return true;
+        }
+        if (!resolution.IsViolation) return true;
+        if (fixup != 0)
+        {
+            frame->Rip = fixup;
+            return true;
+        }
+        Oops(frame, cr2, code, resolution);
+        return true;
+    }
+
+    private static void Oops(InterruptFrame* frame, VirtualAddress cr2, ErrorCode code, FaultResolution resolution)
+    {
+        Region? region = resolution.Region;
+        Panic.FromPageFault(frame, cr2.Value, code.Describe(), resolution.Outcome.Describe(), region == null ? "no region" : region.Name);
+    }
+}

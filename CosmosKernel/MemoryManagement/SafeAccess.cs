@@ -1,0 +1,96 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using MemOS.Kernel.Hardware;
+
+namespace MemOS.Kernel.MemoryManagement;
+
+/// <summary>
+/// Accesses that may fault without killing the kernel: the page-fault handler resolves what it can (demand, zero
+/// page, copy-on-write) and the access completes; a violation resumes at the access's fixup and the call returns
+/// false. User addresses are reached with SMAP's AC flag set for the one access.
+/// </summary>
+internal static unsafe class SafeAccess
+{
+    private const int FixupCount = 5;
+
+    /// <summary>Whether SMAP is on: only then must a kernel access to a user page raise EFLAGS.AC (stac faults without SMAP).</summary>
+    public static bool Smap { get; set; }
+
+    public static bool TryRead8(ulong address, out byte value)
+    {
+        byte v = 0;
+        Enter(address);
+        bool ok = SafeRead8(address, &v) == 0;
+        Leave(address);
+        value = v;
+        return ok;
+    }
+
+    public static bool TryRead64(ulong address, out ulong value)
+    {
+        ulong v = 0;
+        Enter(address);
+        bool ok = SafeRead64(address, &v) == 0;
+        Leave(address);
+        value = v;
+        return ok;
+    }
+
+    public static bool TryWrite8(ulong address, byte value)
+    {
+        Enter(address);
+        bool ok = SafeWrite8(address, value) == 0;
+        Leave(address);
+        return ok;
+    }
+
+    public static bool TryWrite64(ulong address, ulong value)
+    {
+        Enter(address);
+        bool ok = SafeWrite64(address, value) == 0;
+        Leave(address);
+        return ok;
+    }
+
+    /// <summary>An instruction fetch at address; call only when the page is absent or NX, so the fetch faults.</summary>
+    public static bool TryExecuteFaulting(ulong address)
+    {
+        Enter(address);
+        bool ok = SafeExecute(address) == 0;
+        Leave(address);
+        return ok;
+    }
+
+    /// <summary>The fixup for a fault at rip, if rip is one of the safe accesses (0 otherwise).</summary>
+    public static ulong FixupFor(ulong rip)
+    {
+        ulong* table = FixupTable();
+        for (int i = 0; i < FixupCount; i++)
+            if (table[2 * i] == rip) return table[2 * i + 1];
+        return 0;
+    }
+
+    /// <summary>The return address memos_safe_exec pushes: an instruction-fetch fault with it on top of the stack came from TryExecuteFaulting.</summary>
+    public static ulong ExecuteReturnAddress => ExecReturn();
+
+    /// <summary>Where a faulting fetch from TryExecuteFaulting resumes.</summary>
+    public static ulong ExecuteFixup => FixupFor(ExecReturn());
+
+    private static void Enter(ulong address)
+    {
+        if (Smap && KernelLayout.IsUser(address)) Cpu.AllowUserAccess();
+    }
+
+    private static void Leave(ulong address)
+    {
+        if (Smap && KernelLayout.IsUser(address)) Cpu.ForbidUserAccess();
+    }
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read8")] private static extern int SafeRead8(ulong address, byte* value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write8")] private static extern int SafeWrite8(ulong address, byte value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read64")] private static extern int SafeRead64(ulong address, ulong* value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write64")] private static extern int SafeWrite64(ulong address, ulong value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec")] private static extern int SafeExecute(ulong address);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_fixup_table_address")] private static extern ulong* FixupTable();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec_return_address")] private static extern ulong ExecReturn();
+}

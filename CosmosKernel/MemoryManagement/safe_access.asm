@@ -1,0 +1,80 @@
+; safe_access.asm — memory accesses that may fault and must not kill the kernel (the shell's touch/read/write).
+; Each access instruction has a fixup: if the page-fault handler finds the faulting RIP in memos_fixup_table and
+; the fault is a violation, it resumes at the fixup, which returns 1. Linux does this with its exception table.
+default rel
+bits 64
+section .text
+global memos_safe_read8, memos_safe_write8, memos_safe_read64, memos_safe_write64, memos_safe_exec
+global memos_fixup_table_address, memos_safe_exec_return_address
+
+; int memos_safe_read8(ulong address, byte* value)
+memos_safe_read8:
+.access:
+    movzx eax, byte [rdi]
+    mov [rsi], al
+    xor eax, eax
+    ret
+.fixup:
+    mov eax, 1
+    ret
+
+; int memos_safe_write8(ulong address, byte value)
+memos_safe_write8:
+.access:
+    mov [rdi], sil
+    xor eax, eax
+    ret
+.fixup:
+    mov eax, 1
+    ret
+
+; int memos_safe_read64(ulong address, ulong* value)
+memos_safe_read64:
+.access:
+    mov rax, [rdi]
+    mov [rsi], rax
+    xor eax, eax
+    ret
+.fixup:
+    mov eax, 1
+    ret
+
+; int memos_safe_write64(ulong address, ulong value)
+memos_safe_write64:
+.access:
+    mov [rdi], rsi
+    xor eax, eax
+    ret
+.fixup:
+    mov eax, 1
+    ret
+
+; int memos_safe_exec(ulong address): an instruction fetch at address. Only called when the fetch must fault
+; (page absent or NX): the handler always resumes at the fixup, having resolved or refused the fault.
+memos_safe_exec:
+    call rdi
+memos_safe_exec_return:
+    xor eax, eax
+    ret
+.fixup:
+    mov eax, 1
+    ret
+
+; the table's address and the return address that marks an instruction fetch made by memos_safe_exec
+memos_fixup_table_address:
+    lea rax, [memos_fixup_table]
+    ret
+memos_safe_exec_return_address:
+    lea rax, [memos_safe_exec_return]
+    ret
+
+section .data
+align 8
+memos_fixup_table:
+    dq memos_safe_read8.access, memos_safe_read8.fixup
+    dq memos_safe_write8.access, memos_safe_write8.fixup
+    dq memos_safe_read64.access, memos_safe_read64.fixup
+    dq memos_safe_write64.access, memos_safe_write64.fixup
+    dq memos_safe_exec_return, memos_safe_exec.fixup
+
+section .note.GNU-stack noalloc noexec nowrite progbits
