@@ -115,9 +115,11 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     {
         ulong p = address.Value;
         if ((p & 15) != 0) return MemoryError.Misaligned;
-        if (p < _base + HeaderSize || p >= _top) return MemoryError.BadPointer;
+        if (p < _base + HeaderSize || p >= _end) return MemoryError.BadPointer;
 
         ulong x = p - HeaderSize;
+        if (p >= _top) // only a block that was freed into the top can have been here
+            return Read(x + 8) == (Seal(x) ^ DeadHeader) ? MemoryError.DoubleFree : MemoryError.BadPointer;
         ulong h = Read(x);
         bool sealedHeader = Read(x + 8) == SealOf(x, h) && (h & SizeMask) >= MinBlock && (h & SizeMask) <= _top - x;
         if (sealedHeader)
