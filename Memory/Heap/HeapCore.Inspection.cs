@@ -1,0 +1,191 @@
+using System.Collections.Generic;
+
+namespace MemOS.Memory.Heap;
+
+// The heap's self-description: statistics, a block walk for `heap blocks`, and Check(), which re-derives
+// every invariant from memory. None of this is on a hot path; Blocks() allocates.
+public partial class HeapCore<TMemory>
+{
+    /// <summary>The heap's numbers now (allocates the per-class array).</summary>
+    public HeapStatistics Statistics()
+    {
+        ulong largest = _end - _top;
+        for (int bin = BinCount - 1; bin >= 0; bin--)
+        {
+            if (_bins[bin] == 0) continue;
+            for (ulong f = _bins[bin]; f != 0; f = Read(f + 16))
+            {
+                ulong size = Read(f) & SizeMask;
+                if (size > largest) largest = size;
+            }
+            break; // bins grow with size: the highest non-empty one holds the largest block
+        }
+        return new HeapStatistics(
+            HeapSize: _end - _base,
+            UsedBytes: _usedBytes,
+            FreeBytes: _binBytes + _freeSlotBytes + (_end - _top),
+            OverheadBytes: _overheadBytes,
+            LargestFreeBlock: largest,
+            LiveAllocations: _live,
+            TotalAllocations: _totalAllocs,
+            TotalFrees: _totalFrees,
+            FailedAllocations: _failedAllocs,
+            SmallObjectsPerClass: (ulong[])_liveSmall.Clone());
+    }
+
+    /// <summary>Every block in address order (slabs followed by their live objects), then the top.</summary>
+    public List<HeapBlock> Blocks()
+    {
+        var blocks = new List<HeapBlock>();
+        for (ulong x = _base; x < _top;)
+        {
+            ulong h = Read(x), size = h & SizeMask;
+            if (size < MinBlock) break; // corrupted: Check() says so
+            if ((h & Used) == 0) blocks.Add(new HeapBlock(new VirtualAddress(x), size, HeapBlockKind.Free));
+            else if ((h & KindMask) == KindSlab)
+            {
+                ulong s = x + HeaderSize;
+                ulong info = Read(s) ^ Seal(s) ^ SlabTag;
+                int c = (int)(info & 0xFF), capacity = (int)((info >> 8) & 0xFF);
+                blocks.Add(new HeapBlock(new VirtualAddress(x), size, HeapBlockKind.Slab));
+                ulong bitmap = Read(s + 8);
+                for (int i = 0; i < capacity; i++)
+                    if ((bitmap & (1UL << i)) == 0)
+                        blocks.Add(new HeapBlock(new VirtualAddress(s + 32 + (ulong)i * _classSize[c]), _classSize[c], HeapBlockKind.Small));
+            }
+            else
+            {
+                var kind = (h & KindMask) == KindLarge ? HeapBlockKind.Large : HeapBlockKind.Medium;
+                blocks.Add(new HeapBlock(new VirtualAddress(x + HeaderSize), UsableSize(size), kind));
+            }
+            x += size;
+        }
+        if (_end > _top) blocks.Add(new HeapBlock(new VirtualAddress(_top), _end - _top, HeapBlockKind.Top));
+        return blocks;
+    }
+
+    /// <summary>
+    /// Verify every invariant from memory: headers sealed and in bounds, blocks tile [base, top), no two adjacent
+    /// free blocks, footers, free lists and their bitmap, slab headers, bitmaps and partial lists, poison and red
+    /// zones, and that the kept statistics agree with the walk. None when all hold, else HeapCorrupted.
+    /// </summary>
+    public MemoryError Check()
+    {
+        if (_top < _base || _end < _top || _end > _limit || (_end & (Page - 1)) != 0) return MemoryError.HeapCorrupted;
+
+        ulong used = 0, overhead = 0, freeBlocks = 0, freeBlockBytes = 0, freeSlots = 0, live = 0, blocksSeen = 0;
+        var liveSmall = new ulong[SizeClasses.Count];
+        var partialSlabs = new ulong[SizeClasses.Count];
+        bool prevFree = false;
+        ulong x = _base;
+        while (x < _top)
+        {
+            ulong h = Read(x), size = h & SizeMask;
+            if (size < MinBlock || size > _top - x || Read(x + 8) != SealOf(x, h)) return MemoryError.HeapCorrupted;
+            if (((h & PrevFree) != 0) != prevFree) return MemoryError.HeapCorrupted;
+            blocksSeen++;
+            if ((h & Used) == 0)
+            {
+                if (prevFree || (h & KindMask) != 0 || Read(x + size - 8) != size) return MemoryError.HeapCorrupted;
+                if (_poison && !PoisonIntact(x + 32, size - 40)) return MemoryError.HeapCorrupted;
+                freeBlocks++;
+                freeBlockBytes += size;
+                prevFree = true;
+            }
+            else
+            {
+                ulong kind = h & KindMask;
+                if (kind == KindSlab)
+                {
+                    ulong s = x + HeaderSize;
+                    ulong info = Read(s) ^ Seal(s) ^ SlabTag;
+                    if ((info >> 24) != 0) return MemoryError.HeapCorrupted;
+                    int c = (int)(info & 0xFF), capacity = (int)((info >> 8) & 0xFF), log = (int)(info >> 16);
+                    if (c >= SizeClasses.Count || capacity != SizeClasses.Capacity(c) || log != SizeClasses.SpanLog(c))
+                        return MemoryError.HeapCorrupted;
+                    ulong objects = (ulong)capacity * _classSize[c];
+                    if (((s + 32) & ((1UL << log) - 1)) != 0 || 48 + objects > size || size - 48 - objects >= MinBlock)
+                        return MemoryError.HeapCorrupted;
+                    ulong bitmap = Read(s + 8);
+                    if ((bitmap & ~FullMask(capacity)) != 0) return MemoryError.HeapCorrupted;
+                    for (int i = 0; i < capacity; i++)
+                    {
+                        ulong o = s + 32 + (ulong)i * _classSize[c];
+                        if ((bitmap & (1UL << i)) == 0) { used += _classSize[c]; liveSmall[c]++; live++; }
+                        else
+                        {
+                            freeSlots += _classSize[c];
+                            if (_poison && !PoisonIntact(o, _classSize[c])) return MemoryError.HeapCorrupted;
+                        }
+                    }
+                    if (bitmap != 0) partialSlabs[c]++;
+                    overhead += size - objects;
+                }
+                else if (kind == KindMedium || kind == KindLarge)
+                {
+                    ulong usable = UsableSize(size);
+                    if (_redZones && !RedZoneIntact(x + HeaderSize + usable)) return MemoryError.HeapCorrupted;
+                    used += usable;
+                    overhead += size - usable;
+                    live++;
+                }
+                else return MemoryError.HeapCorrupted;
+                prevFree = false;
+            }
+            x += size;
+        }
+        if (x != _top || prevFree) return MemoryError.HeapCorrupted;
+
+        // Free bins: every node free, in the right bin, doubly linked; the bitmap says which bins have nodes.
+        ulong listed = 0, listedBytes = 0;
+        for (int bin = 0; bin < BinCount; bin++)
+        {
+            bool mapped = bin < 64 ? (_binMap0 & (1UL << bin)) != 0 : (_binMap1 & (1UL << (bin - 64))) != 0;
+            if (mapped != (_bins[bin] != 0)) return MemoryError.HeapCorrupted;
+            ulong prev = 0;
+            for (ulong f = _bins[bin]; f != 0; f = Read(f + 16))
+            {
+                if (f < _base || f >= _top || (f & 15) != 0 || ++listed > freeBlocks) return MemoryError.HeapCorrupted;
+                ulong h = Read(f);
+                if ((h & Used) != 0 || Read(f + 8) != SealOf(f, h) || BinOf(h & SizeMask) != bin || Read(f + 24) != prev)
+                    return MemoryError.HeapCorrupted;
+                listedBytes += h & SizeMask;
+                prev = f;
+            }
+        }
+        if (listed != freeBlocks || listedBytes != freeBlockBytes) return MemoryError.HeapCorrupted;
+
+        // Partial slab lists: exactly the slabs with a free object, doubly linked.
+        for (int c = 0; c < SizeClasses.Count; c++)
+        {
+            ulong count = 0, prev = 0;
+            for (ulong s = _partial[c]; s != 0; s = Read(s + 16))
+            {
+                if (s < _base + HeaderSize || s >= _top || ++count > blocksSeen) return MemoryError.HeapCorrupted;
+                ulong info = Read(s) ^ Seal(s) ^ SlabTag;
+                if ((info >> 24) != 0 || (int)(info & 0xFF) != c || Read(s + 8) == 0 || Read(s + 24) != prev)
+                    return MemoryError.HeapCorrupted;
+                prev = s;
+            }
+            if (count != partialSlabs[c] || liveSmall[c] != _liveSmall[c]) return MemoryError.HeapCorrupted;
+        }
+
+        // The kept statistics agree with the walk, and the heap's bytes are all accounted for.
+        if (used != _usedBytes || overhead != _overheadBytes || freeBlockBytes != _binBytes
+            || freeSlots != _freeSlotBytes || live != _live)
+            return MemoryError.HeapCorrupted;
+        if (used + overhead + freeBlockBytes + freeSlots + (_end - _top) != _end - _base) return MemoryError.HeapCorrupted;
+        return MemoryError.None;
+    }
+
+    /// <summary>Freed memory still holds the poison pattern (tombstones of merged headers excepted).</summary>
+    private bool PoisonIntact(ulong from, ulong length)
+    {
+        for (ulong a = from; a < from + length; a += 8)
+        {
+            ulong v = Read(a);
+            if (v != 0xDDDD_DDDD_DDDD_DDDDUL && v != (Seal(a - 8) ^ DeadHeader)) return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,18 @@
+namespace MemOS.Memory.Heap;
+
+/// <summary>Tuning and debugging switches of a heap, fixed at construction.</summary>
+public readonly record struct HeapOptions
+{
+    /// <summary>Fill freed memory with <see cref="PoisonByte"/>; Check() reports a write after free.</summary>
+    public bool Poison { get; init; }
+
+    /// <summary>Guard bytes after every block (all allocations then take the medium path); checked on free and by Check().</summary>
+    public bool RedZones { get; init; }
+
+    /// <summary>Smallest step the heap grows by (page multiple; 0 = 64 KiB). Trailing free space beyond twice this is given back.</summary>
+    public ulong GrowIncrement { get; init; }
+
+    public const byte PoisonByte = 0xDD;
+    public const byte RedZoneByte = 0xFD;
+    public const ulong DefaultGrowIncrement = 64 * 1024;
+}
