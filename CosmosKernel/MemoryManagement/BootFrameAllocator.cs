@@ -11,9 +11,10 @@ namespace MemOS.Kernel.MemoryManagement;
 internal sealed class BootFrameAllocator(PhysicalAddress start, PhysicalAddress end, IPhysicalMemory memory) : IFrameAllocator
 {
     private PhysicalAddress _next = start;
+    private readonly PhysicalAddress _start = start;
     private PhysicalMemoryManager? _pmm;
 
-    public PhysicalAddress Start => start;
+    public PhysicalAddress Start => _start;
     public PhysicalAddress Next => _next;
     public PhysicalMemoryManager? Pmm => _pmm;
 
@@ -31,5 +32,5 @@ internal sealed class BootFrameAllocator(PhysicalAddress start, PhysicalAddress 
 
     public MemoryError FreeFrame(PhysicalAddress frame) => _pmm?.FreeFrame(frame) ?? MemoryError.ReservedFrame;
     public MemoryError AddReference(PhysicalAddress frame) => _pmm?.AddReference(frame) ?? MemoryError.ReservedFrame;
-    public int ReferenceCount(PhysicalAddress frame) => _pmm?.ReferenceCount(frame) ?? (frame.Value >= start.Value && frame.Value < _next.Value ? 1 : 0);
+    public int ReferenceCount(PhysicalAddress frame) => _pmm?.ReferenceCount(frame) ?? (frame.Value >= _start.Value && frame.Value < _next.Value ? 1 : 0);
 }

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace MemOS.Kernel.MemoryManagement;
 
 /// <summary>Where the linker put each part of the kernel image (virtual addresses in the top 2 GiB).</summary>
-internal readonly struct KernelImage
+internal readonly unsafe struct KernelImage
 {
     public readonly ulong Start, TextStart, TextEnd, RodataStart, RodataEnd, DataStart, End, BootTablesStart, BootTablesEnd, StackGuard;
 

@@ -56,7 +56,7 @@ memos_safe_exec:
 memos_safe_exec_return:
     xor eax, eax
     ret
-.fixup:
+memos_safe_exec_fixup:
     mov eax, 1
     ret
 
@@ -75,6 +75,6 @@ memos_fixup_table:
     dq memos_safe_write8.access, memos_safe_write8.fixup
     dq memos_safe_read64.access, memos_safe_read64.fixup
     dq memos_safe_write64.access, memos_safe_write64.fixup
-    dq memos_safe_exec_return, memos_safe_exec.fixup
+    dq memos_safe_exec_return, memos_safe_exec_fixup
 
 section .note.GNU-stack noalloc noexec nowrite progbits
