@@ -1,0 +1,8 @@
+namespace MemOS.Tests.Kernel;
+
+/// <summary>The <c>[suite] SUITE done: P passed, F failed</c> line that ends an in-kernel suite.</summary>
+public sealed record SuiteSummary(string Suite, int Passed, int Failed)
+{
+    /// <summary>The QEMU exit status this summary promises: 1 when nothing failed, 3 otherwise.</summary>
+    public int ExpectedExitStatus => Failed > 0 ? SerialProtocol.ExitStatusSomeFailed : SerialProtocol.ExitStatusAllPassed;
+}
