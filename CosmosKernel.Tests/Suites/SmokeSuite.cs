@@ -1,0 +1,11 @@
+using MemOS.Tests.Kernel;
+
+namespace MemOS.Tests.Suites;
+
+/// <summary>The in-kernel smoke suite: timer, MemOS's own page tables, the kernel heap behind `new`.</summary>
+public sealed class SmokeSuite : KernelSuiteFixture
+{
+    public static readonly string[] Tests = ["timer_ticks", "own_page_tables", "kernel_heap_serves_new"];
+
+    protected override string SuiteName => "smoke";
+}
