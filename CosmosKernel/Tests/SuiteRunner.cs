@@ -16,6 +16,8 @@ internal static class SuiteRunner
         {
             "smoke" => SmokeSuite.Tests(),
             "runtime" => RuntimeSuite.Tests(),
+            "memory" => MemorySuite.Tests(),
+            "oom" => OutOfMemorySuite.Tests(),
             _ => null,
         };
         if (tests == null)

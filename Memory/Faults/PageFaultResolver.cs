@@ -74,13 +74,21 @@ public sealed class PageFaultResolver
     }
 
     /// <summary>What kind of fault is this? Reads the regions and the page table; changes nothing.</summary>
+    // A present page outside every region (the kernel image, the direct map) was refused for its protection bits:
+    // say which, rather than "no region".
+    private static FaultOutcome ProtectionReason(ErrorCode code)
+        => code.InstructionFetch ? FaultOutcome.ExecuteOnNoExecute
+            : code.User ? FaultOutcome.UserToSupervisor
+            : code.Write ? FaultOutcome.WriteToReadOnly
+            : FaultOutcome.NoRegion;
+
     public FaultResolution Decide(AddressSpace space, VirtualAddress cr2, ErrorCode code)
     {
         var page = cr2.PageBase;
         if (!cr2.IsCanonical) return FaultResolution.Violation(FaultOutcome.NonCanonical, null, page);
         if (code.ReservedBitSet) return FaultResolution.Violation(FaultOutcome.ReservedBit, space.FindRegion(cr2), page);
         var region = space.FindRegion(cr2);
-        if (region == null) return FaultResolution.Violation(FaultOutcome.NoRegion, null, page);
+        if (region == null) return FaultResolution.Violation(code.Present ? ProtectionReason(code) : FaultOutcome.NoRegion, null, page);
 
         bool execute = code.InstructionFetch;
         bool write = code.Write && !execute;

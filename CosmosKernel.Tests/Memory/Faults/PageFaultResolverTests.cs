@@ -118,6 +118,19 @@ public class PageFaultResolverTests
     }
 
     [Test]
+    public void A_present_page_outside_every_region_is_refused_for_its_protection()
+    {
+        // like the kernel image or the direct map: mapped by hand, in no region
+        Assert.Multiple(() =>
+        {
+            Assert.That(Fault(0x70000, ErrorCode.From(true, true, false)).Outcome, Is.EqualTo(FaultOutcome.WriteToReadOnly));
+            Assert.That(Fault(0x70000, ErrorCode.From(true, false, false, instruction: true)).Outcome, Is.EqualTo(FaultOutcome.ExecuteOnNoExecute));
+            Assert.That(Fault(0x70000, ErrorCode.From(true, false, true)).Outcome, Is.EqualTo(FaultOutcome.UserToSupervisor));
+            Assert.That(Fault(0x70000, ErrorCode.From(false, true, false)).Outcome, Is.EqualTo(FaultOutcome.NoRegion));
+        });
+    }
+
+    [Test]
     public void Violations_each_have_their_reason()
     {
         var ro = _space.CreateRegion("rodata", Page, RegionFlags.Read | RegionFlags.User, RegionPlacement.Fixed(V(0x30000)), RegionBacking.Demand).Value;
