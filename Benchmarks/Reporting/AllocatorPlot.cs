@@ -37,7 +37,7 @@ public static class AllocatorPlot
 
         double top = Math.Ceiling(bars.Max(b => b.Value) + 0.3);
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        for (int p = 0; p <= top; p++) ticks.AddMajor(p, p switch { 0 => "1 ns", 1 => "10 ns", 2 => "100 ns", 3 => "1 µs", 4 => "10 µs", 5 => "100 µs", _ => $"1e{p} ns" });
+        for (int p = 0; p <= top; p++) ticks.AddMajor(p, p switch { 0 => "1 ns", 1 => "10 ns", 2 => "100 ns", 3 => "1 µs", 4 => "10 µs", 5 => "100 µs", 6 => "1 ms", _ => $"1e{p} ns" });
         plot.Axes.Left.TickGenerator = ticks;
         var names = new ScottPlot.TickGenerators.NumericManual();
         for (int s = 0; s < subjects.Count; s++) names.AddMajor(s * (groups.Count + 1) + (groups.Count - 1) / 2.0, subjects[s]);

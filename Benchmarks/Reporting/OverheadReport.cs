@@ -14,7 +14,10 @@ public static class OverheadReport
     /// <summary>Churn operations after the fill, so the numbers describe a steady state and not a fresh heap.</summary>
     public const int ChurnOperations = 20_000;
 
-    public readonly record struct Overhead(string Heap, string When, ulong HeapSize, ulong UsedBytes, ulong RequestedBytes, int Live)
+    /// <param name="MetadataBytes">Headers and slab headers (KernelHeap's OverheadBytes; FirstFitHeap: 16 B per block).</param>
+    /// <param name="FreeBytes">Free slots, free blocks and the mapped-but-uncarved top.</param>
+    public readonly record struct Overhead(string Heap, string When, ulong HeapSize, ulong UsedBytes, ulong RequestedBytes, int Live,
+        ulong MetadataBytes, ulong FreeBytes)
     {
         public double PerBlock => (double)(HeapSize - UsedBytes) / Live;
         public double PerBlockVsRequested => (double)(HeapSize - RequestedBytes) / Live;
@@ -41,14 +44,15 @@ public static class OverheadReport
         }
         foreach (var o in results)
             Console.WriteLine($"  {o.Heap,-12} {o.When,-24} heap {o.HeapSize,9:N0} B, used {o.UsedBytes,9:N0} B, requested {o.RequestedBytes,9:N0} B"
-                              + $" -> {o.PerBlock:F1} B/block ({o.PerBlockVsRequested:F1} B/block vs requested)");
+                              + $" -> {o.PerBlock:F1} B/block ({o.PerBlockVsRequested:F1} B/block vs requested;"
+                              + $" of it headers {(double)o.MetadataBytes / o.Live:F1} B, free space {(double)o.FreeBytes / o.Live:F1} B)");
         return results;
     }
 
     private static Overhead Of(KernelHeapAllocator heap, ChurnWorkload work, string when)
     {
         var s = heap.Heap.Statistics();
-        return new Overhead("KernelHeap", when, s.HeapSize, s.UsedBytes, work.RequestedBytes, work.LiveBlocks);
+        return new Overhead("KernelHeap", when, s.HeapSize, s.UsedBytes, work.RequestedBytes, work.LiveBlocks, s.OverheadBytes, s.FreeBytes);
     }
 
     // FirstFitHeap keeps no statistics: its usable payload per block is the request rounded up to 16 bytes.
@@ -56,6 +60,8 @@ public static class OverheadReport
     {
         ulong used = 0;
         foreach (var size in work.LiveSizes) used += ((ulong)size + 15) & ~15UL;
-        return new Overhead("FirstFitHeap", when, heap.Heap.HeapSize, used, work.RequestedBytes, work.LiveBlocks);
+        ulong headers = 16UL * (ulong)work.LiveBlocks;
+        return new Overhead("FirstFitHeap", when, heap.Heap.HeapSize, used, work.RequestedBytes, work.LiveBlocks,
+            headers, heap.Heap.HeapSize - used - headers);
     }
 }

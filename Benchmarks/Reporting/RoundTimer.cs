@@ -1,51 +1,79 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 
 namespace MemOS.Benchmarks.Reporting;
 
 /// <summary>
-/// The quick runner's timer: warm up (so the JIT has tiered up), size a round to a time budget, then time
-/// several rounds and keep median/min/max. Cruder than BenchmarkDotNet, but bounded in time.
+/// The quick runner's timer. Each subject is warmed up (JIT tiering, host page commits of fresh arenas), a round
+/// is sized to a time budget, and then the subjects of one group take their rounds in turn, interleaved: on a
+/// shared, noisy machine a burst of foreign load then hits every subject alike, which keeps ratios honest.
+/// Median, min and max per subject. Cruder than BenchmarkDotNet, but bounded in time.
 /// </summary>
 public sealed class RoundTimer
 {
-    public RoundTimer(int rounds, TimeSpan roundBudget)
+    public RoundTimer(int rounds, TimeSpan roundBudget, TimeSpan warmup)
     {
         Rounds = rounds;
         RoundBudget = roundBudget;
+        Warmup = warmup;
     }
 
     public int Rounds { get; }
 
     public TimeSpan RoundBudget { get; }
 
-    /// <summary>Nanoseconds per operation of <paramref name="run"/>, which is called with a number of calls to make.</summary>
-    /// <param name="run">Performs the given number of calls.</param>
-    /// <param name="opsPerCall">Operations one call stands for (e.g. 512 faults per batch).</param>
-    public Measurement Measure(string group, string subject, Action<long> run, long opsPerCall = 1)
-    {
-        // Warm-up and calibration: double the calls until one run takes a tenth of the budget.
-        long calls = 1;
-        var watch = Stopwatch.StartNew();
-        for (; ; calls *= 2)
-        {
-            watch.Restart();
-            run(calls);
-            if (watch.Elapsed.TotalMilliseconds * 10 >= RoundBudget.TotalMilliseconds || calls >= 1L << 40) break;
-        }
-        double perCall = Math.Max(watch.Elapsed.TotalMilliseconds / calls, 1e-7);
-        long callsPerRound = Math.Max(1, (long)(RoundBudget.TotalMilliseconds / perCall));
+    public TimeSpan Warmup { get; }
 
-        var samples = new double[Rounds];
+    /// <summary>What to time: <see cref="Run"/>(n) makes n calls, each standing for <see cref="OpsPerCall"/> operations.</summary>
+    public readonly record struct Subject(string Name, Action<long> Run, long OpsPerCall = 1);
+
+    /// <summary>Nanoseconds per operation of each subject, their rounds interleaved.</summary>
+    public List<Measurement> Measure(string group, IReadOnlyList<Subject> subjects)
+    {
+        var calls = new long[subjects.Count];
+        for (int i = 0; i < subjects.Count; i++) calls[i] = Calibrate(subjects[i].Run);
+
+        var samples = new double[subjects.Count][];
+        for (int i = 0; i < subjects.Count; i++) samples[i] = new double[Rounds];
+        var watch = new Stopwatch();
         for (int r = 0; r < Rounds; r++)
         {
-            watch.Restart();
-            run(callsPerRound);
-            samples[r] = watch.Elapsed.TotalNanoseconds / (callsPerRound * opsPerCall);
+            for (int i = 0; i < subjects.Count; i++)
+            {
+                watch.Restart();
+                subjects[i].Run(calls[i]);
+                samples[i][r] = watch.Elapsed.TotalNanoseconds / (calls[i] * subjects[i].OpsPerCall);
+            }
         }
-        Array.Sort(samples);
-        var m = new Measurement(group, subject, samples[Rounds / 2], samples[0], samples[^1], Rounds, callsPerRound * opsPerCall);
-        Console.WriteLine($"  {group,-22} {subject,-14} {m.MedianNs,12:F1} ns/op  (min {m.MinNs:F1}, max {m.MaxNs:F1}, {Rounds} x {m.OpsPerRound} ops)");
-        return m;
+
+        var results = new List<Measurement>();
+        for (int i = 0; i < subjects.Count; i++)
+        {
+            Array.Sort(samples[i]);
+            var m = new Measurement(group, subjects[i].Name, samples[i][Rounds / 2], samples[i][0], samples[i][^1], Rounds,
+                calls[i] * subjects[i].OpsPerCall);
+            Console.WriteLine($"  {group,-22} {m.Subject,-18} {m.MedianNs,11:F1} ns/op  (min {m.MinNs:F1}, max {m.MaxNs:F1}, {Rounds} x {m.OpsPerRound} ops)");
+            results.Add(m);
+        }
+        return results;
+    }
+
+    /// <summary>Run for the warm-up time, doubling the calls, then size a round to the budget.</summary>
+    private long Calibrate(Action<long> run)
+    {
+        var total = Stopwatch.StartNew();
+        var one = new Stopwatch();
+        long calls = 1;
+        double perCall = 0;
+        while (true)
+        {
+            one.Restart();
+            run(calls);
+            perCall = Math.Max(one.Elapsed.TotalMilliseconds / calls, 1e-7);
+            if (total.Elapsed >= Warmup || calls >= 1L << 40) break;
+            if (one.Elapsed.TotalMilliseconds * 4 < RoundBudget.TotalMilliseconds) calls *= 2;
+        }
+        return Math.Max(1, (long)(RoundBudget.TotalMilliseconds / perCall));
     }
 }
