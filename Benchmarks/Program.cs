@@ -1,0 +1,39 @@
+using System;
+using System.IO;
+using BenchmarkDotNet.Running;
+using MemOS.Benchmarks;
+using MemOS.Benchmarks.Suites;
+
+// Host benchmarks of Memory/. `--quick`: bounded Stopwatch run that writes docs/; `--full`: BenchmarkDotNet's
+// default job over every suite (long; extra arguments go to BenchmarkDotNet); `--list`: what exists.
+if (StaticTlsRelaunch.RelaunchIfNeeded(args) is int exitCode) return exitCode;
+
+var suites = new[] { typeof(AllocatorBenchmarks), typeof(PmmBenchmarks), typeof(FaultBenchmarks) };
+string mode = args.Length > 0 ? args[0] : "--help";
+switch (mode)
+{
+    case "--quick":
+        QuickRunner.Run(Path.Combine(RepositoryRoot(), "docs"));
+        return 0;
+    case "--full":
+        BenchmarkSwitcher.FromTypes(suites).Run(args.Length > 1 ? args[1..] : ["--filter", "*"]);
+        return 0;
+    case "--list":
+        foreach (var suite in suites)
+            foreach (var method in suite.GetMethods())
+                if (method.IsDefined(typeof(BenchmarkDotNet.Attributes.BenchmarkAttribute), false))
+                    Console.WriteLine($"{suite.Name}.{method.Name}");
+        Console.WriteLine("allocators: " + string.Join(", ", MemOS.Benchmarks.Allocators.AllocatorCatalog.Available()));
+        return 0;
+    default:
+        Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- --quick | --full [BenchmarkDotNet args] | --list");
+        return mode == "--help" ? 0 : 2;
+}
+
+// docs/ of the repository this program was built from: the first ancestor holding MemOS.sln.
+static string RepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        if (File.Exists(Path.Combine(dir.FullName, "MemOS.sln"))) return dir.FullName;
+    return Directory.GetCurrentDirectory();
+}
