@@ -96,15 +96,18 @@ public static class PlugPatcher
     {
         string output = Path.GetFullPath(request.OutputDirectory);
         Directory.CreateDirectory(output);
-        // Stale copies from an earlier run would otherwise look like current patches.
-        foreach (string stale in Directory.EnumerateFiles(output, "*.dll")) File.Delete(stale);
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        // A patched copy depends only on its original, the plug assemblies and the patcher: when all are older
+        // than the copy, it is reused (a kernel-only edit then doesn't rewrite the 5.6 MB CoreLib).
+        DateTime newestSource = request.PlugAssemblies.Append(typeof(PlugPatcher).Assembly.Location)
+            .Where(File.Exists).Select(File.GetLastWriteTimeUtc).DefaultIfEmpty(DateTime.MaxValue).Max();
 
         string PathFor(string original)
         {
             AssemblySet.Entry entry = assemblies.Find(Path.GetFileNameWithoutExtension(original))!;
             if (!entry.Patched) return entry.Path;
             string patched = Path.Combine(output, Path.GetFileName(entry.Path));
-            if (!File.Exists(patched))
+            if (written.Add(patched) && !IsCurrent(patched, entry.Path, newestSource))
             {
                 ModuleDefinition module = entry.Assembly!.MainModule;
                 // The strong-name signature no longer matches the bytes; don't claim it does.
@@ -116,7 +119,16 @@ public static class PlugPatcher
 
         List<string> inputs = request.PlugAssemblies.Concat(request.Inputs).DistinctBy(Path.GetFileNameWithoutExtension).Select(PathFor).ToList();
         List<string> references = request.References.Select(PathFor).ToList();
+        // Stale copies from an earlier run would otherwise look like current patches.
+        foreach (string stale in Directory.EnumerateFiles(output, "*.dll").Where(f => !written.Contains(f))) File.Delete(stale);
         return new PatchResult([], applied, inputs, references);
+    }
+
+    private static bool IsCurrent(string patched, string original, DateTime newestSource)
+    {
+        if (!File.Exists(patched)) return false;
+        DateTime copy = File.GetLastWriteTimeUtc(patched);
+        return copy > newestSource && copy > File.GetLastWriteTimeUtc(original);
     }
 
     private static PatchResult Failed(List<PlugError> errors) => new(errors, [], [], []);

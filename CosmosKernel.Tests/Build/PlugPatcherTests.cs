@@ -121,6 +121,24 @@ public sealed class PlugPatcherTests
     }
 
     [Test]
+    public void Current_patched_copy_is_reused_and_stale_copies_are_removed()
+    {
+        string output = Path.Combine(_output, "rerun");
+        var request = new PatchRequest([GoodPlugs], [Targets], [], output);
+        PlugPatcher.Run(request);
+        string patched = Path.Combine(output, TargetsAssembly + ".dll");
+        DateTime first = File.GetLastWriteTimeUtc(patched);
+        string stale = Path.Combine(output, "Stale.dll");
+        File.WriteAllText(stale, "");
+
+        PatchResult again = PlugPatcher.Run(request);
+
+        Assert.That(again.Succeeded, Is.True);
+        Assert.That(File.GetLastWriteTimeUtc(patched), Is.EqualTo(first), "not rewritten");
+        Assert.That(File.Exists(stale), Is.False);
+    }
+
+    [Test]
     public void Errors_are_MSBuild_canonical_lines()
         => Assert.That(PlugError.Plug("what went wrong").ToMSBuildLine(), Is.EqualTo("plugs: error MEMOS001: what went wrong"));
 }
