@@ -31,6 +31,7 @@ internal static class RuntimeSuite
         new("structs_and_records", StructsAndRecords),
         new("integer_and_float_math", Math64),
         new("stopwatch_advances", StopwatchAdvances),
+        new("plug_replaces_corelib_method", PlugReplacesCoreLibMethod),
     ];
 
     private static string? Expect<T>(T actual, T expected, string what)
@@ -252,4 +253,9 @@ internal static class RuntimeSuite
         long ms = watch.ElapsedMilliseconds;
         return ms >= 4 && ms < 1000 ? null : $"Stopwatch measured {ms} ms over a 5 ms sleep";
     }
+
+    // Plugs/EnvironmentPlug.cs: CoreLib's Unix MachineName calls gethostname, which MemOS's PAL lacks (without the
+    // plug the kernel does not link); the build-time patcher makes CoreLib's getter call the plug instead.
+    private static string? PlugReplacesCoreLibMethod()
+        => Expect(Environment.MachineName, "memos", "Environment.MachineName (plugged by EnvironmentPlug)");
 }
