@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
 using MemOS.Memory.Faults;
+using MemOS.Memory.Heap;
 using MemOS.Memory.Paging;
 using MemOS.Memory.Physical;
+using MemOS.Memory.Virtual;
 
 namespace MemOS.Kernel.Shell;
 
@@ -28,7 +30,59 @@ internal static class MemoryView
     public static string FaultSummary(FaultStatistics s)
         => $"faults: {s.Faults} total, {s.ZeroPageMaps} zero-page, {s.PrivateFrames} demand-zero, {s.ZeroPageCopies + s.CopyOnWriteCopies} copy-on-write, {s.Violations} violations";
 
-    public static string Backing(KernelMemory m) => m.Space.DefaultBacking.ToString().ToLowerInvariant();
+    public static string Backing(KernelMemory m) => Name(m.Space.DefaultBacking);
+
+    // Enum names by hand: Enum.ToString needs reflection metadata the kernel's runtime does not have (it faults).
+    public static string Name(RegionBacking b) => b switch
+    {
+        RegionBacking.Immediate => "immediate",
+        RegionBacking.Demand => "demand",
+        RegionBacking.Mmio => "mmio",
+        _ => "unknown",
+    };
+
+    public static string Name(PageTableLevel level) => level switch
+    {
+        PageTableLevel.PML4 => "PML4",
+        PageTableLevel.PDPT => "PDPT",
+        PageTableLevel.PD => "PD",
+        PageTableLevel.PT => "PT",
+        _ => "?",
+    };
+
+    public static string Name(HeapBlockKind kind) => kind switch
+    {
+        HeapBlockKind.Free => "free",
+        HeapBlockKind.Top => "top",
+        HeapBlockKind.Medium => "medium",
+        HeapBlockKind.Large => "large",
+        HeapBlockKind.Slab => "slab",
+        HeapBlockKind.Small => "small",
+        _ => "?",
+    };
+
+    public static string Name(MemoryError e) => e switch
+    {
+        MemoryError.None => "None",
+        MemoryError.OutOfMemory => "OutOfMemory",
+        MemoryError.InvalidArgument => "InvalidArgument",
+        MemoryError.Misaligned => "Misaligned",
+        MemoryError.OutOfRange => "OutOfRange",
+        MemoryError.DoubleFree => "DoubleFree",
+        MemoryError.NotAllocated => "NotAllocated",
+        MemoryError.ReservedFrame => "ReservedFrame",
+        MemoryError.UnknownFrame => "UnknownFrame",
+        MemoryError.NonCanonical => "NonCanonical",
+        MemoryError.AlreadyMapped => "AlreadyMapped",
+        MemoryError.NotMapped => "NotMapped",
+        MemoryError.Conflict => "Conflict",
+        MemoryError.Overlap => "Overlap",
+        MemoryError.NoRegion => "NoRegion",
+        MemoryError.NoSpace => "NoSpace",
+        MemoryError.BadPointer => "BadPointer",
+        MemoryError.HeapCorrupted => "HeapCorrupted",
+        _ => "error " + ((int)e).ToString(),
+    };
 
     /// <summary>MiB, rounded down, for frame counts.</summary>
     public static ulong MiB(ulong frames) => frames * Frame / (1024 * 1024);
@@ -70,7 +124,7 @@ internal static class MemoryView
     }
 
     /// <summary>Frames a heap region has present (the heap's pages as the PMM sees them).</summary>
-    public static void CollectRegionFrames(KernelMemory m, Memory.Virtual.Region region, HashSet<ulong> frames)
+    public static void CollectRegionFrames(KernelMemory m, Region region, HashSet<ulong> frames)
     {
         ulong pages = region.Length / VirtualAddress.PageSize;
         for (ulong i = 0; i < pages; i++)

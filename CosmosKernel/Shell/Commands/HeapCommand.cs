@@ -39,7 +39,7 @@ internal sealed class HeapCommand : Command
             if (Heap(user, out _) is not { } h) return;
             MemoryError e = h.Check();
             string prefix = user ? "user heap check" : "heap check";
-            Console.WriteLine(e == MemoryError.None ? $"{prefix}: ok" : $"{prefix}: FAILED ({e})");
+            Console.WriteLine(e == MemoryError.None ? $"{prefix}: ok" : $"{prefix}: FAILED ({MemoryView.Name(e)})");
             return;
         }
         Shell.UsageError(this, $"unknown subcommand '{Shell.Printable(sub)}'");
@@ -88,7 +88,7 @@ internal sealed class HeapCommand : Command
         for (int i = 0; i < shown; i++)
         {
             HeapBlock b = blocks[i];
-            Console.WriteLine($"  {Format.Pad(Format.Hex(b.Address.Value), 20)}  {Format.PadLeft(b.Size + " B", 10)}  {Format.Pad(b.Used ? "used" : "free", 5)}  {b.Kind.ToString().ToLowerInvariant()}");
+            Console.WriteLine($"  {Format.Pad(Format.Hex(b.Address.Value), 20)}  {Format.PadLeft(b.Size + " B", 10)}  {Format.Pad(b.Used ? "used" : "free", 5)}  {MemoryView.Name(b.Kind)}");
         }
         if (blocks.Count > shown) Console.WriteLine($"  ... and {blocks.Count - shown} more (heap blocks N shows up to {MaxBlocks})");
     }

@@ -37,12 +37,12 @@ internal sealed class PagewalkCommand : Command
         bool writable = true, user = true, noExecute = false;
         foreach (PageWalkStep s in walk.Steps)
         {
-            Console.WriteLine($"  {Format.Pad(s.Level.ToString(), 4)} index {Format.PadLeft(s.Index.ToString(), 3)}  table {Format.Pad(Format.Hex(s.Table.Value), 12)} entry 0x{s.RawEntry:x16}  {PageFlagsText.Describe(s.Flags)}");
+            Console.WriteLine($"  {Format.Pad(MemoryView.Name(s.Level), 4)} index {Format.PadLeft(s.Index.ToString(), 3)}  table {Format.Pad(Format.Hex(s.Table.Value), 12)} entry 0x{s.RawEntry:x16}  {PageFlagsText.Describe(s.Flags)}");
             writable &= (s.Flags & PageFlags.Writable) != 0;
             user &= (s.Flags & PageFlags.User) != 0;
             noExecute |= (s.Flags & PageFlags.NoExecute) != 0;
         }
-        string level = walk.StopLevel.ToString();
+        string level = MemoryView.Name(walk.StopLevel);
         switch (walk.Stop)
         {
             case PageWalkStop.Translated:
@@ -51,7 +51,7 @@ internal sealed class PagewalkCommand : Command
                 Console.WriteLine($"  translated: {Format.Hex(address)} -> {Format.Hex(walk.Physical.Value)} ({size} page; effective {(writable ? "writable" : "read-only")}, {(user ? "user" : "supervisor")}, {(noExecute ? "no-execute" : "executable")})");
                 break;
             case PageWalkStop.NotPresent:
-                Console.WriteLine($"  stopped at {level}: not present (P=0): an access faults{(region != null ? $" and the handler consults region {region.Name} ({region.Backing.ToString().ToLowerInvariant()})" : " and, with no region, is a violation")}");
+                Console.WriteLine($"  stopped at {level}: not present (P=0): an access faults{(region != null ? $" and the handler consults region {region.Name} ({MemoryView.Name(region.Backing)})" : " and, with no region, is a violation")}");
                 break;
             case PageWalkStop.ReservedBits:
                 Console.WriteLine($"  stopped at {level}: reserved bits set (0x{walk.ReservedBits:x}): an access faults with RSVD");

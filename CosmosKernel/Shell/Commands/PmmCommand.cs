@@ -21,7 +21,9 @@ internal sealed class PmmCommand : Command
     // A run from AllocateContiguous goes back to the PMM whole, when the last of its frames is freed.
     private static readonly Dictionary<ulong, ulong> s_runOf = new();
     private static readonly Dictionary<ulong, (int Order, int Held)> s_runs = new();
-    private static readonly HashSet<ulong> s_released = new();
+    // Frames `pmm free` took back (a second free of one is a double free even if the kernel has reused the frame since).
+    private static readonly HashSet<ulong> s_freed = new();
+    private const int FreedMemory = 4096;
 
     public override string Name => "pmm";
     public override string Usage => "pmm [map [WIDTH] | alloc [N] | free ADDR]";
@@ -174,13 +176,14 @@ internal sealed class PmmCommand : Command
         {
             int order = BitOperations.Log2(n);
             Result<PhysicalAddress> r = m.Pmm.AllocateContiguous(order, default, FrameUsage.Used);
-            if (!r.Ok) { Console.WriteLine($"pmm alloc: could not allocate {n} contiguous frames ({r.Error})"); return; }
+            if (!r.Ok) { Console.WriteLine($"pmm alloc: could not allocate {n} contiguous frames ({MemoryView.Name(r.Error)})"); return; }
             ulong head = r.Value.Value;
             s_runs[head] = (order, (int)n);
             for (ulong i = 0; i < n; i++)
             {
                 got.Add(head + i * MemoryView.Frame);
                 s_runOf[head + i * MemoryView.Frame] = head;
+                s_freed.Remove(head + i * MemoryView.Frame);
             }
             Console.WriteLine($"pmm alloc: {n} frame(s), one contiguous run of order {order} at {Format.Hex(head)}");
         }
@@ -192,12 +195,12 @@ internal sealed class PmmCommand : Command
                 if (!r.Ok)
                 {
                     foreach (ulong f in got) m.Pmm.FreeFrame(new PhysicalAddress(f)); // all or nothing
-                    Console.WriteLine($"pmm alloc: out of frames after {i} of {n} ({r.Error}); none kept");
+                    Console.WriteLine($"pmm alloc: out of frames after {i} of {n} ({MemoryView.Name(r.Error)}); none kept");
                     return;
                 }
                 got.Add(r.Value.Value);
             }
-            foreach (ulong f in got) { s_runs[f] = (0, 1); s_runOf[f] = f; }
+            foreach (ulong f in got) { s_runs[f] = (0, 1); s_runOf[f] = f; s_freed.Remove(f); }
             Console.WriteLine($"pmm alloc: {n} frame(s), one at a time");
         }
         for (int i = 0; i < got.Count; i += AddressesPerLine)
@@ -220,36 +223,36 @@ internal sealed class PmmCommand : Command
         if (frame.IsFrameAligned && s_runOf.TryGetValue(address, out ulong head) && s_runs.TryGetValue(head, out var run))
         {
             s_runOf.Remove(address);
+            if (s_freed.Count >= FreedMemory) s_freed.Clear(); // bounded: forget the oldest history wholesale
+            s_freed.Add(address);
             if (run.Held > 1)
             {
                 s_runs[head] = (run.Order, run.Held - 1);
-                s_released.Add(address);
                 Console.WriteLine($"freed {at} (part of the order-{run.Order} run at {Format.Hex(head)}: it goes back to the PMM when its other {run.Held - 1} frame(s) are freed)");
                 return;
             }
             MemoryError e = run.Order == 0 ? m.Pmm.FreeFrame(frame) : m.Pmm.FreeContiguous(new PhysicalAddress(head), run.Order);
             s_runs.Remove(head);
-            for (ulong i = 0; i < (1UL << run.Order); i++) s_released.Remove(head + i * MemoryView.Frame);
-            if (e != MemoryError.None) { Console.WriteLine($"pmm free: {at}: {Explain(e)} ({e})"); return; }
+            if (e != MemoryError.None) { Console.WriteLine($"pmm free: {at}: {Explain(e)} ({MemoryView.Name(e)})"); return; }
             Console.WriteLine(run.Order == 0
                 ? $"freed {at}"
                 : $"freed {at} (last of the order-{run.Order} run at {Format.Hex(head)}: {1UL << run.Order} frames back in the PMM)");
             return;
         }
-        if (frame.IsFrameAligned && s_released.Contains(address))
+        if (frame.IsFrameAligned && s_freed.Contains(address))
         {
-            Console.WriteLine($"pmm free: {at}: {Explain(MemoryError.DoubleFree)} ({MemoryError.DoubleFree})");
+            Console.WriteLine($"pmm free: {at}: {Explain(MemoryError.DoubleFree)} ({MemoryView.Name(MemoryError.DoubleFree)})");
             return;
         }
         // Not ours: a frame the kernel holds is refused; anything else lets the PMM name the error (it changes nothing).
         if (frame.IsFrameAligned && m.Pmm.ReferenceCount(frame) > 0)
         {
-            Console.WriteLine($"pmm free: {at}: in use by the kernel, not from `pmm alloc` ({MemoryError.Conflict})");
+            Console.WriteLine($"pmm free: {at}: in use by the kernel, not from `pmm alloc` ({MemoryView.Name(MemoryError.Conflict)})");
             return;
         }
         MemoryError error = m.Pmm.FreeFrame(frame);
         if (error == MemoryError.None) { Console.WriteLine($"freed {at}"); return; }
-        Console.WriteLine($"pmm free: {at}: {Explain(error)} ({error})");
+        Console.WriteLine($"pmm free: {at}: {Explain(error)} ({MemoryView.Name(error)})");
     }
 
     private static string Explain(MemoryError e) => e switch
