@@ -32,7 +32,7 @@ internal sealed class MeminfoCommand : Command
         int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);
         var faults = m.Resolver.Statistics;
 
-        Console.WriteLine($"physical: total {p.TotalFrames} frames ({MemoryView.MiB(p.TotalFrames)} MiB), usable {p.UsableFrames}, free {p.FreeFrames} frames ({MemoryView.MiB(p.FreeFrames)} MiB), used {p.UsedFrames} frames, reserved {p.ReservedFrames} frames");
+        Console.WriteLine($"physical: total {p.TotalFrames} frames ({MemoryView.MiB(p.TotalFrames)} MiB), usable {p.UsableFrames}, free {p.FreeFrames} frames ({MemoryView.MiB(p.FreeFrames)} MiB), used {p.UsedFrames} frames ({MemoryView.MiB(p.UsedFrames)} MiB), reserved {p.ReservedFrames} frames ({MemoryView.MiB(p.ReservedFrames)} MiB)");
         Console.WriteLine(HeapLine("kernel heap", k));
         Console.WriteLine(HeapLine("user heap", u));
         Console.WriteLine($"page tables: {tables} frames ({Format.Size((ulong)tables * MemoryView.Frame)}) reachable from the PML4 at {Format.Hex(m.Space.PageTable.Root.Value)}");

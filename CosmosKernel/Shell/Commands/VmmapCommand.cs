@@ -17,7 +17,8 @@ internal sealed class VmmapCommand : Command
     public override string Description => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
         "One line per mapping, in address order: start-end perms offset dev inode  [name]  then MemOS's notes:\n" +
-        "the backing (immediate, demand, mmio) and resident/total pages for regions; the kernel image sections and the\n" +
+        "the backing the region was created with (immediate, demand, mmio; pages added by growth follow the mode at\n" +
+        "that time, see `mode`) and resident/total pages; the kernel image sections and the\n" +
         "direct map are fixed mappings made at boot, not regions.\n" +
         "example: vmmap";
 
