@@ -25,6 +25,15 @@ internal sealed class Kernel(BootInfo boot)
         _shell.Register(new UptimeCommand());
         _shell.Register(new CpuInfoCommand());
         _shell.Register(new MemMapCommand(boot));
+        // memory inspection (helper F1)
+        _shell.Register(new MeminfoCommand());
+        _shell.Register(new PmmCommand());
+        _shell.Register(new HeapCommand());
+        _shell.Register(new ModeCommand());
+        _shell.Register(new VmmapCommand());
+        _shell.Register(new PagewalkCommand());
+        _shell.Register(new FaultsCommand());
+        _shell.Register(new SelftestCommand());
         _shell.Register(new HaltCommand());
         _shell.Register(new RebootCommand());
 

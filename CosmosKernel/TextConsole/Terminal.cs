@@ -19,6 +19,46 @@ internal static class Terminal
         for (int i = 0; i < s.Length; i++) Write(s[i]);
     }
 
+    /// <summary>
+    /// A character in a VGA colour (attribute byte: background high nibble, foreground low): coloured on the screen,
+    /// and on serial preceded by the nearest ANSI colour when it changes. <see cref="ResetColour"/> ends the run.
+    /// </summary>
+    public static void Write(char c, byte colour)
+    {
+        if (colour != s_serialColour)
+        {
+            s_serialColour = colour;
+            SerialSgr(AnsiForeground[colour & 0x0F]);
+        }
+        byte saved = VgaTextScreen.Colour;
+        VgaTextScreen.Colour = colour;
+        VgaTextScreen.Write(c);
+        VgaTextScreen.Colour = saved;
+        SerialPort.Write(c);
+    }
+
+    /// <summary>Back to the default colour on serial after coloured writes (the screen keeps its own colour).</summary>
+    public static void ResetColour()
+    {
+        if (s_serialColour == NoColour) return;
+        s_serialColour = NoColour;
+        SerialSgr(0);
+    }
+
+    private const int NoColour = -1;
+    private static int s_serialColour = NoColour;
+
+    // VGA colour index -> ANSI SGR foreground (black, blue, green, cyan, red, magenta, brown, grey, then bright ones)
+    private static readonly byte[] AnsiForeground = [30, 34, 32, 36, 31, 35, 33, 37, 90, 94, 92, 96, 91, 95, 93, 97];
+
+    private static void SerialSgr(int code)
+    {
+        SerialPort.Write((byte)0x1B); SerialPort.Write((byte)'[');
+        if (code >= 10) SerialPort.Write((byte)('0' + code / 10));
+        SerialPort.Write((byte)('0' + code % 10));
+        SerialPort.Write((byte)'m');
+    }
+
     public static void CursorLeft(int n)
     {
         if (n <= 0) return;

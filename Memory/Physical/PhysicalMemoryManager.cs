@@ -491,12 +491,16 @@ public sealed class PhysicalMemoryManager : IFrameAllocator
     private string? CheckAll()
     {
         var perOrder = new ulong[Orders];
+        // Everything the walk needs is allocated here, sized up front: in the kernel a managed allocation can grow
+        // the kernel heap, which takes frames from this PMM, and that must not happen halfway through the walk.
+        ulong blocks = 0;
+        foreach (ulong count in _freeBlocks) blocks += count;
+        var heads = new HashSet<ulong>((int)Math.Min(blocks + 16, int.MaxValue));
         ulong free = 0, used = 0, reserved = 0;
         for (int zi = 0; zi < _zones.Length; zi++)
         {
             var z = _zones[zi];
             ulong zoneFrames = z.End - z.Start, zoneFree = 0;
-            var heads = new HashSet<ulong>();
             for (int j = 0; j < Orders; j++)
             {
                 ulong head = _heads[zi * Orders + j];

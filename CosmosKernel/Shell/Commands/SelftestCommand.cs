@@ -1,0 +1,120 @@
+using System;
+using MemOS.Kernel.MemoryManagement;
+using MemOS.Memory;
+using MemOS.Memory.Paging;
+using MemOS.Memory.Physical;
+using MemOS.Memory.Virtual;
+using Cpu = MemOS.Kernel.Hardware.Cpu;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>
+/// selftest: the memory system checks itself on the running machine: PMM and heap invariants, the page tables'
+/// protections where they matter, regions, the zero page, and the CPU's protection bits.
+/// </summary>
+internal sealed class SelftestCommand : Command
+{
+    private const uint Efer = 0xC000_0080;
+    private const ulong EferNxe = 1UL << 11, Cr0Wp = 1UL << 16, Cr4Pge = 1UL << 7, Cr4Smep = 1UL << 20, Cr4Smap = 1UL << 21;
+
+    private int _passed, _failed;
+
+    public override string Name => "selftest";
+    public override string Usage => "selftest";
+    public override string Description => "check the memory system on the running machine: PASS/FAIL per check";
+    public override string Details =>
+        "Checks: PMM invariants and conservation (free + used + reserved = total); kernel text present, read-only and\n" +
+        "executable; rodata no-execute; the stack guard page and the null page unmapped; a direct-map translation;\n" +
+        "kernel and user heap invariants; regions sorted and non-overlapping; the zero page referenced;\n" +
+        "CR0.WP, EFER.NXE, CR4.PGE (and SMEP/SMAP when the CPU has them) on.\n" +
+        "Output: 'PASS name' or 'FAIL name: reason' per check, then 'selftest: P passed, F failed'.\n" +
+        "example: selftest";
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        KernelMemory? m = MemoryView.Require(this);
+        if (m == null) return;
+        _passed = _failed = 0;
+
+        MemoryError pmm = m.Pmm.Check(out string? problem);
+        Report("pmm check", pmm == MemoryError.None, $"{MemoryView.Name(pmm)}: {problem}");
+        PhysicalMemoryStatistics s = m.Pmm.Statistics;
+        Report("pmm conservation", s.FreeFrames + s.UsedFrames + s.ReservedFrames == s.TotalFrames,
+            $"free {s.FreeFrames} + used {s.UsedFrames} + reserved {s.ReservedFrames} != total {s.TotalFrames}");
+
+        PageTable table = m.Space.PageTable;
+        KernelImage image = m.Image;
+        Effective(table, image.TextStart, out bool textPresent, out bool textWritable, out bool textNx);
+        Report("kernel text present", textPresent, $"{Format.Hex(image.TextStart)} not mapped");
+        Report("kernel text read-only", textPresent && !textWritable, $"{Format.Hex(image.TextStart)} is writable");
+        Report("kernel text executable", textPresent && !textNx, $"{Format.Hex(image.TextStart)} is NX");
+        Effective(table, image.RodataStart, out bool roPresent, out bool roWritable, out bool roNx);
+        Report("kernel rodata read-only no-execute", roPresent && !roWritable && roNx,
+            roPresent ? $"{Format.Hex(image.RodataStart)}: writable {roWritable}, NX {roNx}" : $"{Format.Hex(image.RodataStart)} not mapped");
+        Report("stack guard page unmapped", !table.Lookup(new VirtualAddress(image.StackGuard)).IsMapped, $"{Format.Hex(image.StackGuard)} is mapped");
+        Report("null page unmapped", !table.Lookup(new VirtualAddress(0)).IsMapped, "0x0 is mapped");
+
+        PhysicalAddress frame = m.Resolver.ZeroPage;
+        Result<PhysicalAddress> direct = table.Translate(KernelLayout.DirectMap(frame));
+        Report("direct map translation", direct.Ok && direct.Value == frame,
+            direct.Ok ? $"{Format.Hex(KernelLayout.DirectMap(frame).Value)} -> {Format.Hex(direct.Value.Value)}, expected {Format.Hex(frame.Value)}" : $"{Format.Hex(KernelLayout.DirectMap(frame).Value)}: {MemoryView.Name(direct.Error)}");
+
+        MemoryError kernelHeap = m.Heap.Check();
+        Report("kernel heap check", kernelHeap == MemoryError.None, MemoryView.Name(kernelHeap));
+        MemoryError userHeap = m.UserHeap.Check();
+        Report("user heap check", userHeap == MemoryError.None, MemoryView.Name(userHeap));
+        Report("regions sorted and non-overlapping", RegionsOrdered(m.Space, out string why), why);
+
+        int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);
+        Report("zero page referenced", zeroRefs >= 1, $"reference count {zeroRefs}");
+
+        ulong cr0 = Cpu.ReadCr0(), cr4 = Cpu.ReadCr4(), efer = Cpu.ReadMsr(Efer);
+        Report("CR0.WP on", (cr0 & Cr0Wp) != 0, $"CR0 = 0x{cr0:x}");
+        Report("EFER.NXE on", (efer & EferNxe) != 0, $"EFER = 0x{efer:x}");
+        Report("CR4.PGE on", (cr4 & Cr4Pge) != 0, $"CR4 = 0x{cr4:x}");
+        if (m.Cpu.Smep) Report("CR4.SMEP on", (cr4 & Cr4Smep) != 0, $"CR4 = 0x{cr4:x}");
+        if (m.Cpu.Smap) Report("CR4.SMAP on", (cr4 & Cr4Smap) != 0, $"CR4 = 0x{cr4:x}");
+
+        Console.WriteLine($"selftest: {_passed} passed, {_failed} failed");
+    }
+
+    private void Report(string name, bool ok, string reason)
+    {
+        if (ok) { _passed++; Console.WriteLine($"PASS {name}"); }
+        else { _failed++; Console.WriteLine($"FAIL {name}: {reason}"); }
+    }
+
+    // What the MMU enforces: writable only if every level allows it, NX if any level sets it.
+    private static void Effective(PageTable table, ulong address, out bool present, out bool writable, out bool noExecute)
+    {
+        PageWalk walk = table.Walk(new VirtualAddress(address));
+        present = walk.Translated;
+        writable = true;
+        noExecute = false;
+        foreach (PageWalkStep step in walk.Steps)
+        {
+            writable &= (step.Flags & PageFlags.Writable) != 0;
+            noExecute |= (step.Flags & PageFlags.NoExecute) != 0;
+        }
+    }
+
+    private static bool RegionsOrdered(AddressSpace space, out string why)
+    {
+        why = "";
+        ulong previousEnd = 0;
+        string previous = "";
+        foreach (Region r in space.Regions)
+        {
+            if (r.Base.Value < previousEnd)
+            {
+                why = $"{r.Name} at {Format.Hex(r.Base.Value)} starts before {previous} ends ({Format.Hex(previousEnd)})";
+                return false;
+            }
+            if (r.End.Value < r.Base.Value) { why = $"{r.Name} wraps around"; return false; }
+            previousEnd = r.End.Value;
+            previous = r.Name;
+        }
+        return true;
+    }
+}

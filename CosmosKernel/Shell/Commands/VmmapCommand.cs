@@ -1,0 +1,65 @@
+using System;
+using System.Collections.Generic;
+using MemOS.Kernel.MemoryManagement;
+using MemOS.Memory;
+using MemOS.Memory.Virtual;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>
+/// vmmap: the current address space as /proc/PID/maps lines: its regions (with backing and resident pages), and
+/// the mappings that are not regions but a user expects to see: the kernel image's sections and the direct map.
+/// </summary>
+internal sealed class VmmapCommand : Command
+{
+    public override string Name => "vmmap";
+    public override string Usage => "vmmap";
+    public override string Description => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
+    public override string Details =>
+        "One line per mapping, in address order: start-end perms offset dev inode  [name]  then MemOS's notes:\n" +
+        "the backing the region was created with (immediate, demand, mmio; pages added by growth follow the mode at\n" +
+        "that time, see `mode`) and resident/total pages; the kernel image sections and the\n" +
+        "direct map are fixed mappings made at boot, not regions.\n" +
+        "example: vmmap";
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        KernelMemory? m = MemoryView.Require(this);
+        if (m == null) return;
+
+        var lines = new List<(ulong Start, string Text)>();
+        ulong resident = 0, pages = 0;
+        var regions = new List<Region>(m.Space.RegionCount);
+        foreach (Region r in m.Space.Regions) regions.Add(r);
+        foreach (Region r in regions)
+        {
+            ulong total = r.Length / VirtualAddress.PageSize;
+            resident += r.ResidentPages;
+            pages += total;
+            string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
+            lines.Add((r.Base.Value, Line(r.Base.Value, r.End.Value, perms, r.Name,
+                $"{MemoryView.Name(r.Backing)}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
+        }
+
+        KernelImage image = m.Image;
+        const string fixedNote = "kernel image, mapped at boot (not a region)";
+        lines.Add((image.TextStart, Line(image.TextStart, image.TextEnd, "r-xp", "kernel text", fixedNote)));
+        lines.Add((image.RodataStart, Line(image.RodataStart, image.RodataEnd, "r--p", "kernel rodata", fixedNote)));
+        lines.Add((image.DataStart, Line(image.DataStart, image.StackGuard, "rw-p", "kernel data", fixedNote)));
+        lines.Add((image.StackGuard, Line(image.StackGuard, image.StackGuard + VirtualAddress.PageSize, "---p", "stack guard", "unmapped: a kernel stack overflow faults here")));
+        lines.Add((image.StackGuard + VirtualAddress.PageSize, Line(image.StackGuard + VirtualAddress.PageSize, PageUp(image.End), "rw-p", "kernel stack and bss", fixedNote)));
+        ulong direct = (MemoryView.RamEnd(m.Map) + 0x1F_FFFF) & ~0x1F_FFFFUL;
+        lines.Add((KernelLayout.DirectMapBase, Line(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + direct, "rw-p", "direct map",
+            $"all RAM in 2 MiB pages, {Format.Size(direct)} (not a region)")));
+
+        lines.Sort((a, b) => a.Start.CompareTo(b.Start));
+        foreach (var line in lines) Console.WriteLine(line.Text);
+        Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, backing {MemoryView.Backing(m)} for new regions");
+    }
+
+    private static ulong PageUp(ulong a) => (a + VirtualAddress.PageSize - 1) & ~(VirtualAddress.PageSize - 1);
+
+    private static string Line(ulong start, ulong end, string perms, string name, string note)
+        => $"{start:x16}-{end:x16} {perms} 00000000 00:00 0  [{name}]  {note}";
+}

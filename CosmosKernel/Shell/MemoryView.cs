@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Generic;
+using MemOS.Kernel.MemoryManagement;
+using MemOS.Memory;
+using MemOS.Memory.Faults;
+using MemOS.Memory.Heap;
+using MemOS.Memory.Paging;
+using MemOS.Memory.Physical;
+using MemOS.Memory.Virtual;
+
+namespace MemOS.Kernel.Shell;
+
+/// <summary>
+/// What several inspection commands read the same way: the memory manager (or a one-line "not running"),
+/// the fault counters line, the page-table frames of the address space, the end of RAM, and --user heap choice.
+/// </summary>
+internal static class MemoryView
+{
+    public const ulong Frame = PhysicalAddress.FrameSize;
+
+    /// <summary>The memory manager, or null after printing one line saying it is not there.</summary>
+    public static KernelMemory? Require(Command command)
+    {
+        KernelMemory? m = KernelMemory.Current;
+        if (m == null) Console.WriteLine($"{command.Name}: the memory manager is not running");
+        return m;
+    }
+
+    /// <summary>The contract's counters line: "faults: T total, Z zero-page, D demand-zero, C copy-on-write, V violations".</summary>
+    public static string FaultSummary(FaultStatistics s)
+        => $"faults: {s.Faults} total, {s.ZeroPageMaps} zero-page, {s.PrivateFrames} demand-zero, {s.ZeroPageCopies + s.CopyOnWriteCopies} copy-on-write, {s.Violations} violations";
+
+    public static string Backing(KernelMemory m) => Name(m.Space.DefaultBacking);
+
+    // Enum names by hand: Enum.ToString needs reflection metadata the kernel's runtime does not have (it faults).
+    public static string Name(RegionBacking b) => b switch
+    {
+        RegionBacking.Immediate => "immediate",
+        RegionBacking.Demand => "demand",
+        RegionBacking.Mmio => "mmio",
+        _ => "unknown",
+    };
+
+    public static string Name(PageTableLevel level) => level switch
+    {
+        PageTableLevel.PML4 => "PML4",
+        PageTableLevel.PDPT => "PDPT",
+        PageTableLevel.PD => "PD",
+        PageTableLevel.PT => "PT",
+        _ => "?",
+    };
+
+    public static string Name(HeapBlockKind kind) => kind switch
+    {
+        HeapBlockKind.Free => "free",
+        HeapBlockKind.Top => "top",
+        HeapBlockKind.Medium => "medium",
+        HeapBlockKind.Large => "large",
+        HeapBlockKind.Slab => "slab",
+        HeapBlockKind.Small => "small",
+        _ => "?",
+    };
+
+    public static string Name(MemoryError e) => e switch
+    {
+        MemoryError.None => "None",
+        MemoryError.OutOfMemory => "OutOfMemory",
+        MemoryError.InvalidArgument => "InvalidArgument",
+        MemoryError.Misaligned => "Misaligned",
+        MemoryError.OutOfRange => "OutOfRange",
+        MemoryError.DoubleFree => "DoubleFree",
+        MemoryError.NotAllocated => "NotAllocated",
+        MemoryError.ReservedFrame => "ReservedFrame",
+        MemoryError.UnknownFrame => "UnknownFrame",
+        MemoryError.NonCanonical => "NonCanonical",
+        MemoryError.AlreadyMapped => "AlreadyMapped",
+        MemoryError.NotMapped => "NotMapped",
+        MemoryError.Conflict => "Conflict",
+        MemoryError.Overlap => "Overlap",
+        MemoryError.NoRegion => "NoRegion",
+        MemoryError.NoSpace => "NoSpace",
+        MemoryError.BadPointer => "BadPointer",
+        MemoryError.HeapCorrupted => "HeapCorrupted",
+        _ => "error " + ((int)e).ToString(),
+    };
+
+    /// <summary>MiB, rounded down, for frame counts.</summary>
+    public static ulong MiB(ulong frames) => frames * Frame / (1024 * 1024);
+
+    /// <summary>
+    /// Every paging-structure frame reachable from the address space's PML4 (the PML4 itself included), found by
+    /// walking the tables through the direct map. Huge-page entries are leaves, not tables.
+    /// </summary>
+    public static HashSet<ulong> PageTableFrames(KernelMemory m)
+    {
+        var tables = new HashSet<ulong>();
+        ulong mask = PageTableEntry.AddressMask(m.Space.PageTable.PhysicalAddressBits);
+        ulong root = m.Space.PageTable.Root.Value;
+        tables.Add(root);
+        CollectTables(m.Physical, root, 4, mask, tables);
+        return tables;
+    }
+
+    private static void CollectTables(IPhysicalMemory memory, ulong table, int level, ulong mask, HashSet<ulong> tables)
+    {
+        if (level <= 1) return;
+        for (int i = 0; i < 512; i++)
+        {
+            ulong entry = memory.Read64(new PhysicalAddress(table + (ulong)i * 8));
+            if ((entry & (ulong)PageFlags.Present) == 0 || (entry & (ulong)PageFlags.HugePage) != 0) continue;
+            ulong next = entry & mask;
+            if (!tables.Add(next)) continue; // shared (kernel half) or already seen
+            CollectTables(memory, next, level - 1, mask, tables);
+        }
+    }
+
+    /// <summary>The end of the highest RAM the memory map knows of (what the direct map and `pmm map` cover).</summary>
+    public static ulong RamEnd(MemoryMap map)
+    {
+        ulong end = 0;
+        foreach (MemoryRange r in map.Ranges)
+            if (r.Type is not (MemoryType.Reserved or MemoryType.Bad or MemoryType.Firmware) && r.End > end) end = r.End;
+        return end;
+    }
+
+    /// <summary>Frames a heap region has present (the heap's pages as the PMM sees them).</summary>
+    public static void CollectRegionFrames(KernelMemory m, Region region, HashSet<ulong> frames)
+    {
+        ulong pages = region.Length / VirtualAddress.PageSize;
+        for (ulong i = 0; i < pages; i++)
+        {
+            PageLookup lookup = m.Space.PageTable.Lookup(region.Base + i * VirtualAddress.PageSize);
+            if (lookup.IsMapped && lookup.Size == PageSize.Size4K) frames.Add(lookup.Frame.Value);
+        }
+    }
+}
