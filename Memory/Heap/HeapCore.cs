@@ -44,6 +44,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     // Slabs with at least one free object, per size class (head of a doubly linked list through the slab headers).
     private readonly ulong[] _partial = new ulong[SizeClasses.Count];
     private readonly ulong[] _classSize = new ulong[SizeClasses.Count];
+    private readonly ulong[] _classReciprocal = new ulong[SizeClasses.Count]; // ceil(2^32 / size): exact for offsets < 2^16
     private readonly ulong[] _liveSmall = new ulong[SizeClasses.Count];
 
     // Statistics kept as we go; Check() recomputes them from a walk.
@@ -71,7 +72,11 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         _redZones = options.RedZones;
         _secret = Mix(heapBase.Value ^ 0x6A09_E667_F3BC_C908UL);
         _top = _end = _base;
-        for (int c = 0; c < SizeClasses.Count; c++) _classSize[c] = SizeClasses.Size(c);
+        for (int c = 0; c < SizeClasses.Count; c++)
+        {
+            _classSize[c] = SizeClasses.Size(c);
+            _classReciprocal[c] = ((1UL << 32) + _classSize[c] - 1) / _classSize[c];
+        }
     }
 
     /// <summary>First address of the heap.</summary>
@@ -120,17 +125,21 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         ulong x = p - HeaderSize;
         if (p >= _top) // only a block that was freed into the top can have been here
             return Read(x + 8) == (Seal(x) ^ DeadHeader) ? MemoryError.DoubleFree : MemoryError.BadPointer;
+
+        // Small first (the common case). A window's tail past its objects may hold other blocks: those fall through.
+        ulong s = FindSlab(p, out ulong info);
+        if (s != 0)
+        {
+            MemoryError small = FreeSmall(s, p, info);
+            if (small != MemoryError.OutOfRange) return small;
+        }
+
         ulong h = Read(x);
-        bool sealedHeader = Read(x + 8) == SealOf(x, h) && (h & SizeMask) >= MinBlock && (h & SizeMask) <= _top - x;
-        if (sealedHeader)
+        if (Read(x + 8) == SealOf(x, h) && (h & SizeMask) >= MinBlock && (h & SizeMask) <= _top - x)
         {
             if ((h & Used) == 0) return MemoryError.DoubleFree;
             if ((h & KindMask) != KindSlab) return FreeMedium(x, h);
         }
-
-        ulong s = FindSlab(p, out ulong info);
-        if (s != 0) return FreeSmall(s, p, info);
-
         if (Read(x + 8) == (Seal(x) ^ DeadHeader)) return MemoryError.DoubleFree;
         return MemoryError.BadPointer;
     }
@@ -241,8 +250,9 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         int capacity = (int)((info >> 8) & 0xFF);
         ulong size = _classSize[c];
         ulong off = p - (s + 32);
-        ulong index = off / size;
-        if (index * size != off || index >= (ulong)capacity) return MemoryError.BadPointer;
+        if (off >= (ulong)capacity * size) return MemoryError.OutOfRange; // past the objects: not this slab's
+        ulong index = (off * _classReciprocal[c]) >> 32; // off / size without a divide
+        if (index * size != off) return MemoryError.BadPointer;
         ulong bitmap = Read(s + 8);
         ulong bit = 1UL << (int)index;
         if ((bitmap & bit) != 0) return MemoryError.DoubleFree;
