@@ -31,7 +31,6 @@ internal static class RuntimeSuite
         new("structs_and_records", StructsAndRecords),
         new("integer_and_float_math", Math64),
         new("stopwatch_advances", StopwatchAdvances),
-        new("enum_to_string", EnumToString),
         new("plug_replaces_corelib_method", PlugReplacesCoreLibMethod),
     ];
 
@@ -246,11 +245,6 @@ internal static class RuntimeSuite
             ?? Expect(System.Numerics.BitOperations.TrailingZeroCount(4096UL), 12, "bit operations") ?? Expect(-7 / 2, -3, "signed division")
             ?? Expect($"{Math.Ceiling(2.1)} {Math.Floor(-2.5)} {Math.Ceiling(-0.5)} {Math.Floor(7.0)}", "3 -3 -0 7", "ceiling and floor");
     }
-
-    private enum Colour { Red, Green = 5 }
-
-    private static string? EnumToString()
-        => Expect($"{Colour.Green} {(Colour)7} {MemOS.Memory.MemoryError.OutOfMemory}", "Green 7 OutOfMemory", "enum names");
 
     private static string? StopwatchAdvances()
     {
