@@ -19,6 +19,11 @@ internal sealed class AllocCommand : Command
     /// never a block a managed object of the kernel lives in.</summary>
     public static Dictionary<ulong, ulong> KernelBlocks { get; } = new();
 
+    /// <summary>Kernel-heap blocks `free` gave back (value unused), so freeing one again is named a double free even
+    /// when a managed object of the kernel has taken the space since. Forgotten past a bound.</summary>
+    public static Dictionary<ulong, bool> FreedKernelBlocks { get; } = new();
+    public const int FreedMemory = 1024;
+
     public override string Name => "alloc";
     public override string[] Aliases => ["kmalloc"];
     public override string Usage => "alloc SIZE [--user] [--align N]";
@@ -62,13 +67,17 @@ internal sealed class AllocCommand : Command
         else
         {
             Console.WriteLine($"allocated {size} B at {Format.Hex(r.Value.Value)} in the {(user ? "user" : "kernel")} heap: {pages} new page(s) mapped, {faults1 - faults0} page fault(s)");
-            if (!user) KernelBlocks[r.Value.Value] = size;
+            if (!user)
+            {
+                KernelBlocks[r.Value.Value] = size;
+                FreedKernelBlocks.Remove(r.Value.Value);
+            }
         }
         if (!TraceCommand.On) return;
         TraceCommand.Step($"the heap looks for a free block of {size} B" + (align > 16 ? $" aligned to {align}" : ""));
         if (end1 > end0)
         {
-            TraceCommand.Step($"none fits: the heap grows by {end1 - end0} B at {Format.Hex(end0)} (VMM grows region {region.Name}, {m.Space.DefaultBacking.ToString().ToLowerInvariant()})");
+            TraceCommand.Step($"none fits: the heap grows by {end1 - end0} B at {Format.Hex(end0)} (VMM grows region {region.Name}, {m.Space.DefaultBacking.Describe()})");
             if (m.Space.DefaultBacking == RegionBacking.Immediate && pages > 0)
                 TraceCommand.Step($"VMM asks PMM for {pages} frame(s), zeroes and maps them now (immediate)");
         }

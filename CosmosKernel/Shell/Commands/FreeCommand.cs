@@ -34,8 +34,14 @@ internal sealed class FreeCommand : Command
         Region region = user ? m.UserHeapRegion : m.HeapRegion;
         var va = new VirtualAddress(address);
 
+        bool ours = user || AllocCommand.KernelBlocks.ContainsKey(address);
+        if (!ours && AllocCommand.FreedKernelBlocks.ContainsKey(address))
+        {
+            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (DoubleFree)");
+            return;
+        }
         Result<ulong> size = heap.SizeOf(va);
-        if (!user && size.Ok && !AllocCommand.KernelBlocks.ContainsKey(address))
+        if (!ours && size.Ok)
         {
             Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (in use by the kernel, not from alloc)");
             return;
@@ -47,10 +53,15 @@ internal sealed class FreeCommand : Command
         ulong end1 = heap.End.Value;
         if (error != MemoryError.None)
         {
-            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block ({error})");
+            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block ({error.Name()})");
             return;
         }
-        if (!user) AllocCommand.KernelBlocks.Remove(address);
+        if (!user)
+        {
+            AllocCommand.KernelBlocks.Remove(address);
+            if (AllocCommand.FreedKernelBlocks.Count >= AllocCommand.FreedMemory) AllocCommand.FreedKernelBlocks.Clear();
+            AllocCommand.FreedKernelBlocks[address] = true;
+        }
         Console.WriteLine(size.Ok ? $"freed {Format.Hex(address)} ({size.Value} B)" : $"freed {Format.Hex(address)} (size unknown)");
         if (!TraceCommand.On) return;
         TraceCommand.Step(size.Ok ? $"the heap takes back {size.Value} B at {Format.Hex(address)} and merges it with free neighbours" : $"the heap takes back the block at {Format.Hex(address)}");

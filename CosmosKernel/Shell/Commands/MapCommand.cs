@@ -57,7 +57,7 @@ internal sealed class MapCommand : Command
         if (!change.Ok)
         {
             if (fresh) m.Pmm.FreeFrame(new PhysicalAddress(pa));
-            Console.WriteLine($"map: {Format.Hex(va)} -> {Format.Hex(pa)}: {change.Error}");
+            Console.WriteLine($"map: {Format.Hex(va)} -> {Format.Hex(pa)}: {change.Error.Name()}");
             return;
         }
         if (fresh) m.ScratchFrames[va] = new PhysicalAddress(pa);

@@ -33,7 +33,7 @@ internal sealed class TouchCommand : Command
         "  page holds anyway), so nothing changes; x executes only when the page is absent or NX (it must fault).\n" +
         "  examples:\n" +
         "    touch 0x0                    touch 0x0 read: refused: no region (no region)\n" +
-        "    touch 0xffffffff80100000 w   touch 0xffffffff80100000 write: refused: write to read-only (no region)\n" +
+        "    touch 0xffffffff80101000 w   touch 0xffffffff80101000 write: refused: write to read-only (no region)\n" +
         "    alloc 64K; touch ADDR w      touch 0x... write: page fault (write, not present, kernel) -> private zeroed frame mapped, frame 0x... mapped at 0x...\n" +
         "  non-canonical addresses are refused before the access: the CPU would raise #GP, not a page fault";
 

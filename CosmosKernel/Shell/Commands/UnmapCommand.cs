@@ -26,13 +26,13 @@ internal sealed class UnmapCommand : Command
         var page = new VirtualAddress(va);
         if (!m.Space.PageTable.Lookup(page).IsMapped) { Console.WriteLine($"unmap: {Format.Hex(va)}: not mapped"); return; }
         PageTableChange change = m.Space.PageTable.Unmap(page);
-        if (!change.Ok) { Console.WriteLine($"unmap: {Format.Hex(va)}: {change.Error}"); return; }
+        if (!change.Ok) { Console.WriteLine($"unmap: {Format.Hex(va)}: {change.Error.Name()}"); return; }
         string frame = $"was {Format.Hex(change.Frame.Value)}";
         if (m.ScratchFrames.TryGetValue(va, out PhysicalAddress owned))
         {
             m.ScratchFrames.Remove(va);
             MemoryError e = m.Pmm.FreeFrame(owned);
-            frame += e == MemoryError.None ? ", frame back to the PMM" : $", freeing the frame failed ({e})";
+            frame += e == MemoryError.None ? ", frame back to the PMM" : $", freeing the frame failed ({e.Name()})";
         }
         else frame += ", frame borrowed (not freed)";
         Console.WriteLine($"unmapped {Format.Hex(va)} ({frame}); TLB: {MapCommand.Invalidation(change.Invalidation, "nothing to invalidate")}");

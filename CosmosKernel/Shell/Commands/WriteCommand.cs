@@ -21,7 +21,7 @@ internal sealed class WriteCommand : Command
         "  examples:\n" +
         "    write 0xffffc00000001230 65                   wrote 0x41 (1 byte) at 0xffffc00000001230\n" +
         "    write 0xffffc00000001238 0x1122334455667788   wrote 0x1122334455667788 (8 bytes) at 0xffffc00000001238\n" +
-        "    write 0xffffffff80100000 1                    write: 0xffffffff80100000: refused: write to read-only (no region)";
+        "    write 0xffffffff80101000 1                    write: 0xffffffff80101000: refused: write to read-only (no region)";
 
     public override void Execute(Shell shell, Arguments args)
     {
