@@ -36,11 +36,12 @@ internal sealed class BenchCommand : Command
         if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
         KernelMemory? m = MemoryArguments.Memory(this);
         if (m == null) return;
+        ulong start = Cpu.ReadTsc();
         Result<PhysicalAddress> scratch = m.Pmm.AllocateFrame(FrameUsage.Kernel);
         if (!scratch.Ok) { Console.WriteLine("bench: out of memory (no frame to zero)"); return; }
 
         Console.WriteLine($"bench: cycles from rdtsc (TSC {Timer.TscPerSecond / 1_000_000} MHz), median of {Rounds} rounds, interrupts off in a round");
-        Console.WriteLine($"  {Format.Pad("operation", 44)} {Format.PadLeft("iterations", 10)} {Format.PadLeft("cycles/op", 10)}");
+        Console.WriteLine($"  {Format.Pad("operation", 48)} {Format.PadLeft("iterations", 10)} {Format.PadLeft("cycles/op", 10)}");
 
         ulong refused = Median(r => RefusedFaults(m));
         Row("#PF round trip, refused (decision, no mapping)", Iterations, refused);
@@ -54,13 +55,18 @@ internal sealed class BenchCommand : Command
             Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)));
 
         ulong floor = refused + zero;
-        if (demand == ulong.MaxValue || floor == 0) { Console.WriteLine("  demand-zero / (#PF round trip + zero page) = n/a"); return; }
-        ulong ratio = demand * 100 / floor;
-        Console.WriteLine($"  demand-zero / (#PF round trip + zero page) = {ratio / 100}.{(ratio % 100).ToString("00")}");
+        if (demand == ulong.MaxValue || floor == 0) Console.WriteLine("  demand-zero / (#PF round trip + zero page) = n/a");
+        else
+        {
+            ulong ratio = demand * 100 / floor;
+            Console.WriteLine($"  demand-zero / (#PF round trip + zero page) = {ratio / 100}.{(ratio % 100).ToString("00")}");
+        }
+        ulong perMs = Timer.TscPerSecond / 1000;
+        if (perMs > 0) Console.WriteLine($"bench: {(Cpu.ReadTsc() - start) / perMs} ms");
     }
 
     private static void Row(string operation, int iterations, ulong cycles)
-        => Console.WriteLine($"  {Format.Pad(operation, 44)} {Format.PadLeft(iterations.ToString(), 10)} {Format.PadLeft(cycles == ulong.MaxValue ? "n/a" : cycles.ToString(), 10)}");
+        => Console.WriteLine($"  {Format.Pad(operation, 48)} {Format.PadLeft(iterations.ToString(), 10)} {Format.PadLeft(cycles == ulong.MaxValue ? "n/a" : cycles.ToString(), 10)}");
 
     // Cycles/op of each round (ulong.MaxValue = could not run), median of them.
     private static ulong Median(Func<int, ulong> round)

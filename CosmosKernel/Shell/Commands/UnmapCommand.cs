@@ -34,7 +34,7 @@ internal sealed class UnmapCommand : Command
             MemoryError e = m.Pmm.FreeFrame(owned);
             frame += e == MemoryError.None ? ", frame back to the PMM" : $", freeing the frame failed ({e.Name()})";
         }
-        else frame += ", frame borrowed (not freed)";
+        else frame += ", borrowed frame not freed";
         Console.WriteLine($"unmapped {Format.Hex(va)} ({frame}); TLB: {MapCommand.Invalidation(change.Invalidation, "nothing to invalidate")}");
     }
 }
