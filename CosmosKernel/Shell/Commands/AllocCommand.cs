@@ -58,15 +58,17 @@ internal sealed class AllocCommand : Command
         Region region = user ? m.UserHeapRegion : m.HeapRegion;
 
         // Before and after with nothing else in between: a managed `new` here would land in the kernel heap too.
-        ulong faults0 = m.Faults.FaultCount, events0 = m.Faults.EventCount, resident0 = region.ResidentPages, end0 = heap.End.Value;
+        ulong resident0 = region.ResidentPages, end0 = heap.End.Value;
+        var window = AccessWindow.Open(m);
         Result<VirtualAddress> r = heap.Allocate(size, align);
-        ulong faults1 = m.Faults.FaultCount, resident1 = region.ResidentPages, end1 = heap.End.Value;
+        window = window.Close(m);
+        ulong resident1 = region.ResidentPages, end1 = heap.End.Value;
 
         ulong pages = resident1 > resident0 ? resident1 - resident0 : 0;
         if (!r.Ok) Console.WriteLine($"alloc: out of memory (could not allocate {size} B)");
         else
         {
-            Console.WriteLine($"allocated {size} B at {Format.Hex(r.Value.Value)} in the {(user ? "user" : "kernel")} heap: {pages} new page(s) mapped, {faults1 - faults0} page fault(s)");
+            Console.WriteLine($"allocated {size} B at {Format.Hex(r.Value.Value)} in the {(user ? "user" : "kernel")} heap: {pages} new page(s) mapped, {window.Faults} page fault(s)");
             if (!user)
             {
                 KernelBlocks[r.Value.Value] = size;
@@ -88,6 +90,6 @@ internal sealed class AllocCommand : Command
         }
         if (end1 == end0) TraceCommand.Step($"found one at {Format.Hex(r.Value.Value)}");
         else TraceCommand.Step($"the block is carved at {Format.Hex(r.Value.Value)}");
-        TraceCommand.NarrateFaults(m.Faults, events0, r.Value.Value);
+        TraceCommand.NarrateFaults(m.Faults, window, r.Value.Value);
     }
 }

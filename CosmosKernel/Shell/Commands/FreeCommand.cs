@@ -47,9 +47,11 @@ internal sealed class FreeCommand : Command
             return;
         }
 
-        ulong events0 = m.Faults.EventCount, end0 = heap.End.Value;
+        ulong end0 = heap.End.Value;
+        var window = AccessWindow.Open(m);
         // A block that is not live: Free names the reason (DoubleFree, BadPointer, Misaligned) and changes nothing.
         MemoryError error = heap.Free(va);
+        window = window.Close(m);
         ulong end1 = heap.End.Value;
         if (error != MemoryError.None)
         {
@@ -66,6 +68,6 @@ internal sealed class FreeCommand : Command
         if (!TraceCommand.On) return;
         TraceCommand.Step(size.Ok ? $"the heap takes back {size.Value} B at {Format.Hex(address)} and merges it with free neighbours" : $"the heap takes back the block at {Format.Hex(address)}");
         if (end1 < end0) TraceCommand.Step($"the heap shrinks by {end0 - end1} B at {Format.Hex(end1)}: VMM shrinks region {region.Name}, pages unmapped, frames back to the PMM");
-        TraceCommand.NarrateFaults(m.Faults, events0, 0);
+        TraceCommand.NarrateFaults(m.Faults, window, 0);
     }
 }

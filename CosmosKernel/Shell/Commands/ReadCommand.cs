@@ -49,11 +49,13 @@ internal sealed class ReadCommand : Command
             for (ulong i = 0; i < n; i++)
             {
                 ulong at = address + line + i;
-                ulong before = m.Faults.FaultCount;
-                if (!SafeAccess.TryRead8(at, out byte b))
+                var window = AccessWindow.Open(m);
+                bool ok = SafeAccess.TryRead8(at, out byte b);
+                window = window.Close(m);
+                if (!ok)
                 {
                     if (i > 0) Print(address + line, hex, text);
-                    Console.WriteLine($"read: stopped at {Format.Hex(at)}: {TouchCommand.Outcome(m, before, "refused")}");
+                    Console.WriteLine($"read: stopped at {Format.Hex(at)}: {TouchCommand.Outcome(m, window, "refused")}");
                     return;
                 }
                 hex.Append(b.ToString("x2")).Append(' ');

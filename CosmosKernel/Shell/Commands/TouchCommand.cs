@@ -8,6 +8,19 @@ using MemOS.Memory.Paging;
 
 namespace MemOS.Kernel.Shell.Commands;
 
+/// <summary>
+/// The faults and trace events one access caused, captured around it without allocating (a managed `new` after
+/// it may fault too, in demand mode, and must not be mistaken for the access's fault).
+/// </summary>
+internal readonly record struct AccessWindow(ulong FaultsBefore, ulong FaultsAfter, ulong EventsBefore, ulong EventsAfter, FaultResolution Resolution)
+{
+    public static AccessWindow Open(KernelMemory m) => new(m.Faults.FaultCount, m.Faults.FaultCount, m.Faults.EventCount, m.Faults.EventCount, default);
+
+    public AccessWindow Close(KernelMemory m) => this with { FaultsAfter = m.Faults.FaultCount, EventsAfter = m.Faults.EventCount, Resolution = PageFaultHandler.LastResolution };
+
+    public ulong Faults => FaultsAfter - FaultsBefore;
+}
+
 /// <summary>How touch reaches an address.</summary>
 internal enum TouchAccess
 {
@@ -49,9 +62,8 @@ internal sealed class TouchCommand : Command
         }
         KernelMemory? m = MemoryArguments.Memory(this);
         if (m == null) return;
-        ulong events0 = m.Faults.EventCount;
-        Console.WriteLine(Touch(m, address, access));
-        if (TraceCommand.On) TraceCommand.NarrateFaults(m.Faults, events0, address);
+        Console.WriteLine(Touch(m, address, access, out AccessWindow window));
+        if (TraceCommand.On) TraceCommand.NarrateFaults(m.Faults, window, address);
     }
 
     public static bool TryAccess(string word, out TouchAccess access)
@@ -73,9 +85,9 @@ internal sealed class TouchCommand : Command
     };
 
     /// <summary>Does the access (address must be canonical) and returns the one result line of the output contract.</summary>
-    public static string Touch(KernelMemory m, ulong address, TouchAccess access)
+    public static string Touch(KernelMemory m, ulong address, TouchAccess access, out AccessWindow window)
     {
-        ulong before = m.Faults.FaultCount;
+        window = AccessWindow.Open(m);
         PageLookup lookup = m.Space.PageTable.Lookup(new VirtualAddress(address));
         bool executable = false;
         switch (access)
@@ -98,18 +110,20 @@ internal sealed class TouchCommand : Command
                 if (!executable) SafeAccess.TryExecuteFaulting(address);
                 break;
         }
-        return $"touch {Format.Hex(address)} {Word(access)}: " + Outcome(m, before, executable ? "no fault (present, executable)" : "no fault (present)");
+        window = window.Close(m);
+        return $"touch {Format.Hex(address)} {Word(access)}: " + Outcome(m, window, executable ? "no fault (present, executable)" : "no fault (present)");
     }
 
-    /// <summary>What became of an access made after the fault count `before` (the contract line's part after "touch A w: ").</summary>
-    public static string Outcome(KernelMemory m, ulong before, string noFault)
+    /// <summary>What became of an access (the contract line's part after "touch A w: "): its last fault, resolved or refused.</summary>
+    public static string Outcome(KernelMemory m, AccessWindow window, string noFault)
     {
-        List<FaultRecord> faults = m.Faults.FaultsSince(before);
-        if (faults.Count == 0) return noFault;
-        FaultRecord last = faults[faults.Count - 1];
-        FaultResolution r = PageFaultHandler.LastResolution;
+        if (window.Faults == 0) return noFault;
+        List<FaultRecord> faults = m.Faults.FaultsSince(window.FaultsBefore);
+        int index = (int)Math.Min(window.Faults - 1, (ulong)faults.Count);
+        string code = index < faults.Count ? faults[index].Code.Describe() : "details lost";
+        FaultResolution r = window.Resolution;
         if (r.IsViolation) return $"refused: {r.Outcome.Describe()} ({RegionText(r)})";
-        return $"page fault ({last.Code.Describe()}) -> {r.Outcome.Describe()}, frame {Format.Hex(r.Frame.Value)} mapped at {Format.Hex(r.Page.Value)}";
+        return $"page fault ({code}) -> {r.Outcome.Describe()}, frame {Format.Hex(r.Frame.Value)} mapped at {Format.Hex(r.Page.Value)}";
     }
 
     public static string RegionText(FaultResolution r) => r.Region == null ? "no region" : "region " + r.Region.Name;

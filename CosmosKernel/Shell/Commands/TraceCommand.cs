@@ -41,16 +41,18 @@ internal sealed class TraceCommand : Command
     }
 
     /// <summary>
-    /// Prints the faults recorded since the event count `since`, one line per fault (its events joined with "->");
-    /// when there were none and `address` is not 0, that it was already mapped. Returns how many faults it told.
+    /// Prints the faults of an access window, one line per fault (its events joined with "->"); when there were
+    /// none and `address` is not 0, that it was already mapped. Returns how many faults it told.
     /// </summary>
-    public static int NarrateFaults(FaultLog log, ulong since, ulong address)
+    public static int NarrateFaults(FaultLog log, AccessWindow window, ulong address)
     {
-        List<FaultTraceEvent> events = log.EventsSince(since);
+        List<FaultTraceEvent> events = log.EventsSince(window.EventsBefore);
+        int count = (int)Math.Min((ulong)events.Count, window.EventsAfter - window.EventsBefore);
         var line = new StringBuilder();
         int faults = 0;
-        foreach (FaultTraceEvent e in events)
+        for (int i = 0; i < count; i++)
         {
+            FaultTraceEvent e = events[i];
             if (e.Kind == FaultTraceKind.Fault)
             {
                 if (line.Length > 0) Step(line.ToString());

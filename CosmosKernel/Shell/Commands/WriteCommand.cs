@@ -48,9 +48,10 @@ internal sealed class WriteCommand : Command
             return;
         }
 
-        ulong before = m.Faults.FaultCount;
+        var window = AccessWindow.Open(m);
         bool ok = wide ? SafeAccess.TryWrite64(address, value) : SafeAccess.TryWrite8(address, (byte)value);
-        string outcome = TouchCommand.Outcome(m, before, "");
+        window = window.Close(m);
+        string outcome = TouchCommand.Outcome(m, window, "");
         if (!ok) { Console.WriteLine($"write: {Format.Hex(address)}: {outcome}"); return; }
         Console.WriteLine($"wrote {Format.Hex(value)} ({(wide ? "8 bytes" : "1 byte")}) at {Format.Hex(address)}" + (outcome.Length > 0 ? $" after a {outcome}" : ""));
     }
