@@ -36,6 +36,16 @@ internal sealed class Kernel(BootInfo boot)
         _shell.Register(new SelftestCommand());
         _shell.Register(new HaltCommand());
         _shell.Register(new RebootCommand());
+        // memory actions: heap, real accesses, manual mappings, narration, microbenchmarks
+        _shell.Register(new AllocCommand());
+        _shell.Register(new FreeCommand());
+        _shell.Register(new TouchCommand());
+        _shell.Register(new ReadCommand());
+        _shell.Register(new WriteCommand());
+        _shell.Register(new MapCommand());
+        _shell.Register(new UnmapCommand());
+        _shell.Register(new TraceCommand());
+        _shell.Register(new BenchCommand());
 
         System.Console.WriteLine("MemOS - memory management made visible. Type 'help' for the commands.");
         foreach (string problem in boot.Problems) System.Console.WriteLine($"boot: {problem}");

@@ -29,3 +29,33 @@ public enum MemoryError
     BadPointer,
     HeapCorrupted,
 }
+
+/// <summary>
+/// MemoryError's identifiers as text. Enum.ToString needs reflection data, which the kernel is compiled without
+/// (it would fault): the shell prints errors through this.
+/// </summary>
+public static class MemoryErrorNames
+{
+    public static string Name(this MemoryError error) => error switch
+    {
+        MemoryError.None => "None",
+        MemoryError.OutOfMemory => "OutOfMemory",
+        MemoryError.InvalidArgument => "InvalidArgument",
+        MemoryError.Misaligned => "Misaligned",
+        MemoryError.OutOfRange => "OutOfRange",
+        MemoryError.DoubleFree => "DoubleFree",
+        MemoryError.NotAllocated => "NotAllocated",
+        MemoryError.ReservedFrame => "ReservedFrame",
+        MemoryError.UnknownFrame => "UnknownFrame",
+        MemoryError.NonCanonical => "NonCanonical",
+        MemoryError.AlreadyMapped => "AlreadyMapped",
+        MemoryError.NotMapped => "NotMapped",
+        MemoryError.Conflict => "Conflict",
+        MemoryError.Overlap => "Overlap",
+        MemoryError.NoRegion => "NoRegion",
+        MemoryError.NoSpace => "NoSpace",
+        MemoryError.BadPointer => "BadPointer",
+        MemoryError.HeapCorrupted => "HeapCorrupted",
+        _ => "error " + ((int)error).ToString(),
+    };
+}

@@ -17,6 +17,8 @@ internal static unsafe class PageFaultHandler
     private static PageFaultResolver? s_resolver;
     private static FaultLog? s_log;
 
+    private const ulong AlignmentCheckFlag = 1UL << 18;
+
     public static FaultResolution LastResolution { get; private set; }
 
     public static void Install(AddressSpace space, PageFaultResolver resolver, FaultLog log)
@@ -32,7 +34,12 @@ internal static unsafe class PageFaultHandler
         if (s_space == null || s_resolver == null || s_log == null) return false;
         var cr2 = new VirtualAddress(Cpu.ReadCr2());
         var code = new ErrorCode((uint)frame->ErrorCode);
+        // With EFLAGS.AC set (stac) the CPU lets the kernel reach user pages, so SMAP cannot be what faulted:
+        // a not-present user page touched by UserPointerMemory or SafeAccess is a demand fault, not a violation.
+        bool smap = s_resolver.Smap;
+        if ((frame->Rflags & AlignmentCheckFlag) != 0) s_resolver.Smap = false;
         FaultResolution resolution = s_resolver.Resolve(s_space, cr2, code);
+        s_resolver.Smap = smap;
         LastResolution = resolution;
 
         // An instruction fetch made by SafeAccess.TryExecuteFaulting never re-runs the target: it returns.

@@ -29,7 +29,7 @@ public readonly record struct FaultTraceEvent(FaultTraceKind Kind, VirtualAddres
     public string Describe() => Kind switch
     {
         FaultTraceKind.Fault => "page fault at " + Address + " (" + Code.Describe() + ")",
-        FaultTraceKind.RegionFound => "region " + Region?.Name + " (" + Region?.Backing.ToString().ToLowerInvariant() + ")",
+        FaultTraceKind.RegionFound => "region " + Region?.Name + " (" + Region?.Backing.Describe() + ")",
         FaultTraceKind.FrameRequested => "VMM asks PMM for a frame",
         FaultTraceKind.FrameZeroed => "frame " + Frame + " zeroed",
         FaultTraceKind.FrameCopied => "frame " + Frame + " copied from " + Source,

@@ -74,24 +74,16 @@ public sealed class PageFaultResolver
     }
 
     /// <summary>What kind of fault is this? Reads the regions and the page table; changes nothing.</summary>
-    // A present page outside every region (the kernel image, the direct map) was refused for its protection bits:
-    // say which, rather than "no region".
-    private static FaultOutcome ProtectionReason(ErrorCode code)
-        => code.InstructionFetch ? FaultOutcome.ExecuteOnNoExecute
-            : code.User ? FaultOutcome.UserToSupervisor
-            : code.Write ? FaultOutcome.WriteToReadOnly
-            : FaultOutcome.NoRegion;
-
     public FaultResolution Decide(AddressSpace space, VirtualAddress cr2, ErrorCode code)
     {
         var page = cr2.PageBase;
         if (!cr2.IsCanonical) return FaultResolution.Violation(FaultOutcome.NonCanonical, null, page);
         if (code.ReservedBitSet) return FaultResolution.Violation(FaultOutcome.ReservedBit, space.FindRegion(cr2), page);
         var region = space.FindRegion(cr2);
-        if (region == null) return FaultResolution.Violation(code.Present ? ProtectionReason(code) : FaultOutcome.NoRegion, null, page);
-
         bool execute = code.InstructionFetch;
         bool write = code.Write && !execute;
+        if (region == null) return DecideWithoutRegion(space, page, code, write, execute);
+
         if (code.User && !region.IsUser) return FaultResolution.Violation(FaultOutcome.UserToSupervisor, region, page);
         if (!code.User && region.IsUser)
         {
@@ -125,6 +117,19 @@ public sealed class PageFaultResolver
         }
         if (code.User && !user) return FaultResolution.Violation(FaultOutcome.UserToSupervisor, region, page);
         return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, region, page);
+    }
+
+    // No region, but the page may still be mapped (kernel image, direct map: mappings made at boot, not regions).
+    // Then a protection fault is judged by the page-table entry itself, so the reason names the broken permission.
+    private static FaultResolution DecideWithoutRegion(AddressSpace space, VirtualAddress page, ErrorCode code, bool write, bool execute)
+    {
+        var lookup = space.PageTable.Lookup(page);
+        if (!lookup.IsMapped) return FaultResolution.Violation(FaultOutcome.NoRegion, null, page);
+        var flags = lookup.Flags;
+        if (code.User && (flags & PageFlags.User) == 0) return FaultResolution.Violation(FaultOutcome.UserToSupervisor, null, page);
+        if (write && (flags & PageFlags.Writable) == 0) return FaultResolution.Violation(FaultOutcome.WriteToReadOnly, null, page);
+        if (execute && (flags & PageFlags.NoExecute) != 0) return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, null, page);
+        return FaultResolution.Violation(FaultOutcome.NoRegion, null, page);
     }
 
     /// <summary>Carry out a decision from Decide; counts and traces it. Running out of frames becomes an OutOfMemory violation with nothing changed.</summary>

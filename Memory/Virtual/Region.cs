@@ -64,5 +64,5 @@ public sealed class Region
     public override string ToString()
         => Base + "-" + End + " "
            + ((Flags & RegionFlags.Read) != 0 ? "r" : "-") + (IsWritable ? "w" : "-") + (IsExecutable ? "x" : "-") + (IsUser ? "u" : "-")
-           + " " + Backing.ToString().ToLowerInvariant() + " " + ResidentPages + "/" + (Length / VirtualAddress.PageSize) + " " + Name;
+           + " " + Backing.Describe() + " " + ResidentPages + "/" + (Length / VirtualAddress.PageSize) + " " + Name;
 }

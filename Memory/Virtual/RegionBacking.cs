@@ -10,3 +10,15 @@ public enum RegionBacking : byte
     /// <summary>A fixed physical range (device memory), mapped uncached at creation and never freed.</summary>
     Mmio,
 }
+
+/// <summary>Backing names as the shell prints them (Enum.ToString needs reflection data the kernel lacks).</summary>
+public static class RegionBackings
+{
+    public static string Describe(this RegionBacking backing) => backing switch
+    {
+        RegionBacking.Immediate => "immediate",
+        RegionBacking.Demand => "demand",
+        RegionBacking.Mmio => "mmio",
+        _ => "unknown",
+    };
+}

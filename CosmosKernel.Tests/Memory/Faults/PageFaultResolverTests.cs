@@ -118,16 +118,23 @@ public class PageFaultResolverTests
     }
 
     [Test]
-    public void A_present_page_outside_every_region_is_refused_for_its_protection()
+    public void A_mapping_without_a_region_is_judged_by_its_page_table_entry()
     {
-        // like the kernel image or the direct map: mapped by hand, in no region
+        // Like the kernel image and the direct map: mapped at boot, not regions.
+        var frame = _rig.Frames.AllocateFrame().Value;
+        _space.PageTable.Map(V(0x80000), frame, PageFlags.Present);                                   // read + execute
+        _space.PageTable.Map(V(0x81000), frame, PageFlags.Present | PageFlags.Writable | PageFlags.NoExecute);
+        var kernelWrite = ErrorCode.From(true, true, false);
+        var kernelFetch = ErrorCode.From(true, false, false, instruction: true);
         Assert.Multiple(() =>
         {
-            Assert.That(Fault(0x70000, ErrorCode.From(true, true, false)).Outcome, Is.EqualTo(FaultOutcome.WriteToReadOnly));
-            Assert.That(Fault(0x70000, ErrorCode.From(true, false, false, instruction: true)).Outcome, Is.EqualTo(FaultOutcome.ExecuteOnNoExecute));
-            Assert.That(Fault(0x70000, ErrorCode.From(true, false, true)).Outcome, Is.EqualTo(FaultOutcome.UserToSupervisor));
-            Assert.That(Fault(0x70000, ErrorCode.From(false, true, false)).Outcome, Is.EqualTo(FaultOutcome.NoRegion));
+            Assert.That(Fault(0x80010, kernelWrite).Outcome, Is.EqualTo(FaultOutcome.WriteToReadOnly));
+            Assert.That(Fault(0x81010, kernelFetch).Outcome, Is.EqualTo(FaultOutcome.ExecuteOnNoExecute));
+            Assert.That(Fault(0x81010, ErrorCode.From(true, false, true)).Outcome, Is.EqualTo(FaultOutcome.UserToSupervisor));
+            Assert.That(Fault(0x82010, ErrorCode.From(false, true, false)).Outcome, Is.EqualTo(FaultOutcome.NoRegion), "unmapped, no region");
         });
+        Assert.That(_space.PageTable.Lookup(V(0x80000)).Flags & PageFlags.Writable, Is.EqualTo(PageFlags.None), "nothing changed");
+        Assert.That(_resolver.Statistics.Violations, Is.EqualTo(4));
     }
 
     [Test]

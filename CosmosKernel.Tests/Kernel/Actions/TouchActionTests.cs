@@ -1,0 +1,62 @@
+using NUnit.Framework;
+
+namespace MemOS.Tests.Kernel.Actions;
+
+/// <summary>touch: real accesses on the real MMU, faults decided by the handler, and the kernel carrying on after a refusal.</summary>
+[Category(KernelTestEnvironment.Category)]
+public class TouchActionTests : ActionSession
+{
+    // First page of kernel text: the linker script puts .text right after the 1 MiB boot stub.
+    private const string KernelText = "0xffffffff80101000";
+
+    [Test]
+    public void An_unmapped_kernel_address_outside_every_region_is_refused_and_the_shell_carries_on()
+    {
+        Assert.That(Run("touch 0xffffe00020000000"), Is.EqualTo("touch 0xffffe00020000000 read: refused: no region (no region)"));
+        Assert.That(Run("touch 0xffffe00020000000 w"), Is.EqualTo("touch 0xffffe00020000000 write: refused: no region (no region)"));
+        AssertAlive();
+    }
+
+    [Test]
+    public void The_null_guard_is_refused()
+    {
+        Assert.That(Run("touch 0x0"), Is.EqualTo("touch 0x0 read: refused: no region (no region)"));
+        Assert.That(Run("touch 0x10 w"), Is.EqualTo("touch 0x10 write: refused: no region (no region)"));
+        AssertAlive();
+    }
+
+    [Test]
+    public void Writing_kernel_text_is_refused_as_a_write_to_read_only()
+    {
+        Assert.That(Run($"touch {KernelText} w"), Is.EqualTo($"touch {KernelText} write: refused: write to read-only (no region)"));
+        Assert.That(Run($"touch {KernelText}"), Is.EqualTo($"touch {KernelText} read: no fault (present)"));
+        Assert.That(Run($"touch {KernelText} x"), Is.EqualTo($"touch {KernelText} execute: no fault (present, executable)"));
+        AssertAlive();
+    }
+
+    [Test]
+    public void Executing_the_direct_map_is_refused_as_execute_on_NX()
+    {
+        Assert.That(Run("touch 0xffff800000100000 x"), Is.EqualTo("touch 0xffff800000100000 execute: refused: execute on NX (no region)"));
+        AssertAlive();
+    }
+
+    [Test]
+    public void A_heap_block_is_present_for_read_and_write()
+    {
+        ulong a = Alloc("64");
+        Assert.That(Run($"touch {Hex(a)}"), Is.EqualTo($"touch {Hex(a)} read: no fault (present)"));
+        Assert.That(Run($"touch {Hex(a)} w"), Is.EqualTo($"touch {Hex(a)} write: no fault (present)"));
+        Assert.That(Run($"touch {Hex(a)} x"), Is.EqualTo($"touch {Hex(a)} execute: refused: execute on NX (region kernel heap)"));
+        AssertAlive();
+    }
+
+    [Test]
+    public void Non_canonical_addresses_and_bad_access_words_are_refused_before_any_access()
+    {
+        Assert.That(Run("touch 0x0000800000000000"), Does.StartWith("touch: 0x800000000000: non-canonical address"));
+        Assert.That(Run("touch 0x1000 q"), Does.StartWith("touch: access must be r, w or x"));
+        Assert.That(Run("touch 0x1000 r extra"), Does.StartWith("touch: too many arguments"));
+        AssertAlive();
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using MemOS.Kernel.MemoryManagement;
+using MemOS.Memory;
+using MemOS.Memory.Heap;
+using MemOS.Memory.Virtual;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>
+/// free: kfree (or free with --user) of a block from `alloc`. Bad and repeated pointers are reported by the heap
+/// with nothing changed; a live kernel-heap block the shell did not hand out (a managed object) is refused.
+/// </summary>
+internal sealed class FreeCommand : Command
+{
+    public override string Name => "free";
+    public override string[] Aliases => ["kfree"];
+    public override string Usage => "free ADDR [--user]";
+    public override string Description => "give back a block from alloc (kernel heap, or the user heap with --user)";
+    public override string Details =>
+        "  examples:\n" +
+        "    free 0xffffc00000001230          freed 0xffffc00000001230 (64 B)\n" +
+        "    free 0xffffc00000001230          free: 0xffffc00000001230: not an allocated block (DoubleFree)\n" +
+        "    free 0x10000010 --user\n" +
+        "  in the kernel heap only blocks from `alloc` can be freed: the others hold the kernel's own objects";
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        bool user = args.TakeFlag("--user");
+        if (!MemoryArguments.CheckCount(this, args, 1, 1)) return;
+        if (!MemoryArguments.TryCanonical(this, args[0], out ulong address)) return;
+        KernelMemory? m = MemoryArguments.Memory(this);
+        if (m == null) return;
+        HeapCore<HeapMemory> heap = user ? m.UserHeap : m.Heap;
+        Region region = user ? m.UserHeapRegion : m.HeapRegion;
+        var va = new VirtualAddress(address);
+
+        bool ours = user || AllocCommand.KernelBlocks.ContainsKey(address);
+        if (!ours && AllocCommand.FreedKernelBlocks.ContainsKey(address))
+        {
+            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (DoubleFree)");
+            return;
+        }
+        Result<ulong> size = heap.SizeOf(va);
+        if (!ours && size.Ok)
+        {
+            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (in use by the kernel, not from alloc)");
+            return;
+        }
+
+        ulong end0 = heap.End.Value;
+        var window = AccessWindow.Open(m);
+        // A block that is not live: Free names the reason (DoubleFree, BadPointer, Misaligned) and changes nothing.
+        MemoryError error = heap.Free(va);
+        window = window.Close(m);
+        ulong end1 = heap.End.Value;
+        if (error != MemoryError.None)
+        {
+            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block ({error.Name()})");
+            return;
+        }
+        if (!user)
+        {
+            AllocCommand.KernelBlocks.Remove(address);
+            if (AllocCommand.FreedKernelBlocks.Count >= AllocCommand.FreedMemory) AllocCommand.FreedKernelBlocks.Clear();
+            AllocCommand.FreedKernelBlocks[address] = true;
+        }
+        Console.WriteLine(size.Ok ? $"freed {Format.Hex(address)} ({size.Value} B)" : $"freed {Format.Hex(address)} (size unknown)");
+        if (!TraceCommand.On) return;
+        TraceCommand.Step(size.Ok ? $"the heap takes back {size.Value} B at {Format.Hex(address)} and merges it with free neighbours" : $"the heap takes back the block at {Format.Hex(address)}");
+        if (end1 < end0) TraceCommand.Step($"the heap shrinks by {end0 - end1} B at {Format.Hex(end1)}: VMM shrinks region {region.Name}, pages unmapped, frames back to the PMM");
+        TraceCommand.NarrateFaults(m.Faults, window, 0);
+    }
+}

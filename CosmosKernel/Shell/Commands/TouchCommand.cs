@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using MemOS.Kernel.Hardware;
+using MemOS.Kernel.MemoryManagement;
+using MemOS.Memory;
+using MemOS.Memory.Faults;
+using MemOS.Memory.Paging;
+
+namespace MemOS.Kernel.Shell.Commands;
+
+/// <summary>
+/// The faults and trace events one access caused, captured around it without allocating (a managed `new` after
+/// it may fault too, in demand mode, and must not be mistaken for the access's fault).
+/// </summary>
+internal readonly record struct AccessWindow(ulong FaultsBefore, ulong FaultsAfter, ulong EventsBefore, ulong EventsAfter, FaultResolution Resolution)
+{
+    public static AccessWindow Open(KernelMemory m) => new(m.Faults.FaultCount, m.Faults.FaultCount, m.Faults.EventCount, m.Faults.EventCount, default);
+
+    public AccessWindow Close(KernelMemory m) => this with { FaultsAfter = m.Faults.FaultCount, EventsAfter = m.Faults.EventCount, Resolution = PageFaultHandler.LastResolution };
+
+    public ulong Faults => FaultsAfter - FaultsBefore;
+}
+
+/// <summary>How touch reaches an address.</summary>
+internal enum TouchAccess
+{
+    Read,
+    Write,
+    Execute,
+}
+
+/// <summary>
+/// touch: one real access to an address through SafeAccess, then what the page-fault handler made of it: no fault,
+/// a fault resolved (demand, zero page, copy-on-write) with the frame it mapped, or a refusal with the reason and
+/// region. A refused access returns through the access's fixup: the kernel carries on.
+/// </summary>
+internal sealed class TouchCommand : Command
+{
+    private const ulong InterruptFlag = 1UL << 9;
+
+    public override string Name => "touch";
+    public override string Usage => "touch ADDR [r|w|x]";
+    public override string Description => "access an address for real (read, write or execute) and show the page fault it took";
+    public override string Details =>
+        "  r (default) reads one byte; w reads it and writes the same value back (an absent page gets 0, what a fresh\n" +
+        "  page holds anyway), so nothing changes; x executes only when the page is absent or NX (it must fault).\n" +
+        "  examples:\n" +
+        "    touch 0x0                    touch 0x0 read: refused: no region (no region)\n" +
+        "    touch 0xffffffff80101000 w   touch 0xffffffff80101000 write: refused: write to read-only (no region)\n" +
+        "    alloc 64K; touch ADDR w      touch 0x... write: page fault (write, not present, kernel) -> private zeroed frame mapped, frame 0x... mapped at 0x...\n" +
+        "  non-canonical addresses are refused before the access: the CPU would raise #GP, not a page fault";
+
+    public override void Execute(Shell shell, Arguments args)
+    {
+        if (!MemoryArguments.CheckCount(this, args, 1, 2)) return;
+        if (!MemoryArguments.TryCanonical(this, args[0], out ulong address)) return;
+        TouchAccess access = TouchAccess.Read;
+        if (args.Count == 2 && !TryAccess(args[1], out access))
+        {
+            Shell.UsageError(this, $"access must be r, w or x, not '{Shell.Printable(args[1])}'");
+            return;
+        }
+        KernelMemory? m = MemoryArguments.Memory(this);
+        if (m == null) return;
+        Console.WriteLine(Touch(m, address, access, out AccessWindow window));
+        if (TraceCommand.On) TraceCommand.NarrateFaults(m.Faults, window, address);
+    }
+
+    public static bool TryAccess(string word, out TouchAccess access)
+    {
+        switch (word.ToLowerInvariant())
+        {
+            case "r": case "read": access = TouchAccess.Read; return true;
+            case "w": case "write": access = TouchAccess.Write; return true;
+            case "x": case "exec": case "execute": access = TouchAccess.Execute; return true;
+            default: access = TouchAccess.Read; return false;
+        }
+    }
+
+    public static string Word(TouchAccess access) => access switch
+    {
+        TouchAccess.Write => "write",
+        TouchAccess.Execute => "execute",
+        _ => "read",
+    };
+
+    /// <summary>Does the access (address must be canonical) and returns the one result line of the output contract.</summary>
+    public static string Touch(KernelMemory m, ulong address, TouchAccess access, out AccessWindow window)
+    {
+        window = AccessWindow.Open(m);
+        PageLookup lookup = m.Space.PageTable.Lookup(new VirtualAddress(address));
+        bool executable = false;
+        switch (access)
+        {
+            case TouchAccess.Read:
+                SafeAccess.TryRead8(address, out _);
+                break;
+            case TouchAccess.Write:
+                // No interrupt between the read and the write back, so the value written is the one there.
+                bool interrupts = (Cpu.ReadFlags() & InterruptFlag) != 0;
+                if (interrupts) Cpu.DisableInterrupts();
+                // An absent page would read as zero once mapped: write 0 straight away, so the one fault is the write's.
+                if (!lookup.IsMapped) SafeAccess.TryWrite8(address, 0);
+                else if (SafeAccess.TryRead8(address, out byte value)) SafeAccess.TryWrite8(address, value);
+                if (interrupts) Cpu.EnableInterrupts();
+                break;
+            case TouchAccess.Execute:
+                bool user = (lookup.Flags & PageFlags.User) != 0;
+                executable = lookup.IsMapped && (lookup.Flags & PageFlags.NoExecute) == 0 && !(user && m.Smep);
+                if (!executable) SafeAccess.TryExecuteFaulting(address);
+                break;
+        }
+        window = window.Close(m);
+        return $"touch {Format.Hex(address)} {Word(access)}: " + Outcome(m, window, executable ? "no fault (present, executable)" : "no fault (present)");
+    }
+
+    /// <summary>What became of an access (the contract line's part after "touch A w: "): its last fault, resolved or refused.</summary>
+    public static string Outcome(KernelMemory m, AccessWindow window, string noFault)
+    {
+        if (window.Faults == 0) return noFault;
+        List<FaultRecord> faults = m.Faults.FaultsSince(window.FaultsBefore);
+        int index = (int)Math.Min(window.Faults - 1, (ulong)faults.Count);
+        string code = index < faults.Count ? faults[index].Code.Describe() : "details lost";
+        FaultResolution r = window.Resolution;
+        if (r.IsViolation) return $"refused: {r.Outcome.Describe()} ({RegionText(r)})";
+        return $"page fault ({code}) -> {r.Outcome.Describe()}, frame {Format.Hex(r.Frame.Value)} mapped at {Format.Hex(r.Page.Value)}";
+    }
+
+    public static string RegionText(FaultResolution r) => r.Region == null ? "no region" : "region " + r.Region.Name;
+}
