@@ -56,7 +56,7 @@ internal sealed unsafe class KernelMemory
         var entries = new MemoryMapEntry[boot.MemoryMap.Count];
         for (int i = 0; i < entries.Length; i++) entries[i] = new MemoryMapEntry(boot.MemoryMap[i].Base, boot.MemoryMap[i].Length, boot.MemoryMap[i].Type);
         Map = new MemoryMap(entries, bits);
-        if (Map.Error != MemoryError.None) Fatal($"the memory map is unusable ({Map.Error}): {boot.Problems.Count} boot problems");
+        if (Map.Error != MemoryError.None) Fatal($"the memory map is unusable ({Map.Error.Name()}): {boot.Problems.Count} boot problems");
         Reserve(0, 0x10_0000, ReservationKind.FirstMebibyte);
         Reserve(KernelImage.PhysicalStart, KernelImage.Physical(Image.BootTablesStart) - KernelImage.PhysicalStart, ReservationKind.KernelImage);
         Reserve(KernelImage.Physical(Image.BootTablesEnd), KernelImage.Physical(Image.End) - KernelImage.Physical(Image.BootTablesEnd), ReservationKind.KernelImage);
@@ -140,7 +140,7 @@ internal sealed unsafe class KernelMemory
     {
         if (length == 0) return;
         MemoryError e = Map.Reserve(new PhysicalAddress(start), length, kind);
-        if (e != MemoryError.None) Notes.Add($"could not reserve {kind} at 0x{start:x} (+{length}): {e}");
+        if (e != MemoryError.None) Notes.Add($"could not reserve {MemoryTypes.Name(MemoryTypes.Of(kind))} at 0x{start:x} (+{length}): {e.Name()}");
     }
 
     // The pool is the first usable run of 4 MiB above the kernel image and below 4 GiB (the boot direct map's reach).
@@ -172,7 +172,7 @@ internal sealed unsafe class KernelMemory
         for (ulong va = start & ~0xFFFUL; va < end; va += 4096)
         {
             PageTableChange c = table.Map(new VirtualAddress(va), new PhysicalAddress(KernelImage.Physical(va)), flags);
-            if (c.Error != MemoryError.None) Fatal($"mapping the kernel image at 0x{va:x}: {c.Error}");
+            if (c.Error != MemoryError.None) Fatal($"mapping the kernel image at 0x{va:x}: {c.Error.Name()}");
         }
     }
 
@@ -187,14 +187,14 @@ internal sealed unsafe class KernelMemory
         for (ulong p = 0; p < end; p += 0x20_0000)
         {
             PageTableChange c = table.Map(new VirtualAddress(KernelLayout.DirectMapBase + p), new PhysicalAddress(p), flags, PageSize.Size2M);
-            if (c.Error != MemoryError.None) Fatal($"direct-mapping 0x{p:x}: {c.Error}");
+            if (c.Error != MemoryError.None) Fatal($"direct-mapping 0x{p:x}: {c.Error.Name()}");
         }
         return end;
     }
 
     private static T Check<T>(Result<T> r, string what)
     {
-        if (!r.Ok) Fatal($"{what}: {r.Error}");
+        if (!r.Ok) Fatal($"{what}: {r.Error.Name()}");
         return r.Value;
     }
 

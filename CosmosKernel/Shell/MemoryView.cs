@@ -30,17 +30,10 @@ internal static class MemoryView
     public static string FaultSummary(FaultStatistics s)
         => $"faults: {s.Faults} total, {s.ZeroPageMaps} zero-page, {s.PrivateFrames} demand-zero, {s.ZeroPageCopies + s.CopyOnWriteCopies} copy-on-write, {s.Violations} violations";
 
-    public static string Backing(KernelMemory m) => Name(m.Space.DefaultBacking);
+    public static string Backing(KernelMemory m) => m.Space.DefaultBacking.Describe();
 
     // Enum names by hand: Enum.ToString needs reflection metadata the kernel's runtime does not have (it faults).
-    public static string Name(RegionBacking b) => b switch
-    {
-        RegionBacking.Immediate => "immediate",
-        RegionBacking.Demand => "demand",
-        RegionBacking.Mmio => "mmio",
-        _ => "unknown",
-    };
-
+    // Enum names by hand: Enum.ToString needs reflection metadata the kernel's runtime does not have (it faults).
     public static string Name(PageTableLevel level) => level switch
     {
         PageTableLevel.PML4 => "PML4",
@@ -59,29 +52,6 @@ internal static class MemoryView
         HeapBlockKind.Slab => "slab",
         HeapBlockKind.Small => "small",
         _ => "?",
-    };
-
-    public static string Name(MemoryError e) => e switch
-    {
-        MemoryError.None => "None",
-        MemoryError.OutOfMemory => "OutOfMemory",
-        MemoryError.InvalidArgument => "InvalidArgument",
-        MemoryError.Misaligned => "Misaligned",
-        MemoryError.OutOfRange => "OutOfRange",
-        MemoryError.DoubleFree => "DoubleFree",
-        MemoryError.NotAllocated => "NotAllocated",
-        MemoryError.ReservedFrame => "ReservedFrame",
-        MemoryError.UnknownFrame => "UnknownFrame",
-        MemoryError.NonCanonical => "NonCanonical",
-        MemoryError.AlreadyMapped => "AlreadyMapped",
-        MemoryError.NotMapped => "NotMapped",
-        MemoryError.Conflict => "Conflict",
-        MemoryError.Overlap => "Overlap",
-        MemoryError.NoRegion => "NoRegion",
-        MemoryError.NoSpace => "NoSpace",
-        MemoryError.BadPointer => "BadPointer",
-        MemoryError.HeapCorrupted => "HeapCorrupted",
-        _ => "error " + ((int)e).ToString(),
     };
 
     /// <summary>MiB, rounded down, for frame counts.</summary>

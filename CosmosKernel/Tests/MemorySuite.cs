@@ -225,12 +225,12 @@ internal static unsafe class MemorySuite
                     if (!ok) { problem = $"op {op}: touch of 0x{address:x} refused"; break; }
                 }
             }
-            if (problem == null && t.Heap.Check() != MemoryError.None) problem = $"heap check failed: {t.Heap.Check()}";
+            if (problem == null && t.Heap.Check() != MemoryError.None) problem = "heap check failed: " + t.Heap.Check().Name();
             for (int i = 0; i < count; i++) t.Heap.Free(new VirtualAddress(live[i]));
             M.Space.FreeRegion(touch);
         }
         if (problem != null) return problem;
-        if (M.Pmm.Check() != MemoryError.None) return $"PMM check failed: {M.Pmm.Check()}";
+        if (M.Pmm.Check() != MemoryError.None) return "PMM check failed: " + M.Pmm.Check().Name();
         ulong freeAfter = M.Pmm.FreeFrameCount + (M.HeapRegion.ResidentPages - kernelHeapBefore);
         return freeAfter == freeBefore ? null : $"free frames {freeBefore} before, {freeAfter} after: {(long)freeBefore - (long)freeAfter} frames leaked";
     }

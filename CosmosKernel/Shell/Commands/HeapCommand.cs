@@ -39,7 +39,7 @@ internal sealed class HeapCommand : Command
             if (Heap(user, out _) is not { } h) return;
             MemoryError e = h.Check();
             string prefix = user ? "user heap check" : "heap check";
-            Console.WriteLine(e == MemoryError.None ? $"{prefix}: ok" : $"{prefix}: FAILED ({MemoryView.Name(e)})");
+            Console.WriteLine(e == MemoryError.None ? $"{prefix}: ok" : $"{prefix}: FAILED ({e.Name()})");
             return;
         }
         Shell.UsageError(this, $"unknown subcommand '{Shell.Printable(sub)}'");

@@ -30,7 +30,7 @@ internal sealed class ModeCommand : Command
         if (m == null) return;
         if (args.Count == 0) { Console.WriteLine($"backing: {MemoryView.Backing(m)}"); return; }
         MemoryError e = m.Space.SetDefaultBacking(backing);
-        if (e != MemoryError.None) { Console.WriteLine($"mode: could not set {MemoryView.Name(backing)} ({MemoryView.Name(e)})"); return; }
+        if (e != MemoryError.None) { Console.WriteLine($"mode: could not set {backing.Describe()} ({e.Name()})"); return; }
         Console.WriteLine($"backing: {MemoryView.Backing(m)} (new regions and heap growth)");
     }
 }

@@ -176,7 +176,7 @@ internal sealed class PmmCommand : Command
         {
             int order = BitOperations.Log2(n);
             Result<PhysicalAddress> r = m.Pmm.AllocateContiguous(order, default, FrameUsage.Used);
-            if (!r.Ok) { Console.WriteLine($"pmm alloc: could not allocate {n} contiguous frames ({MemoryView.Name(r.Error)})"); return; }
+            if (!r.Ok) { Console.WriteLine($"pmm alloc: could not allocate {n} contiguous frames ({r.Error.Name()})"); return; }
             ulong head = r.Value.Value;
             s_runs[head] = (order, (int)n);
             for (ulong i = 0; i < n; i++)
@@ -195,7 +195,7 @@ internal sealed class PmmCommand : Command
                 if (!r.Ok)
                 {
                     foreach (ulong f in got) m.Pmm.FreeFrame(new PhysicalAddress(f)); // all or nothing
-                    Console.WriteLine($"pmm alloc: out of frames after {i} of {n} ({MemoryView.Name(r.Error)}); none kept");
+                    Console.WriteLine($"pmm alloc: out of frames after {i} of {n} ({r.Error.Name()}); none kept");
                     return;
                 }
                 got.Add(r.Value.Value);
@@ -233,7 +233,7 @@ internal sealed class PmmCommand : Command
             }
             MemoryError e = run.Order == 0 ? m.Pmm.FreeFrame(frame) : m.Pmm.FreeContiguous(new PhysicalAddress(head), run.Order);
             s_runs.Remove(head);
-            if (e != MemoryError.None) { Console.WriteLine($"pmm free: {at}: {Explain(e)} ({MemoryView.Name(e)})"); return; }
+            if (e != MemoryError.None) { Console.WriteLine($"pmm free: {at}: {Explain(e)} ({e.Name()})"); return; }
             Console.WriteLine(run.Order == 0
                 ? $"freed {at}"
                 : $"freed {at} (last of the order-{run.Order} run at {Format.Hex(head)}: {1UL << run.Order} frames back in the PMM)");
@@ -241,18 +241,18 @@ internal sealed class PmmCommand : Command
         }
         if (frame.IsFrameAligned && s_freed.Contains(address))
         {
-            Console.WriteLine($"pmm free: {at}: {Explain(MemoryError.DoubleFree)} ({MemoryView.Name(MemoryError.DoubleFree)})");
+            Console.WriteLine($"pmm free: {at}: {Explain(MemoryError.DoubleFree)} ({MemoryError.DoubleFree.Name()})");
             return;
         }
         // Not ours: a frame the kernel holds is refused; anything else lets the PMM name the error (it changes nothing).
         if (frame.IsFrameAligned && m.Pmm.ReferenceCount(frame) > 0)
         {
-            Console.WriteLine($"pmm free: {at}: in use by the kernel, not from `pmm alloc` ({MemoryView.Name(MemoryError.Conflict)})");
+            Console.WriteLine($"pmm free: {at}: in use by the kernel, not from `pmm alloc` ({MemoryError.Conflict.Name()})");
             return;
         }
         MemoryError error = m.Pmm.FreeFrame(frame);
         if (error == MemoryError.None) { Console.WriteLine($"freed {at}"); return; }
-        Console.WriteLine($"pmm free: {at}: {Explain(error)} ({MemoryView.Name(error)})");
+        Console.WriteLine($"pmm free: {at}: {Explain(error)} ({error.Name()})");
     }
 
     private static string Explain(MemoryError e) => e switch

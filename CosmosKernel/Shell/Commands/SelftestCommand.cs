@@ -38,7 +38,7 @@ internal sealed class SelftestCommand : Command
         _passed = _failed = 0;
 
         MemoryError pmm = m.Pmm.Check(out string? problem);
-        Report("pmm check", pmm == MemoryError.None, $"{MemoryView.Name(pmm)}: {problem}");
+        Report("pmm check", pmm == MemoryError.None, $"{pmm.Name()}: {problem}");
         PhysicalMemoryStatistics s = m.Pmm.Statistics;
         Report("pmm conservation", s.FreeFrames + s.UsedFrames + s.ReservedFrames == s.TotalFrames,
             $"free {s.FreeFrames} + used {s.UsedFrames} + reserved {s.ReservedFrames} != total {s.TotalFrames}");
@@ -58,12 +58,12 @@ internal sealed class SelftestCommand : Command
         PhysicalAddress frame = m.Resolver.ZeroPage;
         Result<PhysicalAddress> direct = table.Translate(KernelLayout.DirectMap(frame));
         Report("direct map translation", direct.Ok && direct.Value == frame,
-            direct.Ok ? $"{Format.Hex(KernelLayout.DirectMap(frame).Value)} -> {Format.Hex(direct.Value.Value)}, expected {Format.Hex(frame.Value)}" : $"{Format.Hex(KernelLayout.DirectMap(frame).Value)}: {MemoryView.Name(direct.Error)}");
+            direct.Ok ? $"{Format.Hex(KernelLayout.DirectMap(frame).Value)} -> {Format.Hex(direct.Value.Value)}, expected {Format.Hex(frame.Value)}" : $"{Format.Hex(KernelLayout.DirectMap(frame).Value)}: {direct.Error.Name()}");
 
         MemoryError kernelHeap = m.Heap.Check();
-        Report("kernel heap check", kernelHeap == MemoryError.None, MemoryView.Name(kernelHeap));
+        Report("kernel heap check", kernelHeap == MemoryError.None, kernelHeap.Name());
         MemoryError userHeap = m.UserHeap.Check();
-        Report("user heap check", userHeap == MemoryError.None, MemoryView.Name(userHeap));
+        Report("user heap check", userHeap == MemoryError.None, userHeap.Name());
         Report("regions sorted and non-overlapping", RegionsOrdered(m.Space, out string why), why);
 
         int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);

@@ -39,7 +39,7 @@ internal sealed class VmmapCommand : Command
             pages += total;
             string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
             lines.Add((r.Base.Value, Line(r.Base.Value, r.End.Value, perms, r.Name,
-                $"{MemoryView.Name(r.Backing)}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
+                $"{r.Backing.Describe()}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
         }
 
         KernelImage image = m.Image;
