@@ -11,7 +11,7 @@ global RhpAssignRef, RhpCheckedAssignRef, RhpByRefAssignRef, RhpCheckedLockCmpXc
 global RhBulkMoveWithWriteBarrier, RhpGcSafeZeroMemory, memset, memmove, memcpy
 global RhpPInvoke, RhpPInvokeReturn, RhpReversePInvoke, RhpReversePInvokeReturn, RhpGcPoll
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
-global RhpTrapThreads, g_cpuFeatures, __security_cookie, RhpStackProbe
+global RhpTrapThreads, g_cpuFeatures, __security_cookie, RhpStackProbe, memos_call_with_registers_saved
 global memos_dispatch_cache, memos_dispatch_cache_base, memos_handle_table
 extern RhpResolveInterfaceMethod
 
@@ -165,6 +165,29 @@ RhpInitialDynamicInterfaceDispatch:
     pop rsi
     pop rdi
     jmp rax
+
+; void memos_call_with_registers_saved(void (*fn)(ulong rsp)): spills the callee-saved registers, which may hold
+; the only reference to an object, onto the stack and calls fn with that stack pointer (the collector's root scan
+; then starts there).
+memos_call_with_registers_saved:
+    push rbx
+    push rbp
+    push r12
+    push r13
+    push r14
+    push r15
+    mov rax, rdi
+    mov rdi, rsp
+    sub rsp, 8
+    call rax
+    add rsp, 8
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop rbp
+    pop rbx
+    ret
 
 ; addresses of the tables below, for C#
 memos_dispatch_cache_base:

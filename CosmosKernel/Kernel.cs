@@ -27,6 +27,7 @@ internal sealed class Kernel(BootInfo boot)
         _shell.Register(new MemMapCommand(boot));
         // memory inspection (helper F1)
         _shell.Register(new MeminfoCommand());
+        _shell.Register(new GcCommand());
         _shell.Register(new PmmCommand());
         _shell.Register(new HeapCommand());
         _shell.Register(new ModeCommand());
@@ -56,5 +57,6 @@ internal sealed class Kernel(BootInfo boot)
         Terminal.Write(Shell.Shell.Prompt);
         string? line = _editor.ReadLine();
         if (line != null) _shell.Execute(line);
+        MemoryManagement.GarbageCollection.MaybeCollect();
     }
 }

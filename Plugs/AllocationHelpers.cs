@@ -10,33 +10,28 @@ namespace MemOS.Plugs;
 /// </summary>
 internal static unsafe class AllocationHelpers
 {
-    private const uint HasComponentSizeFlag = 0x80000000;
     private const ulong MaxObjectSize = 1UL << 32;
-
-    private static uint BaseSize(void* methodTable) => ((uint*)methodTable)[1];
-    private static uint ComponentSize(void* methodTable)
-    {
-        uint flags = ((uint*)methodTable)[0];
-        return (flags & HasComponentSizeFlag) != 0 ? flags & 0xFFFF : 0;
-    }
 
     private static void* NewObject(void* methodTable)
     {
-        void** obj = (void**)ManagedAllocator.Allocate((BaseSize(methodTable) + 7u) & ~7u);
+        ulong size = ObjectLayout.Size(methodTable, 0);
+        void** obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
         if (obj == null) RuntimeFatal.Stop("out of memory", "allocating an object");
         *obj = methodTable;
+        ManagedAllocator.Registered(obj, size);
         return obj;
     }
 
     private static void* NewArray(void* methodTable, long length)
     {
         if (length < 0) RuntimeFatal.Stop("overflow", "negative array or string length");
-        ulong size = BaseSize(methodTable) + (ulong)length * ComponentSize(methodTable);
+        ulong size = ObjectLayout.Size(methodTable, (ulong)length);
         if (size > MaxObjectSize) RuntimeFatal.Stop("out of memory", "array or string larger than 4 GiB");
-        void** obj = (void**)ManagedAllocator.Allocate((nuint)((size + 7) & ~7UL));
+        void** obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
         if (obj == null) RuntimeFatal.Stop("out of memory", "allocating an array");
         *obj = methodTable;
         *(int*)(obj + 1) = (int)length;
+        ManagedAllocator.Registered(obj, size);
         return obj;
     }
 

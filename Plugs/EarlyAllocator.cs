@@ -17,6 +17,10 @@ public static unsafe class EarlyAllocator
     public static ulong Used => s_start == null ? 0 : (ulong)(s_next - s_start);
     public static ulong Capacity => s_start == null ? 0 : (ulong)(s_end - s_start);
 
+    /// <summary>The block's bounds (0 before first use): the collector scans [Start, Start + Used) as a root.</summary>
+    public static ulong Start => (ulong)s_start;
+    public static ulong End => (ulong)s_end;
+
     public static bool Owns(void* pointer) => pointer >= s_start && pointer < s_end;
 
     public static void* Allocate(nuint size, nuint alignment)

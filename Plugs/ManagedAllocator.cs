@@ -42,6 +42,33 @@ public static unsafe class ManagedAllocator
         return result;
     }
 
+    /// <summary>Memory for a managed object (zeroed); the caller writes its MethodTable, then calls Registered.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void* AllocateObject(nuint size) => Allocate(size);
+
+    /// <summary>
+    /// A managed object is complete: the collector learns of it unless it came from the early allocator (whose block
+    /// is never freed and is scanned as a root).
+    /// </summary>
+    public static void Registered(void* obj, ulong size)
+    {
+        if (!EarlyAllocator.Owns(obj)) ConservativeCollector.Register(obj, size);
+    }
+
+    /// <summary>Native memory (NativeMemory.Alloc, malloc): not an object, but scanned as a root since it may hold references.</summary>
+    public static void* AllocateNative(nuint size, nuint alignment = 8)
+    {
+        void* p = Allocate(size, alignment);
+        if (p != null && !EarlyAllocator.Owns(p)) ConservativeCollector.RegisterNative(p, size);
+        return p;
+    }
+
+    public static void FreeNative(void* pointer)
+    {
+        if (pointer != null && !EarlyAllocator.Owns(pointer)) ConservativeCollector.UnregisterNative(pointer);
+        Free(pointer);
+    }
+
     public static void Free(void* pointer)
     {
         if (pointer == null || EarlyAllocator.Owns(pointer) || s_free == null) return;

@@ -14,10 +14,10 @@ internal static unsafe class SystemNative
     private static ulong s_random;
     private static int s_monitors;
 
-    [RuntimeExport("SystemNative_Malloc")] private static void* Malloc(nuint size) => ManagedAllocator.Allocate(size == 0 ? 1 : size);
-    [RuntimeExport("SystemNative_Free")] private static void Free(void* pointer) => ManagedAllocator.Free(pointer);
-    [RuntimeExport("SystemNative_AlignedAlloc")] private static void* AlignedAlloc(nuint alignment, nuint size) => ManagedAllocator.Allocate(size == 0 ? 1 : size, alignment);
-    [RuntimeExport("SystemNative_AlignedFree")] private static void AlignedFree(void* pointer) => ManagedAllocator.Free(pointer);
+    [RuntimeExport("SystemNative_Malloc")] private static void* Malloc(nuint size) => ManagedAllocator.AllocateNative(size == 0 ? 1 : size);
+    [RuntimeExport("SystemNative_Free")] private static void Free(void* pointer) => ManagedAllocator.FreeNative(pointer);
+    [RuntimeExport("SystemNative_AlignedAlloc")] private static void* AlignedAlloc(nuint alignment, nuint size) => ManagedAllocator.AllocateNative(size == 0 ? 1 : size, alignment);
+    [RuntimeExport("SystemNative_AlignedFree")] private static void AlignedFree(void* pointer) => ManagedAllocator.FreeNative(pointer);
 
     // Stopwatch.Frequency on Unix is 1e9: timestamps are nanoseconds.
     [RuntimeExport("SystemNative_GetTimestamp")] private static long Timestamp() => PlatformHooks.Now();

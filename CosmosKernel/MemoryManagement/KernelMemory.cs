@@ -108,6 +108,7 @@ internal sealed unsafe class KernelMemory
         Current = memory;
         Plugs.ManagedAllocator.Install("kernel heap", &AllocateManaged, &FreeManaged);
         Plugs.GcReporting.Install(&Report);
+        GarbageCollection.Install();
         return memory;
     }
 

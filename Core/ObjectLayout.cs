@@ -1,0 +1,30 @@
+namespace MemOS.Core;
+
+/// <summary>
+/// The size of a managed object from its MethodTable: the base size at offset 4 plus, for arrays and strings, the
+/// element count (at offset 8 of the object) times the component size (the low 16 bits of the flags word when the
+/// has-component-size flag is set), rounded up to 8.
+/// </summary>
+public static unsafe class ObjectLayout
+{
+    private const uint HasComponentSizeFlag = 0x80000000;
+
+    public static uint BaseSize(void* methodTable) => ((uint*)methodTable)[1];
+
+    public static uint ComponentSize(void* methodTable)
+    {
+        uint flags = ((uint*)methodTable)[0];
+        return (flags & HasComponentSizeFlag) != 0 ? flags & 0xFFFF : 0;
+    }
+
+    /// <summary>Bytes a new object with `length` elements needs (length 0 for a plain object).</summary>
+    public static ulong Size(void* methodTable, ulong length) => (BaseSize(methodTable) + length * ComponentSize(methodTable) + 7) & ~7UL;
+
+    /// <summary>Bytes an existing object occupies.</summary>
+    public static ulong SizeOf(void* obj)
+    {
+        void* methodTable = *(void**)obj;
+        uint component = ComponentSize(methodTable);
+        return Size(methodTable, component == 0 ? 0 : *(uint*)((byte*)obj + 8));
+    }
+}
