@@ -22,19 +22,23 @@ internal sealed class FaultLog
     public void Add(FaultTraceEvent e) => _events[_eventCount++ % Events] = e;
 
     /// <summary>The faults recorded after sequence `since` (at most the ring's size), oldest first.</summary>
+    // The count is read once, before the list exists: growing the list may itself fault (a demand-backed heap page)
+    // and must not add entries to what is being read.
     public List<FaultRecord> FaultsSince(ulong since)
     {
-        var list = new List<FaultRecord>();
-        ulong from = _faultCount > Faults && since < _faultCount - Faults ? _faultCount - Faults : since;
-        for (ulong i = from; i < _faultCount; i++) list.Add(_faults[i % Faults]);
+        ulong end = _faultCount;
+        ulong from = end > Faults && since < end - Faults ? end - Faults : since;
+        var list = new List<FaultRecord>(end > from ? (int)(end - from) : 0);
+        for (ulong i = from; i < end; i++) list.Add(_faults[i % Faults]);
         return list;
     }
 
     public List<FaultTraceEvent> EventsSince(ulong since)
     {
-        var list = new List<FaultTraceEvent>();
-        ulong from = _eventCount > Events && since < _eventCount - Events ? _eventCount - Events : since;
-        for (ulong i = from; i < _eventCount; i++) list.Add(_events[i % Events]);
+        ulong end = _eventCount;
+        ulong from = end > Events && since < end - Events ? end - Events : since;
+        var list = new List<FaultTraceEvent>(end > from ? (int)(end - from) : 0);
+        for (ulong i = from; i < end; i++) list.Add(_events[i % Events]);
         return list;
     }
 }

@@ -163,7 +163,9 @@ internal sealed unsafe class KernelMemory
         const PageFlags kernel = PageFlags.Present | PageFlags.Global;
         MapRange(table, image.TextStart, image.TextEnd, kernel);                                   // code: read + execute
         MapRange(table, image.RodataStart, image.RodataEnd, kernel | PageFlags.NoExecute);         // read-only data
-        MapRange(table, image.DataStart, image.StackGuard, kernel | PageFlags.Writable | PageFlags.NoExecute);
+        // data and bss, except the boot page tables: their frames go back to the PMM, so no alias may remain
+        MapRange(table, image.DataStart, image.BootTablesStart, kernel | PageFlags.Writable | PageFlags.NoExecute);
+        MapRange(table, image.BootTablesEnd, image.StackGuard, kernel | PageFlags.Writable | PageFlags.NoExecute);
         // the page at StackGuard stays unmapped: a kernel stack overflow faults there
         MapRange(table, image.StackGuard + 4096, image.End, kernel | PageFlags.Writable | PageFlags.NoExecute);
     }

@@ -108,7 +108,7 @@ public sealed class MemoryMap
         var entry = new MemoryMapEntry(@base, length, 0);
         if (length == 0 || @base.Value + length < @base.Value)
         {
-            Report(MemoryMapProblem.InvalidReservation, -1, entry, "reservation (" + kind.ToString() + ") refused: " + (length == 0 ? "length 0" : "wraps past 2^64"));
+            Report(MemoryMapProblem.InvalidReservation, -1, entry, "reservation (" + MemoryTypes.Name(MemoryTypes.Of(kind)) + ") refused: " + (length == 0 ? "length 0" : "wraps past 2^64"));
             return MemoryError.InvalidArgument;
         }
         ulong start = @base.Value & ~FrameMask;
@@ -119,7 +119,7 @@ public sealed class MemoryMap
             if (r.Base.Value < end && r.End > start) { touches = true; break; }
         if (!touches)
         {
-            Report(MemoryMapProblem.ReservationOutsideMemory, -1, entry, "reservation (" + kind.ToString() + ") refused: no memory there");
+            Report(MemoryMapProblem.ReservationOutsideMemory, -1, entry, "reservation (" + MemoryTypes.Name(MemoryTypes.Of(kind)) + ") refused: no memory there");
             return MemoryError.OutOfRange;
         }
 

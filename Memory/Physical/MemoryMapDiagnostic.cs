@@ -10,6 +10,6 @@ public sealed record MemoryMapDiagnostic(MemoryMapProblem Problem, int EntryInde
     {
         string who = EntryIndex >= 0 ? "entry " + EntryIndex.ToString() + " " : "";
         string other = OtherEntryIndex >= 0 ? " (with entry " + OtherEntryIndex.ToString() + ")" : "";
-        return Problem.ToString() + ": " + who + Entry.ToString() + other + ": " + Action;
+        return Problem.Name() + ": " + who + Entry.ToString() + other + ": " + Action;
     }
 }

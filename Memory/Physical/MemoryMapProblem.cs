@@ -28,3 +28,24 @@ public enum MemoryMapProblem : byte
     /// <summary>Too many problems; the rest were handled but not listed.</summary>
     Truncated,
 }
+
+/// <summary>Names for diagnostics (the kernel has no reflection data, so Enum.ToString is not available there).</summary>
+public static class MemoryMapProblems
+{
+    public static string Name(this MemoryMapProblem problem) => problem switch
+    {
+        MemoryMapProblem.EmptyMap => "empty map",
+        MemoryMapProblem.Unsorted => "unsorted",
+        MemoryMapProblem.ZeroLength => "zero length",
+        MemoryMapProblem.UnknownType => "unknown type",
+        MemoryMapProblem.Overflow => "overflow",
+        MemoryMapProblem.BeyondAddressWidth => "beyond the address width",
+        MemoryMapProblem.Overlap => "overlap",
+        MemoryMapProblem.Unaligned => "unaligned",
+        MemoryMapProblem.NoUsableMemory => "no usable memory",
+        MemoryMapProblem.InvalidReservation => "invalid reservation",
+        MemoryMapProblem.ReservationOutsideMemory => "reservation outside memory",
+        MemoryMapProblem.Truncated => "truncated",
+        _ => "problem " + ((int)problem).ToString(),
+    };
+}

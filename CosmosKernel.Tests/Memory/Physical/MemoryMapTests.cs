@@ -258,7 +258,7 @@ public class MemoryMapTests
     public void Diagnostics_read_as_sentences()
     {
         var map = new MemoryMap(new[] { E(0x0, 0x100000, 1), E(0x1000, 0, 1) });
-        Assert.That(map.Diagnostics[0].ToString(), Is.EqualTo("ZeroLength: entry 1 [0x1000, +0x0) type 1: dropped"));
+        Assert.That(map.Diagnostics[0].ToString(), Is.EqualTo("zero length: entry 1 [0x1000, +0x0) type 1: dropped"));
     }
 
     // ---- random firmware garbage ----

@@ -32,7 +32,14 @@ internal sealed class MemMapCommand(BootInfo boot) : Command
             Console.WriteLine($"  {Format.Pad(Format.Hex(e.Base), 19)} {Format.Pad(Format.Hex(end), 19)} {Format.PadLeft(Format.Size(e.Length), 10)}  {TypeName(e.Type)}");
             if (e.Type == 1) usable += e.Length; else other += e.Length;
         }
-        Console.WriteLine($"  {boot.MemoryMap.Count} entries: usable {Format.Size(usable)} ({usable / (1024 * 1024)} MiB), other {Format.Size(other)}");
+        Console.WriteLine($"  {boot.MemoryMap.Count} entries: usable {Format.Size(usable)}, other {Format.Size(other)}");
         foreach (string problem in boot.Problems) Console.WriteLine($"  problem: {problem}");
+        if (MemoryManagement.KernelMemory.Current is not { } m) return;
+        // what the PMM was built from: the map sanitised, with the kernel's own reservations
+        Console.WriteLine($"sanitised for the PMM ({m.Map.Diagnostics.Count} diagnostic(s)):");
+        foreach (var range in m.Map.Ranges)
+            Console.WriteLine($"  {Format.Pad(Format.Hex(range.Base.Value), 19)} {Format.Pad(Format.Hex(range.End), 19)} {Format.PadLeft(Format.Size(range.Length), 10)}  {range.Name}");
+        foreach (var diagnostic in m.Map.Diagnostics) Console.WriteLine($"  diagnostic: {diagnostic}");
+        foreach (string note in m.Notes) Console.WriteLine($"  note: {note}");
     }
 }
