@@ -36,22 +36,34 @@ internal static unsafe class GarbageCollection
         return Last;
     }
 
-    // Roots: [data, end of image) less the dead part of the stack (below rsp) and the early block's unused tail.
+    // Roots: [data, end of image) less what is not mapped or cannot hold references: the freed boot page tables,
+    // the stack guard page with the dead stack below rsp, and the early block's unused tail.
     private static void CollectFrom(ulong rsp)
     {
         KernelMemory m = KernelMemory.Current!;
-        ulong* starts = stackalloc ulong[4];
-        ulong* ends = stackalloc ulong[4];
+        const int Holes = 3;
+        ulong* holeStart = stackalloc ulong[Holes];
+        ulong* holeEnd = stackalloc ulong[Holes];
+        holeStart[0] = m.Image.BootTablesStart; holeEnd[0] = m.Image.BootTablesEnd;
+        holeStart[1] = m.Image.StackGuard; holeEnd[1] = rsp;
+        holeStart[2] = EarlyAllocator.Start + EarlyAllocator.Used; holeEnd[2] = EarlyAllocator.End;
+        // sort the holes by start (three: insertion sort)
+        for (int i = 1; i < Holes; i++)
+            for (int j = i; j > 0 && holeStart[j] < holeStart[j - 1]; j--)
+            {
+                (holeStart[j], holeStart[j - 1]) = (holeStart[j - 1], holeStart[j]);
+                (holeEnd[j], holeEnd[j - 1]) = (holeEnd[j - 1], holeEnd[j]);
+            }
+        ulong* starts = stackalloc ulong[Holes + 1];
+        ulong* ends = stackalloc ulong[Holes + 1];
         int n = 0;
         ulong cursor = m.Image.DataStart;
-        ulong holeA = m.Image.StackGuard, holeAEnd = rsp; // the unmapped guard page, then the dead stack below rsp
-        ulong holeB = EarlyAllocator.Start + EarlyAllocator.Used, holeBEnd = EarlyAllocator.End;
-        if (holeB > holeBEnd || EarlyAllocator.Start == 0) holeB = holeBEnd = 0;
-        // the two holes in address order
-        if (holeB != 0 && holeB < holeA) { (holeA, holeB) = (holeB, holeA); (holeAEnd, holeBEnd) = (holeBEnd, holeAEnd); }
-        Add(starts, ends, ref n, cursor, holeA);
-        cursor = holeAEnd;
-        if (holeB != 0) { Add(starts, ends, ref n, cursor, holeB); cursor = holeBEnd; }
+        for (int i = 0; i < Holes; i++)
+        {
+            if (holeEnd[i] <= holeStart[i]) continue;
+            Add(starts, ends, ref n, cursor, holeStart[i]);
+            if (holeEnd[i] > cursor) cursor = holeEnd[i];
+        }
         Add(starts, ends, ref n, cursor, m.Image.End);
         Last = ConservativeCollector.Collect(starts, ends, n);
     }
