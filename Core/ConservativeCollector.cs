@@ -28,6 +28,16 @@ public static unsafe class ConservativeCollector
     public static ulong TotalFreedBytes { get; private set; }
     public static bool Installed => s_allocate != null;
 
+    private static delegate*<void> s_collectHandler;
+
+    /// <summary>What GC.Collect runs: the kernel's collection with its roots (none installed: GC.Collect does nothing).</summary>
+    public static void SetCollectHandler(delegate*<void> handler) => s_collectHandler = handler;
+
+    public static void RequestCollection()
+    {
+        if (s_collectHandler != null && !s_collecting) s_collectHandler();
+    }
+
     /// <summary>allocate/freeTable give the collector its own native tables (never registered); freeObject returns an object to the heap.</summary>
     public static void Install(delegate*<nuint, void*> allocate, delegate*<void*, void> freeTable, delegate*<void*, bool> freeObject)
     {

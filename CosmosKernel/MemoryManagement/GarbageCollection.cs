@@ -21,7 +21,12 @@ internal static unsafe class GarbageCollection
     public static ulong LastCycles { get; private set; }
 
     public static void Install()
-        => ConservativeCollector.Install(&AllocateTable, &FreeTable, &FreeObject);
+    {
+        ConservativeCollector.Install(&AllocateTable, &FreeTable, &FreeObject);
+        ConservativeCollector.SetCollectHandler(&CollectNow); // GC.Collect()
+    }
+
+    private static void CollectNow() => Collect();
 
     public static void MaybeCollect()
     {

@@ -12,7 +12,37 @@ internal static unsafe class SmokeSuite
         new("timer_ticks", () => Timer.Ticks > 0 ? null : "the PIT never ticked"),
         new("own_page_tables", OwnPageTables),
         new("kernel_heap_serves_new", KernelHeapServesNew),
+        new("gc_apis_report_the_kernel_heap", GcApisReportTheKernelHeap),
+        new("native_memory_goes_to_the_kernel_heap", NativeMemoryGoesToTheKernelHeap),
     ];
+
+    private static string? GcApisReportTheKernelHeap()
+    {
+        KernelMemory m = KernelMemory.Current!;
+        long total = System.GC.GetTotalMemory(false);
+        ulong used = m.Heap.Statistics().UsedBytes;
+        if (total <= 0 || (ulong)total > used + 4096 || (ulong)total + 64 * 1024 < used) return $"GC.GetTotalMemory says {total}, the kernel heap uses {used}";
+        System.GCMemoryInfo info = System.GC.GetGCMemoryInfo();
+        ulong usable = m.Pmm.Statistics.UsableFrames * 4096;
+        return info.TotalAvailableMemoryBytes == (long)usable ? null : $"GetGCMemoryInfo says {info.TotalAvailableMemoryBytes} B available, the PMM has {usable} B usable";
+    }
+
+    private static string? NativeMemoryGoesToTheKernelHeap()
+    {
+        void* p = System.Runtime.InteropServices.NativeMemory.Alloc(3000);
+        void* q = System.Runtime.InteropServices.NativeMemory.AlignedAlloc(4096, 4096);
+        try
+        {
+            if ((ulong)p - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax) return $"NativeMemory.Alloc returned 0x{(ulong)p:x}, outside the kernel heap";
+            if (((ulong)q & 4095) != 0 || (ulong)q - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax) return $"NativeMemory.AlignedAlloc(4096) returned 0x{(ulong)q:x}";
+            return KernelMemory.Current!.Heap.SizeOf(new MemOS.Memory.VirtualAddress((ulong)p)).Value >= 3000 ? null : "the kernel heap does not know the native block";
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(p);
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(q);
+        }
+    }
 
     private static string? OwnPageTables()
     {

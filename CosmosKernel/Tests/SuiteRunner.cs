@@ -18,6 +18,7 @@ internal static class SuiteRunner
             "runtime" => RuntimeSuite.Tests(),
             "memory" => MemorySuite.Tests(),
             "oom" => OutOfMemorySuite.Tests(),
+            "overflow" => StackOverflowProbe.Tests(),
             _ => null,
         };
         if (tests == null)

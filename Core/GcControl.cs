@@ -4,14 +4,16 @@ using System.Runtime;
 namespace MemOS.Core;
 
 /// <summary>
-/// GC control, finalization and thread queries answered truthfully for a runtime with one CPU, one thread
-/// and no collector yet: nothing is ever collected, finalized or suspended.
+/// GC control, finalization and thread queries answered truthfully for a runtime with one CPU, one thread and a
+/// non-moving, single-generation collector without finalizers: GC.Collect runs the collector the kernel installed;
+/// nothing is ever finalized or suspended.
 /// </summary>
-internal static unsafe class NoCollectorRuntime
+internal static unsafe class GcControl
 {
-    [RuntimeExport("RhGetGcCollectionCount")] private static int CollectionCount(int generation, bool getSpecialGCCount) => 0;
+    [RuntimeExport("RhGetGcCollectionCount")] private static int CollectionCount(int generation, bool getSpecialGCCount) => generation == 0 ? (int)ConservativeCollector.Collections : 0;
     [RuntimeExport("RhGetMaxGcGeneration")] private static int MaxGeneration() => 0;
-    [RuntimeExport("RhpCollect")] private static void Collect(int generation, int mode, int lowMemoryP) { }
+    [RuntimeExport("RhpCollect")] private static void Collect(int generation, int mode, int lowMemoryP) => ConservativeCollector.RequestCollection();
+    [RuntimeExport("RhWaitForPendingFinalizers")] private static void WaitForPendingFinalizers(int allowReentrantWait) { }
     [RuntimeExport("RhSuppressFinalize")] private static void SuppressFinalize(IntPtr obj) { }
     [RuntimeExport("RhReRegisterForFinalize")] private static bool ReRegisterForFinalize(IntPtr obj) => true;
     [RuntimeExport("RhpGetNextFinalizableObject")] private static IntPtr NextFinalizableObject() => IntPtr.Zero;
