@@ -1,0 +1,101 @@
+using System;
+using MemOS.Memory;
+using MemOS.Memory.Faults;
+using MemOS.Memory.Heap;
+using MemOS.Memory.Physical;
+using MemOS.Memory.Simulation;
+using MemOS.Memory.Virtual;
+using NUnit.Framework;
+
+namespace MemOS.Tests.Memory.Integration;
+
+/// <summary>
+/// The seed's walkthrough with every real layer on the host: the multiboot map → the PMM → page tables and an
+/// address space → the resolver → a user heap on demand-backed memory, reached through the simulated CPU's software
+/// page walk (so the heap's own header writes fault exactly as on the metal).
+/// </summary>
+public sealed class SeedWalkthroughOnSimulatedMachineTests
+{
+    private const ulong HeapBase = 0x1000_0000;
+    private SimulatedRam _ram = null!;
+    private PhysicalMemoryManager _pmm = null!;
+    private SimulatedMachine _machine = null!;
+    private AddressSpace _space = null!;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _ram = new SimulatedRam(16UL << 20);
+        var map = new MemoryMap(new MemoryMapEntry[] { new(0, 0x9FC00, 1), new(0x100000, (16UL << 20) - 0x100000, 1) });
+        Assert.That(map.Reserve(new PhysicalAddress(0), 0x100000, ReservationKind.FirstMebibyte), Is.EqualTo(MemoryError.None));
+        _pmm = PhysicalMemoryManager.Create(map, _ram).Value;
+        _machine = new SimulatedMachine(_ram, _pmm, PageFaultResolver.Create(_ram, _pmm).Value);
+        _space = _machine.CreateAddressSpace().Value;
+        _machine.Cr3 = _space;
+    }
+
+    [TearDown]
+    public void TearDown() => _ram.Dispose();
+
+    private UserHeap DemandHeap(out Region region)
+    {
+        _space.SetDefaultBacking(RegionBacking.Demand);
+        region = _space.CreateRegion("user heap", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
+            RegionPlacement.Fixed(new VirtualAddress(HeapBase))).Value;
+        return new UserHeap(new SimulatedVirtualMemory(_machine, user: true), new RegionHeapBacking(_space, region), new VirtualAddress(HeapBase), 64UL << 20);
+    }
+
+    [Test]
+    public void Alloc_5_10_100_on_a_fresh_demand_heap_land_in_one_page_and_map_exactly_one_frame()
+    {
+        UserHeap heap = DemandHeap(out Region region);
+        ulong freeBefore = _pmm.FreeFrameCount;
+        long faults = _machine.Statistics.Faults;
+        ulong a = heap.Allocate(5).Value.Value, b = heap.Allocate(10).Value.Value, c = heap.Allocate(100).Value.Value;
+        Assert.That(a < b && b < c, Is.True, $"0x{a:x} 0x{b:x} 0x{c:x}");
+        Assert.That(a >> 12, Is.EqualTo((c + 99) >> 12), "one page");
+        Assert.That(region.ResidentPages, Is.EqualTo(1UL));
+        Assert.That(_machine.Statistics.Faults - faults, Is.EqualTo(1), "only the first touch faults");
+        // one data frame, plus the PDPT, PD and PT the first mapping in this part of the user half needed
+        Assert.That(freeBefore - _pmm.FreeFrameCount, Is.EqualTo(1UL + 3));
+    }
+
+    [Test]
+    public void An_allocation_crossing_a_page_boundary_maps_exactly_one_more_page_when_used()
+    {
+        UserHeap heap = DemandHeap(out Region region);
+        heap.Allocate(100);
+        ulong p = heap.Allocate(4000).Value.Value;
+        Assert.That((p + 3999) >> 12, Is.EqualTo((p >> 12) + 1), "the block crosses a page boundary");
+        Assert.That(region.ResidentPages, Is.EqualTo(1UL), "the heap does not touch the block's end");
+        long faults = _machine.Statistics.Faults;
+        for (ulong i = 0; i < 4000; i += 8) Assert.That(_machine.Write64(new VirtualAddress(p + i), i).Ok, Is.True);
+        Assert.That(region.ResidentPages, Is.EqualTo(2UL));
+        Assert.That(_machine.Statistics.Faults - faults, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Immediate_backing_maps_at_growth_and_nothing_faults()
+    {
+        _space.SetDefaultBacking(RegionBacking.Immediate);
+        Region region = _space.CreateRegion("user heap", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User, RegionPlacement.Fixed(new VirtualAddress(HeapBase))).Value;
+        var heap = new UserHeap(new SimulatedVirtualMemory(_machine, user: true), new RegionHeapBacking(_space, region), new VirtualAddress(HeapBase), 64UL << 20);
+        long faults = _machine.Statistics.Faults;
+        heap.Allocate(5); heap.Allocate(10); heap.Allocate(100);
+        Assert.That(_machine.Statistics.Faults, Is.EqualTo(faults));
+        Assert.That(region.ResidentPages * 4096, Is.EqualTo(region.Length));
+    }
+
+    [Test]
+    public void Freeing_the_heap_region_returns_every_frame_to_the_pmm()
+    {
+        ulong freeBefore = _pmm.FreeFrameCount;
+        UserHeap heap = DemandHeap(out Region region);
+        var random = new Random(7);
+        for (int i = 0; i < 2000; i++) heap.Allocate((ulong)random.Next(1, 3000));
+        Assert.That(heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(_space.FreeRegion(region), Is.EqualTo(MemoryError.None));
+        Assert.That(_pmm.FreeFrameCount, Is.EqualTo(freeBefore), "data frames and page tables all back");
+        Assert.That(_pmm.Check(), Is.EqualTo(MemoryError.None));
+    }
+}
