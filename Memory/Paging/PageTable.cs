@@ -117,30 +117,38 @@ public sealed class PageTable
         Span<ulong> tables = stackalloc ulong[5];
         int level = Descend(va, tables, out ulong entry);
         if ((entry & P) == 0) return PageTableChange.Fail(MemoryError.NotMapped);
-        TlbInvalidation invalidation;
-        if (size == PageSize.Size2M)
-        {
-            if (level != 2) return PageTableChange.Fail(MemoryError.Conflict);
-            invalidation = TlbInvalidation.Range(va, HugePageSize);
-        }
-        else
-        {
-            if (level == 3) return PageTableChange.Fail(MemoryError.Conflict);
-            if (level == 2)
-            {
-                error = Split(va, tables, entry);
-                if (error != MemoryError.None) return PageTableChange.Fail(error);
-                entry = ReadEntry(tables[1], va.TableIndex(1));
-                level = 1;
-                invalidation = TlbInvalidation.Range(new VirtualAddress(va.Value & ~(HugePageSize - 1)), HugePageSize);
-            }
-            else invalidation = TlbInvalidation.Page(va);
-        }
+        error = Leaf(va, size, tables, ref entry, ref level, out TlbInvalidation invalidation);
+        if (error != MemoryError.None) return PageTableChange.Fail(error);
         WriteEntry(tables[level], va.TableIndex(level), 0);
         FreeEmptyTables(va, tables, level);
         invalidation.Apply(_tlb);
         var frame = new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1));
         return new PageTableChange(MemoryError.None, frame, invalidation);
+    }
+
+    // The leaf entry for a change of `size` at va: a 2 MiB change needs a 2 MiB page; a 4 KiB change inside a 2 MiB page
+    // splits it first (then the whole 2 MiB range needs invalidating). Says which addresses the change will invalidate.
+    private MemoryError Leaf(VirtualAddress va, PageSize size, Span<ulong> tables, ref ulong entry, ref int level, out TlbInvalidation invalidation)
+    {
+        invalidation = TlbInvalidation.None;
+        if (size == PageSize.Size2M)
+        {
+            if (level != 2) return MemoryError.Conflict;
+            invalidation = TlbInvalidation.Range(va, HugePageSize);
+            return MemoryError.None;
+        }
+        if (level == 3) return MemoryError.Conflict;
+        if (level != 2)
+        {
+            invalidation = TlbInvalidation.Page(va);
+            return MemoryError.None;
+        }
+        MemoryError error = Split(va, tables, entry);
+        if (error != MemoryError.None) return error;
+        entry = ReadEntry(tables[1], va.TableIndex(1));
+        level = 1;
+        invalidation = TlbInvalidation.Range(new VirtualAddress(va.Value & ~(HugePageSize - 1)), HugePageSize);
+        return MemoryError.None;
     }
 
     /// <summary>Change a mapping's flags (A and D are kept). A 4 KiB piece of a 2 MiB page splits it.</summary>
@@ -152,26 +160,9 @@ public sealed class PageTable
         int level = Descend(va, tables, out ulong entry);
         if ((entry & P) == 0) return PageTableChange.Fail(MemoryError.NotMapped);
         ulong newFlags = ((ulong)flags & PageTableEntry.FlagMask & ~(PS | AD)) | P;
-        TlbInvalidation invalidation;
-        if (size == PageSize.Size2M)
-        {
-            if (level != 2) return PageTableChange.Fail(MemoryError.Conflict);
-            newFlags |= PS;
-            invalidation = TlbInvalidation.Range(va, HugePageSize);
-        }
-        else
-        {
-            if (level == 3) return PageTableChange.Fail(MemoryError.Conflict);
-            if (level == 2)
-            {
-                error = Split(va, tables, entry);
-                if (error != MemoryError.None) return PageTableChange.Fail(error);
-                entry = ReadEntry(tables[1], va.TableIndex(1));
-                level = 1;
-                invalidation = TlbInvalidation.Range(new VirtualAddress(va.Value & ~(HugePageSize - 1)), HugePageSize);
-            }
-            else invalidation = TlbInvalidation.Page(va);
-        }
+        error = Leaf(va, size, tables, ref entry, ref level, out TlbInvalidation invalidation);
+        if (error != MemoryError.None) return PageTableChange.Fail(error);
+        if (size == PageSize.Size2M) newFlags |= PS;
         WriteEntry(tables[level], va.TableIndex(level), (entry & (_addressMask | AD)) | newFlags);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1)), invalidation);
