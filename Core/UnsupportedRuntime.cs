@@ -7,21 +7,12 @@ namespace MemOS.Core;
 /// Runtime entry points MemOS does not implement yet: each stops the machine with a panic naming itself.
 /// Exception dispatch (the native half of throw/catch) is the largest of them; see docs/runtime.md.
 /// </summary>
-public static unsafe class UnsupportedRuntime
+internal static unsafe class UnsupportedRuntime
 {
     // The asm trap stubs (one per unprovided symbol) land here with the symbol's name.
     [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "memos_unsupported")]
     private static void Unsupported(byte* name) => RuntimeFatal.Unsupported(new string((sbyte*)name));
 
-    private static ulong s_stackLow, s_stackHigh;
-
-    /// <summary>The kernel tells the runtime where its stack is (Core knows nothing of MemOS's layout).</summary>
-    public static void SetStackBounds(ulong low, ulong high) { s_stackLow = low; s_stackHigh = high; }
-
-    [RuntimeExport("RhGetCurrentThreadStackBounds")]
-    private static void StackBounds(ulong* low, ulong* high) { *low = s_stackLow; *high = s_stackHigh; }
-
-    // A throw reaches here with the exception: say what it was before stopping.
     [RuntimeExport("RhpThrowEx")]
     private static void ThrowEx(Exception exception)
         => RuntimeFatal.Stop("unhandled exception (MemOS has no exception dispatch yet)", exception is null ? "null" : exception.Message);

@@ -18,7 +18,7 @@ internal static unsafe class KernelEntry
         SerialPort.Initialize();
         VgaTextScreen.Clear();
         Core.RuntimeFatal.SetHandler(&Panic.FromRuntime);
-        Core.UnsupportedRuntime.SetStackBounds(KernelStack.Bottom, KernelStack.Top);
+        Core.StackBounds.Set(KernelStack.Bottom, KernelStack.Top);
         InterruptDispatcher.Initialize();
         Gdt.Initialize();
         Idt.Initialize();
