@@ -69,7 +69,7 @@ public sealed class PageFaultResolver
         Emit(FaultTraceKind.Fault, cr2, code, null, default, default, PageFlags.None, FaultOutcome.None);
         var decision = Decide(space, cr2, code);
         if (decision.Region != null)
-            Emit(FaultTraceKind.RegionFound, cr2, code, decision.Region, default, default, PageFlags.None, FaultOutcome.None);
+            Emit(FaultTraceKind.RegionFound, cr2, code, decision.Region, default, default, PageFlags.None, decision.Outcome);
         return Apply(space, decision, code);
     }
 

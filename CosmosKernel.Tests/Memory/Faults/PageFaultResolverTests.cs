@@ -107,6 +107,17 @@ public class PageFaultResolverTests
     }
 
     [Test]
+    public void A_page_grown_under_demand_in_an_immediate_region_is_narrated_as_demand()
+    {
+        var heap = _space.CreateRegion("grown", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User, RegionPlacement.Fixed(V(0x50000)), RegionBacking.Immediate).Value;
+        _space.SetDefaultBacking(RegionBacking.Demand);
+        Assert.That(_space.Grow(heap, Page), Is.EqualTo(MemoryError.None));
+        _events.Clear();
+        Assert.That(Fault(0x50008, WriteNotPresent).Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
+        Assert.That(TraceText(), Does.Contain("region grown (demand)"));
+    }
+
+    [Test]
     public void Present_and_allowed_is_spurious_no_work()
     {
         Fault(0x10000, WriteNotPresent);
