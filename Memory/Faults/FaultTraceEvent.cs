@@ -30,7 +30,7 @@ public readonly record struct FaultTraceEvent(FaultTraceKind Kind, VirtualAddres
     {
         FaultTraceKind.Fault => "page fault at " + Address + " (" + Code.Describe() + ")",
         // a page filled at fault time is demand-backed, whatever policy the region was created under (growth follows `mode`)
-        FaultTraceKind.RegionFound => "region " + Region?.Name + " (" + (Outcome is FaultOutcome.ZeroPageMapped or FaultOutcome.PrivateFrameMapped ? "demand" : Region?.Backing.Describe()) + ")",
+        FaultTraceKind.RegionFound => "region " + Region?.Name + " (" + (Outcome is FaultOutcome.ZeroPageMapped or FaultOutcome.PrivateFrameMapped or FaultOutcome.ZeroPageCopied ? "demand" : Region?.Backing.Describe()) + ")",
         FaultTraceKind.FrameRequested => "VMM asks PMM for a frame",
         FaultTraceKind.FrameZeroed => "frame " + Frame + " zeroed",
         FaultTraceKind.FrameCopied => "frame " + Frame + " copied from " + Source,
