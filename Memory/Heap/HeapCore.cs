@@ -91,6 +91,9 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     /// <summary>End of the carved part: blocks live in [Base, Top).</summary>
     public VirtualAddress Top => new(_top);
 
+    /// <summary>Size of the slab map, the side table free(p) consults (maxSize / 1024, fixed at construction).</summary>
+    public ulong SlabMapBytes => _slabMap.Bytes;
+
     // ---------------------------------------------------------------- kmalloc / kfree
 
     /// <summary>kmalloc: <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two).</summary>

@@ -16,6 +16,9 @@ internal readonly struct SlabMap
 
     public SlabMap(ulong maxSize) => _nibbles = new byte[(maxSize >> (GranuleLog + 1)) + 1];
 
+    /// <summary>Bytes the table takes (outside the heap's range: a managed array made at construction).</summary>
+    public ulong Bytes => (ulong)_nibbles.Length;
+
     /// <summary>Window log of the slab covering granule <paramref name="g"/>, or 0.</summary>
     public int Get(ulong g) => (_nibbles[g >> 1] >> (int)((g & 1) << 2)) & 0xF;
 
