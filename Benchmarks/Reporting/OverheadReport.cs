@@ -1,6 +1,7 @@
 using System;
 using MemOS.Benchmarks.Allocators;
 using MemOS.Benchmarks.Workloads;
+using MemOS.Memory.Heap;
 
 namespace MemOS.Benchmarks.Reporting;
 
@@ -16,9 +17,15 @@ public static class OverheadReport
 
     /// <param name="MetadataBytes">Headers and slab headers (KernelHeap's OverheadBytes; FirstFitHeap: 16 B per block).</param>
     /// <param name="FreeBytes">Free slots, free blocks and the mapped-but-uncarved top.</param>
+    /// <param name="FreeBlockBytes">Of FreeBytes: free medium blocks.</param>
+    /// <param name="TopBytes">Of FreeBytes: the mapped-but-uncarved top (growth and trim hysteresis).</param>
+    /// <param name="SideTableBytes">KernelHeap's slab map for the part of its range in use (it is sized for the whole range).</param>
     public readonly record struct Overhead(string Heap, string When, ulong HeapSize, ulong UsedBytes, ulong RequestedBytes, int Live,
-        ulong MetadataBytes, ulong FreeBytes)
+        ulong MetadataBytes, ulong FreeBytes, ulong FreeBlockBytes = 0, ulong TopBytes = 0, ulong SideTableBytes = 0)
     {
+        /// <summary>Free object slots in partly used slabs.</summary>
+        public ulong FreeSlotBytes => FreeBytes - FreeBlockBytes - TopBytes;
+
         public double PerBlock => (double)(HeapSize - UsedBytes) / Live;
         public double PerBlockVsRequested => (double)(HeapSize - RequestedBytes) / Live;
     }
@@ -45,14 +52,26 @@ public static class OverheadReport
         foreach (var o in results)
             Console.WriteLine($"  {o.Heap,-12} {o.When,-24} heap {o.HeapSize,9:N0} B, used {o.UsedBytes,9:N0} B, requested {o.RequestedBytes,9:N0} B"
                               + $" -> {o.PerBlock:F1} B/block ({o.PerBlockVsRequested:F1} B/block vs requested;"
-                              + $" of it headers {(double)o.MetadataBytes / o.Live:F1} B, free space {(double)o.FreeBytes / o.Live:F1} B)");
+                              + $" of it headers {(double)o.MetadataBytes / o.Live:F1} B, free space {(double)o.FreeBytes / o.Live:F1} B"
+                              + (o.Heap == "KernelHeap"
+                                  ? $" = free slots in slabs {(double)o.FreeSlotBytes / o.Live:F1} + free blocks {(double)o.FreeBlockBytes / o.Live:F1} + top {(double)o.TopBytes / o.Live:F1};"
+                                    + $" slab map {(double)o.SideTableBytes / o.Live:F2} B outside the heap)"
+                                  : ")"));
         return results;
     }
 
     private static Overhead Of(KernelHeapAllocator heap, ChurnWorkload work, string when)
     {
         var s = heap.Heap.Statistics();
-        return new Overhead("KernelHeap", when, s.HeapSize, s.UsedBytes, work.RequestedBytes, work.LiveBlocks, s.OverheadBytes, s.FreeBytes);
+        ulong freeBlocks = 0, top = 0;
+        foreach (var block in heap.Heap.Blocks())
+        {
+            if (block.Kind == HeapBlockKind.Free) freeBlocks += block.Size;
+            else if (block.Kind == HeapBlockKind.Top) top += block.Size;
+        }
+        ulong map = (s.HeapSize >> 10) + 1; // one nibble per 512 B of the heap in use
+        return new Overhead("KernelHeap", when, s.HeapSize, s.UsedBytes, work.RequestedBytes, work.LiveBlocks, s.OverheadBytes, s.FreeBytes,
+            freeBlocks, top, map);
     }
 
     // FirstFitHeap keeps no statistics: its usable payload per block is the request rounded up to 16 bytes.

@@ -20,17 +20,42 @@ public partial class HeapCore<TMemory>
             }
             break; // bins grow with size: the highest non-empty one holds the largest block
         }
+        var perClass = new ulong[SizeClasses.Count];
+        for (int c = 0; c < SizeClasses.Count; c++) perClass[c] = _classes[c].Live;
+        ulong live = LiveCount();
         return new HeapStatistics(
             HeapSize: _end - _base,
-            UsedBytes: _usedBytes,
-            FreeBytes: _binBytes + _freeSlotBytes + (_end - _top),
+            UsedBytes: UsedBytes(),
+            FreeBytes: _binBytes + FreeSlotBytes() + (_end - _top),
             OverheadBytes: _overheadBytes,
             LargestFreeBlock: largest,
-            LiveAllocations: _live,
+            LiveAllocations: live,
             TotalAllocations: _totalAllocs,
-            TotalFrees: _totalFrees,
+            TotalFrees: _totalAllocs - live,
             FailedAllocations: _failedAllocs,
-            SmallObjectsPerClass: (ulong[])_liveSmall.Clone());
+            SmallObjectsPerClass: perClass);
+    }
+
+    // The small-block totals the fast path does not keep, derived from the per-class counts.
+    private ulong LiveCount()
+    {
+        ulong live = _mediumLive;
+        for (int c = 0; c < SizeClasses.Count; c++) live += _classes[c].Live;
+        return live;
+    }
+
+    private ulong UsedBytes()
+    {
+        ulong used = _mediumUsedBytes;
+        for (int c = 0; c < SizeClasses.Count; c++) used += _classes[c].Live * _classes[c].Size;
+        return used;
+    }
+
+    private ulong FreeSlotBytes()
+    {
+        ulong free = 0;
+        for (int c = 0; c < SizeClasses.Count; c++) free += (_classes[c].Slots - _classes[c].Live) * _classes[c].Size;
+        return free;
     }
 
     /// <summary>Every block in address order (slabs followed by their live objects), then the top.</summary>
@@ -51,7 +76,7 @@ public partial class HeapCore<TMemory>
                 ulong bitmap = Read(s + 8);
                 for (int i = 0; i < capacity; i++)
                     if ((bitmap & (1UL << i)) == 0)
-                        blocks.Add(new HeapBlock(new VirtualAddress(s + 32 + (ulong)i * _classSize[c]), _classSize[c], HeapBlockKind.Small));
+                        blocks.Add(new HeapBlock(new VirtualAddress(s + 32 + (ulong)i * _classes[c].Size), _classes[c].Size, HeapBlockKind.Small));
             }
             else
             {
@@ -73,7 +98,7 @@ public partial class HeapCore<TMemory>
     {
         if (_top < _base || _end < _top || _end > _limit || (_end & (Page - 1)) != 0) return MemoryError.HeapCorrupted;
 
-        ulong used = 0, overhead = 0, freeBlocks = 0, freeBlockBytes = 0, freeSlots = 0, live = 0, blocksSeen = 0;
+        ulong used = 0, overhead = 0, freeBlocks = 0, freeBlockBytes = 0, freeSlots = 0, live = 0, blocksSeen = 0, mappedGranules = 0;
         var liveSmall = new ulong[SizeClasses.Count];
         var partialSlabs = new ulong[SizeClasses.Count];
         bool prevFree = false;
@@ -103,22 +128,26 @@ public partial class HeapCore<TMemory>
                     int c = (int)(info & 0xFF), capacity = (int)((info >> 8) & 0xFF), log = (int)(info >> 16);
                     if (c >= SizeClasses.Count || capacity != SizeClasses.Capacity(c) || log != SizeClasses.SpanLog(c))
                         return MemoryError.HeapCorrupted;
-                    ulong objects = (ulong)capacity * _classSize[c];
+                    ulong objects = (ulong)capacity * _classes[c].Size;
                     if (((s + 32) & ((1UL << log) - 1)) != 0 || 48 + objects > size || size - 48 - objects >= MinBlock)
                         return MemoryError.HeapCorrupted;
                     ulong bitmap = Read(s + 8);
                     if ((bitmap & ~FullMask(capacity)) != 0) return MemoryError.HeapCorrupted;
                     for (int i = 0; i < capacity; i++)
                     {
-                        ulong o = s + 32 + (ulong)i * _classSize[c];
-                        if ((bitmap & (1UL << i)) == 0) { used += _classSize[c]; liveSmall[c]++; live++; }
+                        ulong o = s + 32 + (ulong)i * _classes[c].Size;
+                        if ((bitmap & (1UL << i)) == 0) { used += _classes[c].Size; liveSmall[c]++; live++; }
                         else
                         {
-                            freeSlots += _classSize[c];
-                            if (_poison && !PoisonIntact(o, _classSize[c])) return MemoryError.HeapCorrupted;
+                            freeSlots += _classes[c].Size;
+                            if (_poison && !PoisonIntact(o, _classes[c].Size)) return MemoryError.HeapCorrupted;
                         }
                     }
                     if (bitmap != 0) partialSlabs[c]++;
+                    ulong first = s + 32 - _base, last = first + objects - 1;
+                    for (ulong g = first >> SlabMap.GranuleLog; g <= last >> SlabMap.GranuleLog; g++)
+                        if (_slabMap.Get(g) == 0 || SlabMap.LogOf(_slabMap.Get(g)) != log) return MemoryError.HeapCorrupted;
+                    mappedGranules += (last >> SlabMap.GranuleLog) - (first >> SlabMap.GranuleLog) + 1;
                     overhead += size - objects;
                 }
                 else if (kind == KindMedium || kind == KindLarge)
@@ -135,6 +164,10 @@ public partial class HeapCore<TMemory>
             x += size;
         }
         if (x != _top || prevFree) return MemoryError.HeapCorrupted;
+        // The slab map marks exactly the granules of live slabs' objects.
+        for (ulong g = 0; g < ((_top - _base) >> SlabMap.GranuleLog) + 1; g++)
+            if (_slabMap.Get(g) != 0 && mappedGranules-- == 0) return MemoryError.HeapCorrupted;
+        if (mappedGranules != 0) return MemoryError.HeapCorrupted;
 
         // Free bins: every node free, in the right bin, doubly linked; the bitmap says which bins have nodes.
         ulong listed = 0, listedBytes = 0;
@@ -159,7 +192,7 @@ public partial class HeapCore<TMemory>
         for (int c = 0; c < SizeClasses.Count; c++)
         {
             ulong count = 0, prev = 0;
-            for (ulong s = _partial[c]; s != 0; s = Read(s + 16))
+            for (ulong s = _classes[c].Partial; s != 0; s = Read(s + 16))
             {
                 if (s < _base + HeaderSize || s >= _top || ++count > blocksSeen) return MemoryError.HeapCorrupted;
                 ulong info = Read(s) ^ Seal(s) ^ SlabTag;
@@ -167,12 +200,12 @@ public partial class HeapCore<TMemory>
                     return MemoryError.HeapCorrupted;
                 prev = s;
             }
-            if (count != partialSlabs[c] || liveSmall[c] != _liveSmall[c]) return MemoryError.HeapCorrupted;
+            if (count != partialSlabs[c] || liveSmall[c] != _classes[c].Live) return MemoryError.HeapCorrupted;
         }
 
         // The kept statistics agree with the walk, and the heap's bytes are all accounted for.
-        if (used != _usedBytes || overhead != _overheadBytes || freeBlockBytes != _binBytes
-            || freeSlots != _freeSlotBytes || live != _live)
+        if (used != UsedBytes() || overhead != _overheadBytes || freeBlockBytes != _binBytes
+            || freeSlots != FreeSlotBytes() || live != LiveCount())
             return MemoryError.HeapCorrupted;
         if (used + overhead + freeBlockBytes + freeSlots + (_end - _top) != _end - _base) return MemoryError.HeapCorrupted;
         return MemoryError.None;

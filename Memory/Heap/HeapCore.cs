@@ -17,7 +17,8 @@ namespace MemOS.Memory.Heap;
 /// free predecessor. [top, end) is the "top": mapped, never written until a block is carved from it, so
 /// growing the heap costs no page until the allocation itself is touched. The block before top is never free.
 /// A slab span is a medium block whose payload is a 32-byte slab header followed by objects starting at an
-/// address aligned to the span's window size: free(p) finds the header by masking p.
+/// address aligned to the span's window size: free(p) looks the window size up in a side table (SlabMap) and
+/// finds the header by masking p.
 /// </remarks>
 public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
 {
@@ -41,15 +42,14 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     private readonly ulong[] _bins = new ulong[BinCount];
     private ulong _binMap0, _binMap1;
 
-    // Slabs with at least one free object, per size class (head of a doubly linked list through the slab headers).
-    private readonly ulong[] _partial = new ulong[SizeClasses.Count];
-    private readonly ulong[] _classSize = new ulong[SizeClasses.Count];
-    private readonly ulong[] _classReciprocal = new ulong[SizeClasses.Count]; // ceil(2^32 / size): exact for offsets < 2^16
-    private readonly ulong[] _liveSmall = new ulong[SizeClasses.Count];
+    // Per size class: partial-slab list, geometry, counts. And the granule -> slab window table for free(p).
+    private readonly SlabClass[] _classes = new SlabClass[SizeClasses.Count];
+    private readonly SlabMap _slabMap;
 
-    // Statistics kept as we go; Check() recomputes them from a walk.
-    private ulong _usedBytes, _overheadBytes, _binBytes, _freeSlotBytes;
-    private ulong _live, _totalAllocs, _totalFrees, _failedAllocs;
+    // Statistics kept as we go (small blocks only as counts in _classes); Check() recomputes them from a walk.
+    // Frees are not counted: total frees = total allocations - live.
+    private ulong _mediumUsedBytes, _mediumLive, _overheadBytes, _binBytes;
+    private ulong _totalAllocs, _failedAllocs;
 
     /// <summary>A heap over [heapBase, heapBase + maxSize), empty until the first allocation extends it.</summary>
     public HeapCore(TMemory memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize, HeapOptions options)
@@ -72,10 +72,13 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         _redZones = options.RedZones;
         _secret = Mix(heapBase.Value ^ 0x6A09_E667_F3BC_C908UL);
         _top = _end = _base;
+        _slabMap = new SlabMap(maxSize);
         for (int c = 0; c < SizeClasses.Count; c++)
         {
-            _classSize[c] = SizeClasses.Size(c);
-            _classReciprocal[c] = ((1UL << 32) + _classSize[c] - 1) / _classSize[c];
+            ulong size = SizeClasses.Size(c);
+            _classes[c].Size = size;
+            _classes[c].Objects = (ulong)SizeClasses.Capacity(c) * size;
+            _classes[c].Reciprocal = ((1UL << 32) + size - 1) / size;
         }
     }
 
@@ -88,11 +91,21 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     /// <summary>End of the carved part: blocks live in [Base, Top).</summary>
     public VirtualAddress Top => new(_top);
 
+    /// <summary>Size of the slab map, the side table free(p) consults (maxSize / 1024, fixed at construction).</summary>
+    public ulong SlabMapBytes => _slabMap.Bytes;
+
     // ---------------------------------------------------------------- kmalloc / kfree
 
     /// <summary>kmalloc: <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two).</summary>
     public Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
+        // The common case first: a small block at the default alignment from a class's partial slab.
+        if (alignment == 16 && size - 1 < SizeClasses.MaxSize && !_redZones)
+        {
+            int k = SizeClasses.IndexOf(size);
+            ulong slab = _classes[k].Partial;
+            if (slab != 0) return AllocateFrom(slab, k);
+        }
         if (size == 0 || alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > MaxAlignment)
             return Result<VirtualAddress>.Fail(MemoryError.InvalidArgument);
         if (alignment < 16) alignment = 16;
@@ -104,9 +117,9 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
             if (request <= SizeClasses.MaxSize)
             {
                 int c = SizeClasses.IndexOf(request);
-                if ((_classSize[c] & (alignment - 1)) == 0)
+                if ((_classes[c].Size & (alignment - 1)) == 0)
                 {
-                    ulong s = _partial[c];
+                    ulong s = _classes[c].Partial;
                     if (s != 0) return AllocateFrom(s, c);
                     return AllocateSmallSlow(c);
                 }
@@ -161,10 +174,10 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         if (s == 0) return Result<ulong>.Fail(MemoryError.BadPointer);
         int c = (int)(info & 0xFF);
         ulong off = p - (s + 32);
-        ulong index = off / _classSize[c];
-        if (index * _classSize[c] != off || index >= ((info >> 8) & 0xFF)) return Result<ulong>.Fail(MemoryError.BadPointer);
+        ulong index = off / _classes[c].Size;
+        if (index * _classes[c].Size != off || index >= ((info >> 8) & 0xFF)) return Result<ulong>.Fail(MemoryError.BadPointer);
         if ((Read(s + 8) & (1UL << (int)index)) != 0) return Result<ulong>.Fail(MemoryError.NotAllocated);
-        return Result<ulong>.Success(_classSize[c]);
+        return Result<ulong>.Success(_classes[c].Size);
     }
 
     /// <summary>Give back cached empty slabs and every trailing free page (malloc_trim). Not a hot path.</summary>
@@ -172,7 +185,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     {
         for (int c = 0; c < SizeClasses.Count; c++)
         {
-            ulong s = _partial[c];
+            ulong s = _classes[c].Partial;
             while (s != 0)
             {
                 ulong next = Read(s + 16);
@@ -194,20 +207,17 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         bitmap &= bitmap - 1;
         Write(s + 8, bitmap);
         if (bitmap == 0) UnlinkPartial(s, c); // full: off the list until something is freed
-        ulong size = _classSize[c];
-        _usedBytes += size;
-        _freeSlotBytes -= size;
-        _liveSmall[c]++;
-        _live++;
+        ref SlabClass k = ref _classes[c];
+        k.Live++;
         _totalAllocs++;
-        return Result<VirtualAddress>.Success(new VirtualAddress(s + 32 + (ulong)index * size));
+        return Result<VirtualAddress>.Success(new VirtualAddress(s + 32 + (ulong)index * k.Size));
     }
 
     private Result<VirtualAddress> AllocateSmallSlow(int c)
     {
         int log = SizeClasses.SpanLog(c);
         int capacity = SizeClasses.Capacity(c);
-        ulong objects = (ulong)capacity * _classSize[c];
+        ulong objects = _classes[c].Objects;
         // Payload = slab header + objects; objects start on a 2^log boundary (payload + 32 aligned).
         ulong x = Carve(32 + objects, 1UL << log, 32, KindSlab, out MemoryError error);
         if (x == 0) return Fail(error);
@@ -220,23 +230,25 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         if (_poison) _memory.Fill(new VirtualAddress(s + 32), HeapOptions.PoisonByte, objects);
         ulong block = Read(x) & SizeMask;
         _overheadBytes += block - objects;
-        _freeSlotBytes += objects;
-        _partial[c] = s;
+        _classes[c].Slots += (ulong)capacity;
+        _classes[c].Partial = s;
+        MapSlab(s, objects, log);
         return AllocateFrom(s, c);
     }
 
-    /// <summary>The slab header for a pointer inside a slab window, or 0. Tries each window size, smallest first.</summary>
+    /// <summary>The slab header for a pointer inside a slab's objects (or its window's last granule), or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong FindSlab(ulong p, out ulong info)
     {
-        for (int log = SizeClasses.MinSpanLog; log <= SizeClasses.MaxSpanLog; log++)
+        int v = _slabMap.Get((p - _base) >> SlabMap.GranuleLog);
+        if (v != 0)
         {
-            ulong a = p & ~((1UL << log) - 1);
-            if (a < _base + SizeClasses.SpanOverhead) break; // larger windows only reach further down
-            ulong s = a - 32;
-            ulong v = Read(s) ^ Seal(s) ^ SlabTag;
-            if ((v >> 24) == 0 && (int)(v >> 16) == log)
+            int log = SlabMap.LogOf(v);
+            ulong s = (p & ~((1UL << log) - 1)) - 32;
+            ulong h = Read(s) ^ Seal(s) ^ SlabTag; // the map is a hint: the sealed header decides
+            if ((h >> 24) == 0 && (int)(h >> 16) == log)
             {
-                info = v;
+                info = h;
                 return s;
             }
         }
@@ -244,14 +256,21 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         return 0;
     }
 
+    /// <summary>Record (or with log 0 erase) the granules a slab's objects cover, so free(p) finds its window size.</summary>
+    private void MapSlab(ulong s, ulong objects, int log)
+    {
+        ulong first = s + 32 - _base;
+        _slabMap.Set(first >> SlabMap.GranuleLog, (first + objects - 1) >> SlabMap.GranuleLog, log);
+    }
+
     private MemoryError FreeSmall(ulong s, ulong p, ulong info)
     {
         int c = (int)(info & 0xFF);
-        int capacity = (int)((info >> 8) & 0xFF);
-        ulong size = _classSize[c];
+        ref SlabClass k = ref _classes[c];
+        ulong size = k.Size;
         ulong off = p - (s + 32);
-        if (off >= (ulong)capacity * size) return MemoryError.OutOfRange; // past the objects: not this slab's
-        ulong index = (off * _classReciprocal[c]) >> 32; // off / size without a divide
+        if (off >= k.Objects) return MemoryError.OutOfRange; // past the objects: not this slab's
+        ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide
         if (index * size != off) return MemoryError.BadPointer;
         ulong bitmap = Read(s + 8);
         ulong bit = 1UL << (int)index;
@@ -259,14 +278,10 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
 
         if (_poison) _memory.Fill(new VirtualAddress(p), HeapOptions.PoisonByte, size);
         Write(s + 8, bitmap | bit);
-        _usedBytes -= size;
-        _freeSlotBytes += size;
-        _liveSmall[c]--;
-        _live--;
-        _totalFrees++;
+        k.Live--;
         if (bitmap == 0) LinkPartial(s, c);
         // Empty: give it back unless it is the class's only partial slab (keeps alloc/free at a boundary cheap).
-        else if ((bitmap | bit) == FullMask(capacity) && (_partial[c] != s || Read(s + 16) != 0))
+        else if ((bitmap | bit) == FullMask((int)((info >> 8) & 0xFF)) && (k.Partial != s || Read(s + 16) != 0))
             ReleaseSlab(s, c, info);
         return MemoryError.None;
     }
@@ -274,29 +289,30 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     private void ReleaseSlab(ulong s, int c, ulong info)
     {
         UnlinkPartial(s, c);
-        ulong objects = ((info >> 8) & 0xFF) * _classSize[c];
+        ulong objects = _classes[c].Objects;
         ulong x = s - HeaderSize;
         ulong block = Read(x) & SizeMask;
         _overheadBytes -= block - objects;
-        _freeSlotBytes -= objects;
+        _classes[c].Slots -= (info >> 8) & 0xFF;
+        MapSlab(s, objects, 0);
         Write(s, 0); // the header is gone: a stale one must never validate
         Coalesce(x, block, Read(x) & PrevFree);
     }
 
     private void LinkPartial(ulong s, int c)
     {
-        ulong head = _partial[c];
+        ulong head = _classes[c].Partial;
         Write(s + 16, head);
         Write(s + 24, 0);
         if (head != 0) Write(head + 24, s);
-        _partial[c] = s;
+        _classes[c].Partial = s;
     }
 
     private void UnlinkPartial(ulong s, int c)
     {
         ulong next = Read(s + 16), prev = Read(s + 24);
         if (prev != 0) Write(prev + 16, next);
-        else _partial[c] = next;
+        else _classes[c].Partial = next;
         if (next != 0) Write(next + 24, prev);
         Write(s + 16, 0);
         Write(s + 24, 0);
@@ -325,9 +341,9 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         ulong block = Read(x) & SizeMask;
         ulong usable = UsableSize(block);
         if (_redZones) _memory.Fill(new VirtualAddress(x + HeaderSize + usable), HeapOptions.RedZoneByte, 16);
-        _usedBytes += usable;
+        _mediumUsedBytes += usable;
         _overheadBytes += block - usable;
-        _live++;
+        _mediumLive++;
         _totalAllocs++;
         return Result<VirtualAddress>.Success(new VirtualAddress(x + HeaderSize));
     }
@@ -337,10 +353,9 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         ulong block = h & SizeMask;
         ulong usable = UsableSize(block);
         if (_redZones && !RedZoneIntact(x + HeaderSize + usable)) return MemoryError.HeapCorrupted;
-        _usedBytes -= usable;
+        _mediumUsedBytes -= usable;
         _overheadBytes -= block - usable;
-        _live--;
-        _totalFrees++;
+        _mediumLive--;
         Coalesce(x, block, h & PrevFree);
         return MemoryError.None;
     }
