@@ -5,14 +5,19 @@ using MemOS.Core;
 namespace MemOS.Plugs;
 
 /// <summary>
-/// The allocator that exists before any memory manager: a bump pointer over a fixed block in the kernel's .bss.
-/// It never frees; it serves boot, CoreLib's statics, and requests that arrive while the kernel heap is busy.
+/// The allocator that exists before any memory manager: a bump pointer over a fixed block in the kernel's .bss, and
+/// optionally a second block the kernel carves from RAM when boot-time tables (the PMM's metadata grows with RAM)
+/// need more than the first holds. It never frees; it serves boot, CoreLib's statics, and requests that arrive while
+/// the kernel heap is busy.
 /// </summary>
 public static unsafe class EarlyAllocator
 {
     private static byte* s_next;
     private static byte* s_start;
     private static byte* s_end;
+    private static byte* s_extraNext;
+    private static byte* s_extraStart;
+    private static byte* s_extraEnd;
 
     public static ulong Used => s_start == null ? 0 : (ulong)(s_next - s_start);
     public static ulong Capacity => s_start == null ? 0 : (ulong)(s_end - s_start);
@@ -21,7 +26,19 @@ public static unsafe class EarlyAllocator
     public static ulong Start => (ulong)s_start;
     public static ulong End => (ulong)s_end;
 
-    public static bool Owns(void* pointer) => pointer >= s_start && pointer < s_end;
+    /// <summary>The second block (0 when there is none), also scanned by the collector up to its used end.</summary>
+    public static ulong ExtraStart => (ulong)s_extraStart;
+    public static ulong ExtraUsed => (ulong)(s_extraNext - s_extraStart);
+    public static ulong Remaining => Capacity - Used;
+
+    public static bool Owns(void* pointer) => (pointer >= s_start && pointer < s_end) || (pointer >= s_extraStart && pointer < s_extraEnd);
+
+    /// <summary>Adds the second block: zeroed memory the allocator may hand out once the first block is exhausted.</summary>
+    public static void Extend(void* start, nuint size)
+    {
+        s_extraStart = s_extraNext = (byte*)start;
+        s_extraEnd = (byte*)start + size;
+    }
 
     public static void* Allocate(nuint size, nuint alignment)
     {
@@ -31,14 +48,18 @@ public static unsafe class EarlyAllocator
             s_end = s_start + ArenaSize();
         }
         if (alignment < 8) alignment = 8;
-        byte* p = (byte*)(((nuint)s_next + alignment - 1) & ~(alignment - 1));
-        if (size > (nuint)(s_end - p))
-        {
-            RuntimeFatal.Stop("out of memory", "the early allocator's block is exhausted");
-            return null;
-        }
-        s_next = p + size;
-        return p; // .bss is zeroed and never reused
+        byte* p = Bump(ref s_next, s_end, size, alignment);
+        if (p == null && s_extraStart != null) p = Bump(ref s_extraNext, s_extraEnd, size, alignment);
+        if (p == null) RuntimeFatal.Stop("out of memory", "the early allocator's blocks are exhausted");
+        return p; // both blocks start zeroed and are never reused
+    }
+
+    private static byte* Bump(ref byte* next, byte* end, nuint size, nuint alignment)
+    {
+        byte* p = (byte*)(((nuint)next + alignment - 1) & ~(alignment - 1));
+        if (p > end || size > (nuint)(end - p)) return null;
+        next = p + size;
+        return p;
     }
 
     public static bool Free(void* pointer) => Owns(pointer);

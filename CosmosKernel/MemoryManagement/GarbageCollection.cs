@@ -59,8 +59,8 @@ internal static unsafe class GarbageCollection
                 (holeStart[j], holeStart[j - 1]) = (holeStart[j - 1], holeStart[j]);
                 (holeEnd[j], holeEnd[j - 1]) = (holeEnd[j - 1], holeEnd[j]);
             }
-        ulong* starts = stackalloc ulong[Holes + 1];
-        ulong* ends = stackalloc ulong[Holes + 1];
+        ulong* starts = stackalloc ulong[Holes + 2];
+        ulong* ends = stackalloc ulong[Holes + 2];
         int n = 0;
         ulong cursor = m.Image.DataStart;
         for (int i = 0; i < Holes; i++)
@@ -70,6 +70,7 @@ internal static unsafe class GarbageCollection
             if (holeEnd[i] > cursor) cursor = holeEnd[i];
         }
         Add(starts, ends, ref n, cursor, m.Image.End);
+        Add(starts, ends, ref n, EarlyAllocator.ExtraStart, EarlyAllocator.ExtraStart + EarlyAllocator.ExtraUsed);
         Last = ConservativeCollector.Collect(starts, ends, n);
     }
 

@@ -83,6 +83,7 @@ internal sealed unsafe class KernelMemory
 
         // 4. the PMM over everything usable; the bump pool's used part stays reserved (kernel-half tables live there)
         Reserve(pool.Value, frames.Next.Value - pool.Value, ReservationKind.BootTables);
+        ProvideBootTableMemory();
         Pmm = Check(PhysicalMemoryManager.Create(Map, Physical), "physical memory manager");
         frames.Attach(Pmm);
         Notes.Add($"direct map covers {ramEnd / (1024 * 1024)} MiB; {(frames.Next.Value - pool.Value) / 4096} boot page-table frames");
@@ -142,6 +143,27 @@ internal sealed unsafe class KernelMemory
         if (length == 0) return;
         MemoryError e = Map.Reserve(new PhysicalAddress(start), length, kind);
         if (e != MemoryError.None) Notes.Add($"could not reserve {MemoryTypes.Name(MemoryTypes.Of(kind))} at 0x{start:x} (+{length}): {e.Name()}");
+    }
+
+    // The PMM's metadata (~3.1 bytes per frame) and the heaps' slab maps are made with `new` before the kernel heap
+    // exists, so they come from the early allocator. Its block in .bss holds what a few GiB of RAM need; with more RAM
+    // the kernel carves a second block from RAM itself (reached through the direct map) and reserves it.
+    private void ProvideBootTableMemory()
+    {
+        ulong frames = Map.UsableBytes / PhysicalAddress.FrameSize;
+        ulong needed = frames * 4 + 6UL * 1024 * 1024; // metadata, slab maps, slack
+        if (needed <= Plugs.EarlyAllocator.Remaining) return;
+        ulong size = (needed + 0x1F_FFFF) & ~0x1F_FFFFUL;
+        foreach (MemoryRange r in Map.Ranges)
+        {
+            if (r.Type != MemoryType.Usable || r.Length < size) continue;
+            Reserve(r.Base.Value, size, ReservationKind.BootTables);
+            Physical.Zero(r.Base, size);
+            Plugs.EarlyAllocator.Extend((void*)KernelLayout.DirectMap(r.Base).Value, (nuint)size);
+            Notes.Add($"{size / (1024 * 1024)} MiB at {r.Base} hold the PMM's metadata for {frames} frames");
+            return;
+        }
+        Fatal("no usable run of memory large enough for the PMM's metadata");
     }
 
     // The pool is the first usable run of 4 MiB above the kernel image and below 4 GiB (the boot direct map's reach).
