@@ -25,16 +25,17 @@ public static class SizeClasses
         640, 768, 896, 1024, 1280, 1536, 1792, 2048,
     ];
 
-    // Granules per slab: for each class the span of 8..24 objects (fewer only where none fits) that wastes the
-    // fewest bytes per object on headers and the tail. Where that waste is at most 16 B per object the slab's block
-    // is the whole span, so slabs tile the heap back to back with no alignment gap. Classes that are multiples of
-    // 256 B (and 1280, 1792) always leave a 464 or 208 B tail: their block stops after the objects and the tail
-    // stays free, and they take the smallest span of about eight objects instead.
+    // Granules per slab, per class: the span of about 8..32 objects (8..24 above 256 B, to keep slabs of big objects
+    // small) that wastes the fewest bytes per object on headers and tail. Where that waste is at most 16 B per
+    // object the slab's block is the whole span, so such slabs tile the heap back to back with no alignment gap
+    // (and measured on 16..256 B churn, larger spans' lower header cost outweighs the free slots they retain).
+    // For sizes of a whole number of 256 B (and 1280, 1792) a 464 B tail is unavoidable: their block stops after
+    // the objects, the tail stays free, and they take the smallest span of about eight objects.
     private static ReadOnlySpan<byte> Granules =>
     [
-        1, 1, 2, 3, 2, 2, 5, 6,
-        7, 8, 8, 12, 12, 16, 15, 9,
-        29, 32, 30, 17, 21, 25, 29, 29,
+        1, 2, 3, 4, 4, 5, 6, 8,
+        7, 11, 8, 16, 12, 16, 15, 9,
+        14, 13, 16, 17, 21, 25, 29, 29,
     ];
 
     /// <summary>Object size of a class.</summary>
