@@ -69,7 +69,7 @@ public static class OverheadReport
             if (block.Kind == HeapBlockKind.Free) freeBlocks += block.Size;
             else if (block.Kind == HeapBlockKind.Top) top += block.Size;
         }
-        ulong map = (s.HeapSize >> 10) + 1; // one nibble per 512 B of the heap in use
+        ulong map = (s.HeapSize >> 9) + 1; // one byte per 512 B of the heap in use
         return new Overhead("KernelHeap", when, s.HeapSize, s.UsedBytes, work.RequestedBytes, work.LiveBlocks, s.OverheadBytes, s.FreeBytes,
             freeBlocks, top, map);
     }

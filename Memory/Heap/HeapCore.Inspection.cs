@@ -125,11 +125,12 @@ public partial class HeapCore<TMemory>
                     ulong s = x + HeaderSize;
                     ulong info = Read(s) ^ Seal(s) ^ SlabTag;
                     if ((info >> 24) != 0) return MemoryError.HeapCorrupted;
-                    int c = (int)(info & 0xFF), capacity = (int)((info >> 8) & 0xFF), log = (int)(info >> 16);
-                    if (c >= SizeClasses.Count || capacity != SizeClasses.Capacity(c) || log != SizeClasses.SpanLog(c))
+                    int c = (int)(info & 0xFF), capacity = (int)((info >> 8) & 0xFF), granules = (int)(info >> 16);
+                    if (c >= SizeClasses.Count || capacity != SizeClasses.Capacity(c) || granules != SizeClasses.SpanGranules(c))
                         return MemoryError.HeapCorrupted;
-                    ulong objects = (ulong)capacity * _classes[c].Size;
-                    if (((s + 32) & ((1UL << log) - 1)) != 0 || 48 + objects > size || size - 48 - objects >= MinBlock)
+                    ulong objects = (ulong)capacity * _classes[c].Size, span = SizeClasses.BlockBytes(c);
+                    // Objects on a granule; the block is the class's plus at most a sliver too small to be a block.
+                    if (((s + 32) & (SizeClasses.Granule - 1)) != 0 || size < span || size - span >= MinBlock)
                         return MemoryError.HeapCorrupted;
                     ulong bitmap = Read(s + 8);
                     if ((bitmap & ~FullMask(capacity)) != 0) return MemoryError.HeapCorrupted;
@@ -144,10 +145,11 @@ public partial class HeapCore<TMemory>
                         }
                     }
                     if (bitmap != 0) partialSlabs[c]++;
-                    ulong first = s + 32 - _base, last = first + objects - 1;
-                    for (ulong g = first >> SlabMap.GranuleLog; g <= last >> SlabMap.GranuleLog; g++)
-                        if (_slabMap.Get(g) == 0 || SlabMap.LogOf(_slabMap.Get(g)) != log) return MemoryError.HeapCorrupted;
-                    mappedGranules += (last >> SlabMap.GranuleLog) - (first >> SlabMap.GranuleLog) + 1;
+                    // Each granule of the objects holds 1 + its distance from the first.
+                    ulong first = (s + 32 - _base) >> SlabMap.GranuleLog, last = (s + 32 - _base + objects - 1) >> SlabMap.GranuleLog;
+                    for (ulong g = first; g <= last; g++)
+                        if ((ulong)_slabMap.Get(g) != g - first + 1) return MemoryError.HeapCorrupted;
+                    mappedGranules += last - first + 1;
                     overhead += size - objects;
                 }
                 else if (kind == KindMedium || kind == KindLarge)

@@ -16,9 +16,10 @@ namespace MemOS.Memory.Heap;
 /// Free blocks add list links at +16/+24 and a footer (their size) in their last word, so a block can find a
 /// free predecessor. [top, end) is the "top": mapped, never written until a block is carved from it, so
 /// growing the heap costs no page until the allocation itself is touched. The block before top is never free.
-/// A slab span is a medium block whose payload is a 32-byte slab header followed by objects starting at an
-/// address aligned to the span's window size: free(p) looks the window size up in a side table (SlabMap) and
-/// finds the header by masking p.
+/// A slab is a medium block whose payload is a 32-byte slab header followed by objects starting on a 512-byte
+/// granule: free(p) reads p's distance from that granule in a side table (SlabMap) and finds the header by
+/// subtraction. Most classes' slab blocks span whole granules from 48 bytes before one, so they pack back to back
+/// and a freed one can be reused by a slab of any such class without an alignment gap.
 /// </remarks>
 public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
 {
@@ -42,7 +43,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     private readonly ulong[] _bins = new ulong[BinCount];
     private ulong _binMap0, _binMap1;
 
-    // Per size class: partial-slab list, geometry, counts. And the granule -> slab window table for free(p).
+    // Per size class: partial-slab list, geometry, counts. And the granule -> slab table for free(p).
     private readonly SlabClass[] _classes = new SlabClass[SizeClasses.Count];
     private readonly SlabMap _slabMap;
 
@@ -91,7 +92,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
     /// <summary>End of the carved part: blocks live in [Base, Top).</summary>
     public VirtualAddress Top => new(_top);
 
-    /// <summary>Size of the slab map, the side table free(p) consults (maxSize / 1024, fixed at construction).</summary>
+    /// <summary>Size of the slab map, the side table free(p) consults (maxSize / 512, fixed at construction).</summary>
     public ulong SlabMapBytes => _slabMap.Bytes;
 
     // ---------------------------------------------------------------- kmalloc / kfree
@@ -113,8 +114,9 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         if (size <= SizeClasses.MaxSize && !_redZones)
         {
             // Small: a class whose objects are naturally aligned enough (class sizes are multiples of their low bit).
+            // Objects start on a 512-byte granule, so stricter alignments go to the medium path.
             ulong request = alignment == 16 ? size : (size + alignment - 1) & ~(alignment - 1);
-            if (request <= SizeClasses.MaxSize)
+            if (request <= SizeClasses.MaxSize && alignment <= SizeClasses.Granule)
             {
                 int c = SizeClasses.IndexOf(request);
                 if ((_classes[c].Size & (alignment - 1)) == 0)
@@ -215,14 +217,14 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
 
     private Result<VirtualAddress> AllocateSmallSlow(int c)
     {
-        int log = SizeClasses.SpanLog(c);
+        int granules = SizeClasses.SpanGranules(c);
         int capacity = SizeClasses.Capacity(c);
         ulong objects = _classes[c].Objects;
-        // Payload = slab header + objects; objects start on a 2^log boundary (payload + 32 aligned).
-        ulong x = Carve(32 + objects, 1UL << log, 32, KindSlab, out MemoryError error);
+        // Objects start on a granule; a block of the whole span also leaves the next slab's block on one.
+        ulong x = Carve(SizeClasses.BlockBytes(c) - HeaderSize, SizeClasses.Granule, 32, KindSlab, out MemoryError error);
         if (x == 0) return Fail(error);
         ulong s = x + HeaderSize;
-        ulong info = (uint)c | ((ulong)(uint)capacity << 8) | ((ulong)(uint)log << 16);
+        ulong info = (uint)c | ((ulong)(uint)capacity << 8) | ((ulong)(uint)granules << 16);
         Write(s, Seal(s) ^ SlabTag ^ info);
         Write(s + 8, FullMask(capacity));
         Write(s + 16, 0);
@@ -232,21 +234,21 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         _overheadBytes += block - objects;
         _classes[c].Slots += (ulong)capacity;
         _classes[c].Partial = s;
-        MapSlab(s, objects, log);
+        MapSlab(s, objects, clear: false);
         return AllocateFrom(s, c);
     }
 
-    /// <summary>The slab header for a pointer inside a slab's objects (or its window's last granule), or 0.</summary>
+    /// <summary>The slab header for a pointer inside a slab's objects (or their last granule), or 0.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ulong FindSlab(ulong p, out ulong info)
     {
-        int v = _slabMap.Get((p - _base) >> SlabMap.GranuleLog);
+        ulong g = (p - _base) >> SlabMap.GranuleLog;
+        int v = _slabMap.Get(g);
         if (v != 0)
         {
-            int log = SlabMap.LogOf(v);
-            ulong s = (p & ~((1UL << log) - 1)) - 32;
+            ulong s = _base + ((g - (ulong)(v - 1)) << SlabMap.GranuleLog) - 32;
             ulong h = Read(s) ^ Seal(s) ^ SlabTag; // the map is a hint: the sealed header decides
-            if ((h >> 24) == 0 && (int)(h >> 16) == log)
+            if ((h >> 24) == 0 && (h & 0xFF) < SizeClasses.Count)
             {
                 info = h;
                 return s;
@@ -256,11 +258,11 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         return 0;
     }
 
-    /// <summary>Record (or with log 0 erase) the granules a slab's objects cover, so free(p) finds its window size.</summary>
-    private void MapSlab(ulong s, ulong objects, int log)
+    /// <summary>Record (or erase) the granules a slab's objects cover, so free(p) finds the slab's first granule.</summary>
+    private void MapSlab(ulong s, ulong objects, bool clear)
     {
         ulong first = s + 32 - _base;
-        _slabMap.Set(first >> SlabMap.GranuleLog, (first + objects - 1) >> SlabMap.GranuleLog, log);
+        _slabMap.Set(first >> SlabMap.GranuleLog, (first + objects - 1) >> SlabMap.GranuleLog, clear);
     }
 
     private MemoryError FreeSmall(ulong s, ulong p, ulong info)
@@ -294,7 +296,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IVirtualMemory
         ulong block = Read(x) & SizeMask;
         _overheadBytes -= block - objects;
         _classes[c].Slots -= (info >> 8) & 0xFF;
-        MapSlab(s, objects, 0);
+        MapSlab(s, objects, clear: true);
         Write(s, 0); // the header is gone: a stale one must never validate
         Coalesce(x, block, Read(x) & PrevFree);
     }

@@ -208,6 +208,29 @@ public class KernelHeapTests
     }
 
     [Test]
+    public void Small_sizes_with_alignment_above_a_granule_stay_aligned()
+    {
+        // Slab objects start on a 512 B granule only, so these must not come from a slab of the matching class.
+        foreach (var (size, align) in new (ulong, ulong)[] { (1024, 1024), (2048, 2048), (100, 1024), (512, 512), (1536, 512) })
+            for (int i = 0; i < 20; i++)
+                Assert.That(Alloc(size, align).Value % align, Is.Zero, $"size {size} align {align}");
+        AssertConserved();
+    }
+
+    [Test]
+    public void Slabs_of_different_classes_pack_without_alignment_gaps()
+    {
+        // Every class up to 256 B spans whole granules, so its slabs follow each other directly.
+        for (int round = 0; round < 3; round++)
+            for (int c = 0; SizeClasses.Size(c) <= 256; c++)
+                for (int i = 0; i < SizeClasses.Capacity(c); i++) Alloc(SizeClasses.Size(c));
+        var free = _heap.Blocks().Where(b => b.Kind == HeapBlockKind.Free).ToList();
+        Assert.That(free.Count, Is.LessThanOrEqualTo(1), "only the gap in front of the first slab");
+        Assert.That(free.Sum(b => (long)b.Size), Is.LessThan(512));
+        AssertConserved();
+    }
+
+    [Test]
     public void Large_blocks_are_whole_pages()
     {
         var p = Alloc(100_000);
