@@ -14,5 +14,5 @@ public readonly record struct HeapOptions
 
     public const byte PoisonByte = 0xDD;
     public const byte RedZoneByte = 0xFD;
-    public const ulong DefaultGrowIncrement = 64 * 1024;
+    public const ulong DefaultGrowIncrement = 16 * 1024;
 }
