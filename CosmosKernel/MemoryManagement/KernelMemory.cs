@@ -160,7 +160,7 @@ internal sealed unsafe class KernelMemory
             Reserve(r.Base.Value, size, ReservationKind.BootTables);
             Physical.Zero(r.Base, size);
             Plugs.EarlyAllocator.Extend((void*)KernelLayout.DirectMap(r.Base).Value, (nuint)size);
-            Notes.Add($"{size / (1024 * 1024)} MiB at {r.Base} hold the PMM's metadata for {frames} frames");
+            Notes.Add($"a {size / (1024 * 1024)} MiB block at {r.Base} serves boot-time tables (the PMM's metadata for {frames} usable frames, the heaps' slab maps)");
             return;
         }
         Fatal("no usable run of memory large enough for the PMM's metadata");

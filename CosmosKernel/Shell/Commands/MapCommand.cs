@@ -19,7 +19,7 @@ internal sealed class MapCommand : Command
         $"  VA: page-aligned, inside the scratch window {Format.Hex(KernelLayout.ScratchBase)}-{Format.Hex(KernelLayout.ScratchBase + KernelLayout.ScratchSize)}\n" +
         "  flags: r read, w write, x execute (NX unless x), u user; default rw\n" +
         "  examples:\n" +
-        $"    map {Format.Hex(KernelLayout.ScratchBase)}             mapped {Format.Hex(KernelLayout.ScratchBase)} -> 0x... (P W NX), fresh frame from the PMM; TLB: nothing to invalidate ...\n" +
+        $"    map {Format.Hex(KernelLayout.ScratchBase)}             mapped {Format.Hex(KernelLayout.ScratchBase)} -> 0x... (P W NX), fresh zeroed frame from the PMM; TLB: nothing to invalidate ...\n" +
         $"    map {Format.Hex(KernelLayout.ScratchBase + 0x1000)} 0xb8000 rw   the VGA text buffer, borrowed (unmap does not free it)\n" +
         "  `unmap VA` removes it";
 

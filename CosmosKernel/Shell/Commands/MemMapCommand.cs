@@ -9,6 +9,10 @@ internal sealed class MemMapCommand(BootInfo boot) : Command
     public override string Name => "memmap";
     public override string Usage => "memmap";
     public override string Description => "the bootloader's memory map, with type names and totals";
+    public override string Details =>
+        "  First the map exactly as the bootloader gave it, with any problem the parser found; then the map the PMM was\n" +
+        "  built from: sanitised (overlaps resolved, usable ranges trimmed to whole frames) with the kernel's own\n" +
+        "  reservations (first MiB, kernel image, boot tables, modules), one diagnostic per problem, and bring-up notes.";
 
     public static string TypeName(uint type) => type switch
     {

@@ -13,10 +13,10 @@ internal sealed class MeminfoCommand : Command
     public override string Usage => "meminfo";
     public override string Description => "physical frames, kernel and user heap, page tables, zero page, fault counters, backing mode";
     public override string Details =>
-        "Frames are 4 KiB. 'used' frames are allocated by the PMM; 'reserved' frames sit inside its zones but are never\n" +
-        "handed out (first MiB, kernel image, boot page tables, holes). The kernel heap also serves every managed `new`,\n" +
-        "so its numbers move while you look at them.\n" +
-        "example: meminfo";
+        "  Frames are 4 KiB. 'used' frames are allocated by the PMM; 'reserved' frames sit inside its zones but are never\n" +
+        "  handed out (first MiB, kernel image, boot page tables, holes). The kernel heap also serves every managed `new`,\n" +
+        "  so its numbers move while you look at them (and `gc` gives dead objects back).\n" +
+        "  example: meminfo";
 
     public override void Execute(Shell shell, Arguments args)
     {

@@ -23,7 +23,7 @@ internal sealed class TraceCommand : Command
         "  trace          show whether tracing is on\n" +
         "  trace on       alloc, free and touch print each step after their result line, e.g.\n" +
         "                   alloc 64K  ->  the heap looks for a free block of 65536 B\n" +
-        "                                  none fits: the heap grows by 69632 B at 0xffffc00000004000 ...\n" +
+        "                                  none fits: the heap grows by N B at 0xffffc000000... ...\n" +
         "                                  page fault at 0x... (write, not present, kernel) -> region kernel heap (demand) -> ...\n" +
         "  trace off      back to one line per command";
 

@@ -13,7 +13,7 @@ internal sealed class UnmapCommand : Command
     public override string Description => "remove a page mapped by hand in the scratch window (its frame goes back if map allocated it)";
     public override string Details =>
         "  examples:\n" +
-        $"    unmap {Format.Hex(KernelLayout.ScratchBase)}     unmapped {Format.Hex(KernelLayout.ScratchBase)} (was 0x...), frame 0x... back to the PMM; TLB: invlpg {Format.Hex(KernelLayout.ScratchBase)}";
+        $"    unmap {Format.Hex(KernelLayout.ScratchBase)}     unmapped {Format.Hex(KernelLayout.ScratchBase)} (was 0x..., frame back to the PMM); TLB: invlpg {Format.Hex(KernelLayout.ScratchBase)}";
 
     public override void Execute(Shell shell, Arguments args)
     {
