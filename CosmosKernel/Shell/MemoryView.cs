@@ -32,28 +32,6 @@ internal static class MemoryView
 
     public static string Backing(KernelMemory m) => m.Space.DefaultBacking.Describe();
 
-    // Enum names by hand: Enum.ToString needs reflection metadata the kernel's runtime does not have (it faults).
-    // Enum names by hand: Enum.ToString needs reflection metadata the kernel's runtime does not have (it faults).
-    public static string Name(PageTableLevel level) => level switch
-    {
-        PageTableLevel.PML4 => "PML4",
-        PageTableLevel.PDPT => "PDPT",
-        PageTableLevel.PD => "PD",
-        PageTableLevel.PT => "PT",
-        _ => "?",
-    };
-
-    public static string Name(HeapBlockKind kind) => kind switch
-    {
-        HeapBlockKind.Free => "free",
-        HeapBlockKind.Top => "top",
-        HeapBlockKind.Medium => "medium",
-        HeapBlockKind.Large => "large",
-        HeapBlockKind.Slab => "slab",
-        HeapBlockKind.Small => "small",
-        _ => "?",
-    };
-
     /// <summary>MiB, rounded down, for frame counts.</summary>
     public static ulong MiB(ulong frames) => frames * Frame / (1024 * 1024);
 

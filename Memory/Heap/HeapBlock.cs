@@ -24,3 +24,18 @@ public readonly record struct HeapBlock(VirtualAddress Address, ulong Size, Heap
 {
     public bool Used => Kind is HeapBlockKind.Medium or HeapBlockKind.Large or HeapBlockKind.Slab or HeapBlockKind.Small;
 }
+
+/// <summary>Kind names for listings (no Enum.ToString in the kernel).</summary>
+public static class HeapBlockKinds
+{
+    public static string Name(this HeapBlockKind kind) => kind switch
+    {
+        HeapBlockKind.Free => "free",
+        HeapBlockKind.Top => "top",
+        HeapBlockKind.Medium => "medium",
+        HeapBlockKind.Large => "large",
+        HeapBlockKind.Slab => "slab",
+        HeapBlockKind.Small => "small",
+        _ => "kind " + ((int)kind).ToString(),
+    };
+}

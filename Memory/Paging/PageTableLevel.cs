@@ -8,3 +8,16 @@ public enum PageTableLevel : byte
     PDPT = 3,
     PML4 = 4,
 }
+
+/// <summary>Level names (the kernel has no reflection data, so Enum.ToString is not available there).</summary>
+public static class PageTableLevels
+{
+    public static string Name(this PageTableLevel level) => level switch
+    {
+        PageTableLevel.PML4 => "PML4",
+        PageTableLevel.PDPT => "PDPT",
+        PageTableLevel.PD => "PD",
+        PageTableLevel.PT => "PT",
+        _ => "level " + ((int)level).ToString(),
+    };
+}

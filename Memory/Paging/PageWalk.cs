@@ -20,7 +20,7 @@ public enum PageWalkStop : byte
 public readonly record struct PageWalkStep(PageTableLevel Level, int Index, PhysicalAddress Table, ulong RawEntry, PageFlags Flags, PhysicalAddress Next)
 {
     public override string ToString()
-        => Level + "[" + Index + "] in table " + Table + ": 0x" + RawEntry.ToString("x16") + " (" + PageFlagsText.Describe(Flags) + ") -> " + Next;
+        => Level.Name() + "[" + Index + "] in table " + Table + ": 0x" + RawEntry.ToString("x16") + " (" + PageFlagsText.Describe(Flags) + ") -> " + Next;
 }
 
 /// <summary>
@@ -58,7 +58,7 @@ public sealed class PageWalk
         var sb = new StringBuilder();
         sb.Append("walk ").Append(Address).Append('\n');
         foreach (var step in Steps) sb.Append("  ").Append(step).Append('\n');
-        sb.Append("  stop at ").Append(StopLevel).Append(": ");
+        sb.Append("  stop at ").Append(StopLevel.Name()).Append(": ");
         sb.Append(Stop switch
         {
             PageWalkStop.NonCanonical => "non-canonical address",

@@ -64,7 +64,7 @@ public sealed class PhysicalMemoryManager : IFrameAllocator
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(memory);
         if (map.Error != MemoryError.None)
-            throw new ArgumentException("memory map is not usable: " + map.Error.ToString(), nameof(map));
+            throw new ArgumentException("memory map is not usable: " + map.Error.Name(), nameof(map));
         _memory = memory;
 
         var usable = new List<(ulong Start, ulong End)>();

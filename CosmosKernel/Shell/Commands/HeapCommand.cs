@@ -88,7 +88,7 @@ internal sealed class HeapCommand : Command
         for (int i = 0; i < shown; i++)
         {
             HeapBlock b = blocks[i];
-            Console.WriteLine($"  {Format.Pad(Format.Hex(b.Address.Value), 20)}  {Format.PadLeft(b.Size + " B", 10)}  {Format.Pad(b.Used ? "used" : "free", 5)}  {MemoryView.Name(b.Kind)}");
+            Console.WriteLine($"  {Format.Pad(Format.Hex(b.Address.Value), 20)}  {Format.PadLeft(b.Size + " B", 10)}  {Format.Pad(b.Used ? "used" : "free", 5)}  {b.Kind.Name()}");
         }
         if (blocks.Count > shown) Console.WriteLine($"  ... and {blocks.Count - shown} more (heap blocks N shows up to {MaxBlocks})");
     }

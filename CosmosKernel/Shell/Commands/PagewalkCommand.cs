@@ -37,12 +37,12 @@ internal sealed class PagewalkCommand : Command
         bool writable = true, user = true, noExecute = false;
         foreach (PageWalkStep s in walk.Steps)
         {
-            Console.WriteLine($"  {Format.Pad(MemoryView.Name(s.Level), 4)} index {Format.PadLeft(s.Index.ToString(), 3)}  table {Format.Pad(Format.Hex(s.Table.Value), 12)} entry 0x{s.RawEntry:x16}  {PageFlagsText.Describe(s.Flags)}");
+            Console.WriteLine($"  {Format.Pad(s.Level.Name(), 4)} index {Format.PadLeft(s.Index.ToString(), 3)}  table {Format.Pad(Format.Hex(s.Table.Value), 12)} entry 0x{s.RawEntry:x16}  {PageFlagsText.Describe(s.Flags)}");
             writable &= (s.Flags & PageFlags.Writable) != 0;
             user &= (s.Flags & PageFlags.User) != 0;
             noExecute |= (s.Flags & PageFlags.NoExecute) != 0;
         }
-        string level = MemoryView.Name(walk.StopLevel);
+        string level = walk.StopLevel.Name();
         switch (walk.Stop)
         {
             case PageWalkStop.Translated:
