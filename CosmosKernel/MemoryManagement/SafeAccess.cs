@@ -1,6 +1,5 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using MemOS.Kernel.Hardware;
 
 namespace MemOS.Kernel.MemoryManagement;
 
@@ -12,9 +11,6 @@ namespace MemOS.Kernel.MemoryManagement;
 internal static unsafe class SafeAccess
 {
     private const int FixupCount = 5;
-
-    /// <summary>Whether SMAP is on: only then must a kernel access to a user page raise EFLAGS.AC (stac faults without SMAP).</summary>
-    public static bool Smap { get; set; }
 
     public static bool TryRead8(ulong address, out byte value)
     {
@@ -78,12 +74,12 @@ internal static unsafe class SafeAccess
 
     private static void Enter(ulong address)
     {
-        if (Smap && KernelLayout.IsUser(address)) Cpu.AllowUserAccess();
+        if (KernelLayout.IsUser(address)) KernelProtection.AllowUserAccess();
     }
 
     private static void Leave(ulong address)
     {
-        if (Smap && KernelLayout.IsUser(address)) Cpu.ForbidUserAccess();
+        if (KernelLayout.IsUser(address)) KernelProtection.ForbidUserAccess();
     }
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read8")] private static extern int SafeRead8(ulong address, byte* value);

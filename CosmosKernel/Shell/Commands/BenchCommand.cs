@@ -33,8 +33,8 @@ internal sealed class BenchCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryArguments.Memory(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         ulong start = Cpu.ReadTsc();
         Result<PhysicalAddress> scratch = m.Pmm.AllocateFrame(FrameUsage.Kernel);

@@ -30,7 +30,7 @@ internal sealed class FaultsCommand : Command
             Shell.UsageError(this, $"count must be 1..{MaxCount}, not '{Shell.Printable(args[0])}'");
             return;
         }
-        KernelMemory? m = MemoryView.Require(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
 
         FaultStatistics stats = m.Resolver.Statistics;

@@ -18,7 +18,7 @@ internal sealed class GcCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         if (KernelMemory.Current is not { } m) { Console.WriteLine("gc: the memory manager is not running"); return; }
         ulong usedBefore = m.Heap.Statistics().UsedBytes;
         ConservativeCollector.Result r = GarbageCollection.Collect();

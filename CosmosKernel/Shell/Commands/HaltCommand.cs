@@ -13,7 +13,7 @@ internal sealed class HaltCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         Console.WriteLine("MemOS halted.");
         Machine.PowerOff();
     }

@@ -26,7 +26,7 @@ internal sealed class MemMapCommand(BootInfo boot) : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         Console.WriteLine($"memory map from {boot.Protocol} ({(boot.BootloaderName.Length > 0 ? boot.BootloaderName : "bootloader unnamed")}):");
         Console.WriteLine("  start               end (exclusive)     size        type");
         ulong usable = 0, other = 0;

@@ -28,7 +28,7 @@ internal sealed class PagewalkCommand : Command
             Console.WriteLine($"pagewalk: {Format.Hex(address)}: non-canonical address (bits 63..47 must all equal bit 47)");
             return;
         }
-        KernelMemory? m = MemoryView.Require(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
 
         PageWalk walk = m.Space.PageTable.Walk(va);

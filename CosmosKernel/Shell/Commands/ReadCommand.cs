@@ -36,7 +36,7 @@ internal sealed class ReadCommand : Command
             Console.WriteLine($"read: {Format.Hex(address)}+{count} runs past the canonical half");
             return;
         }
-        KernelMemory? m = MemoryArguments.Memory(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
 
         var hex = new StringBuilder();
@@ -55,7 +55,7 @@ internal sealed class ReadCommand : Command
                 if (!ok)
                 {
                     if (i > 0) Print(address + line, hex, text);
-                    Console.WriteLine($"read: stopped at {Format.Hex(at)}: {TouchCommand.Outcome(m, window, "refused")}");
+                    Console.WriteLine($"read: stopped at {Format.Hex(at)}: {AccessOutcome.Describe(m, window, "refused")}");
                     return;
                 }
                 hex.Append(b.ToString("x2")).Append(' ');

@@ -4,6 +4,7 @@ using MemOS.Memory;
 using MemOS.Memory.Paging;
 using MemOS.Memory.Physical;
 using MemOS.Memory.Virtual;
+using MemOS.Kernel.Hardware;
 using Cpu = MemOS.Kernel.Hardware.Cpu;
 
 namespace MemOS.Kernel.Shell.Commands;
@@ -14,9 +15,6 @@ namespace MemOS.Kernel.Shell.Commands;
 /// </summary>
 internal sealed class SelftestCommand : Command
 {
-    private const uint Efer = 0xC000_0080;
-    private const ulong EferNxe = 1UL << 11, Cr0Wp = 1UL << 16, Cr4Pge = 1UL << 7, Cr4Smep = 1UL << 20, Cr4Smap = 1UL << 21;
-
     private int _passed, _failed;
 
     public override string Name => "selftest";
@@ -32,8 +30,8 @@ internal sealed class SelftestCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryView.Require(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         _passed = _failed = 0;
 
@@ -69,12 +67,12 @@ internal sealed class SelftestCommand : Command
         int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);
         Report("zero page referenced", zeroRefs >= 1, $"reference count {zeroRefs}");
 
-        ulong cr0 = Cpu.ReadCr0(), cr4 = Cpu.ReadCr4(), efer = Cpu.ReadMsr(Efer);
-        Report("CR0.WP on", (cr0 & Cr0Wp) != 0, $"CR0 = 0x{cr0:x}");
-        Report("EFER.NXE on", (efer & EferNxe) != 0, $"EFER = 0x{efer:x}");
-        Report("CR4.PGE on", (cr4 & Cr4Pge) != 0, $"CR4 = 0x{cr4:x}");
-        if (m.Cpu.Smep) Report("CR4.SMEP on", (cr4 & Cr4Smep) != 0, $"CR4 = 0x{cr4:x}");
-        if (m.Cpu.Smap) Report("CR4.SMAP on", (cr4 & Cr4Smap) != 0, $"CR4 = 0x{cr4:x}");
+        ulong cr0 = Cpu.ReadCr0(), cr4 = Cpu.ReadCr4(), efer = Cpu.ReadMsr(ControlBits.EferMsr);
+        Report("CR0.WP on", (cr0 & ControlBits.Cr0WriteProtect) != 0, $"CR0 = 0x{cr0:x}");
+        Report("EFER.NXE on", (efer & ControlBits.EferNoExecute) != 0, $"EFER = 0x{efer:x}");
+        Report("CR4.PGE on", (cr4 & ControlBits.Cr4GlobalPages) != 0, $"CR4 = 0x{cr4:x}");
+        if (m.Cpu.Smep) Report("CR4.SMEP on", (cr4 & ControlBits.Cr4Smep) != 0, $"CR4 = 0x{cr4:x}");
+        if (m.Cpu.Smap) Report("CR4.SMAP on", (cr4 & ControlBits.Cr4Smap) != 0, $"CR4 = 0x{cr4:x}");
 
         Console.WriteLine($"selftest: {_passed} passed, {_failed} failed");
     }
