@@ -52,5 +52,6 @@ internal sealed class BootFrameAllocator(PhysicalAddress start, PhysicalAddress 
 
     public MemoryError FreeFrame(PhysicalAddress frame) => MemoryError.ReservedFrame;
     public MemoryError AddReference(PhysicalAddress frame) => MemoryError.ReservedFrame;
-    public int ReferenceCount(PhysicalAddress frame) => frame.Value >= _start.Value && frame.Value < _next.Value ? 1 : 0;
+    public int ReferenceCount(PhysicalAddress frame)
+        => frame.Value >= _start.Value && frame.Value < _next.Value ? 1 : 0;
 }

@@ -66,7 +66,8 @@ internal sealed unsafe class KernelMemory
         Reserve(0, 0x10_0000, ReservationKind.FirstMebibyte);
         Reserve(imageStart, tablesStart - imageStart, ReservationKind.KernelImage);
         Reserve(tablesEnd, KernelImage.Physical(Image.End) - tablesEnd, ReservationKind.KernelImage);
-        foreach (BootModule module in boot.Modules) Reserve(module.Start, module.End - module.Start, ReservationKind.Module);
+        foreach (BootModule module in boot.Modules)
+            Reserve(module.Start, module.End - module.Start, ReservationKind.Module);
 
         // 2. the kernel's own page tables, from a bump pool until the PMM exists
         PhysicalAddress pool = BootFrameAllocator.FindPool(Map, Image)
@@ -74,7 +75,8 @@ internal sealed unsafe class KernelMemory
         var poolFrames = new BootFrameAllocator(pool, pool + BootFrameAllocator.PoolSize, Physical);
         Frames = new KernelFrameSource(poolFrames);
         KernelHalfTemplate template = Check(KernelHalfTemplate.Create(Physical, Frames, bits), "kernel-half template");
-        Space = Check(AddressSpace.Create(Physical, Frames, Tlb, template, guardPages: 1, bits), "kernel address space");
+        Space = Check(AddressSpace.Create(Physical, Frames, Tlb, template, guardPages: 1, bits),
+            "kernel address space");
         KernelPageTables.MapImage(Space.PageTable, Image);
         DirectMapEnd = KernelPageTables.MapDirect(Space.PageTable, RamEnd);
 
@@ -102,7 +104,8 @@ internal sealed unsafe class KernelMemory
         var kernelHeapBase = new VirtualAddress(KernelLayout.KernelHeapBase);
         HeapRegion = Check(Space.CreateRegion("kernel heap", 0, readWrite, RegionPlacement.Fixed(kernelHeapBase)),
             "kernel heap region");
-        Heap = new KernelHeap(null, new RegionHeapBacking(Space, HeapRegion), kernelHeapBase, KernelLayout.KernelHeapMax);
+        Heap = new KernelHeap(null, new RegionHeapBacking(Space, HeapRegion), kernelHeapBase,
+            KernelLayout.KernelHeapMax);
         var userHeapBase = new VirtualAddress(KernelLayout.UserHeapBase);
         UserHeapRegion = Check(Space.CreateRegion("user heap", 0, readWrite | RegionFlags.User,
             RegionPlacement.Fixed(userHeapBase)), "user heap region");
@@ -140,7 +143,8 @@ internal sealed unsafe class KernelMemory
     {
         ulong end = 0;
         foreach (MemoryRange r in map.Ranges)
-            if (r.Type is not (MemoryType.Reserved or MemoryType.Bad or MemoryType.Firmware) && r.End > end) end = r.End;
+            if (r.Type is not (MemoryType.Reserved or MemoryType.Bad or MemoryType.Firmware) && r.End > end)
+                end = r.End;
         return end;
     }
 
@@ -149,7 +153,10 @@ internal sealed unsafe class KernelMemory
         if (length == 0) return;
         MemoryError e = Map.Reserve(new PhysicalAddress(start), length, kind);
         if (e != MemoryError.None)
-            Notes.Add($"could not reserve {MemoryTypes.Name(MemoryTypes.Of(kind))} at 0x{start:x} (+{length}): {e.Name()}");
+        {
+            string what = MemoryTypes.Name(MemoryTypes.Of(kind));
+            Notes.Add($"could not reserve {what} at 0x{start:x} (+{length}): {e.Name()}");
+        }
     }
 
     // The PMM's metadata (~3.1 bytes per frame) and the heaps' slab maps are made with `new` before the kernel heap

@@ -45,7 +45,8 @@ internal static class KernelPageTables
         {
             var frame = new PhysicalAddress(KernelImage.Physical(va));
             PageTableChange c = table.Map(new VirtualAddress(va), frame, flags);
-            if (c.Error != MemoryError.None) KernelMemory.Fatal($"mapping the kernel image at 0x{va:x}: {c.Error.Name()}");
+            if (c.Error != MemoryError.None)
+                KernelMemory.Fatal($"mapping the kernel image at 0x{va:x}: {c.Error.Name()}");
         }
     }
 }

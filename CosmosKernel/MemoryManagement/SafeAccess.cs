@@ -48,7 +48,7 @@ internal static unsafe class SafeAccess
         return ok;
     }
 
-    /// <summary>An instruction fetch at address; call only when the page is absent or NX, so the fetch faults.</summary>
+    /// <summary>An instruction fetch at address; only for a page absent or NX, so the fetch faults.</summary>
     public static bool TryExecuteFaulting(ulong address)
     {
         Enter(address);
@@ -66,7 +66,10 @@ internal static unsafe class SafeAccess
         return 0;
     }
 
-    /// <summary>The return address memos_safe_exec pushes: an instruction-fetch fault with it on top of the stack came from TryExecuteFaulting.</summary>
+    /// <summary>
+    /// The return address memos_safe_exec pushes: an instruction-fetch fault with it on top of the stack came from
+    /// TryExecuteFaulting.
+    /// </summary>
     public static ulong ExecuteReturnAddress => ExecReturn();
 
     /// <summary>Where a faulting fetch from TryExecuteFaulting resumes.</summary>
@@ -82,11 +85,24 @@ internal static unsafe class SafeAccess
         if (KernelLayout.IsUser(address)) KernelProtection.ForbidUserAccess();
     }
 
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read8")] private static extern int SafeRead8(ulong address, byte* value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write8")] private static extern int SafeWrite8(ulong address, byte value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read64")] private static extern int SafeRead64(ulong address, ulong* value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write64")] private static extern int SafeWrite64(ulong address, ulong value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec")] private static extern int SafeExecute(ulong address);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_fixup_table_address")] private static extern ulong* FixupTable();
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec_return_address")] private static extern ulong ExecReturn();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read8")]
+    private static extern int SafeRead8(ulong address, byte* value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write8")]
+    private static extern int SafeWrite8(ulong address, byte value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read64")]
+    private static extern int SafeRead64(ulong address, ulong* value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write64")]
+    private static extern int SafeWrite64(ulong address, ulong value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec")]
+    private static extern int SafeExecute(ulong address);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_fixup_table_address")]
+    private static extern ulong* FixupTable();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec_return_address")]
+    private static extern ulong ExecReturn();
 }

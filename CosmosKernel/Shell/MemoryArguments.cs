@@ -31,7 +31,11 @@ internal static class MemoryArguments
     public static bool CheckCount(Command command, Arguments args, int min, int max)
     {
         string? unknown = args.UnknownOption();
-        if (unknown != null) { Shell.UsageError(command, $"unknown option '{Shell.Printable(unknown)}'"); return false; }
+        if (unknown != null)
+        {
+            Shell.UsageError(command, $"unknown option '{Shell.Printable(unknown)}'");
+            return false;
+        }
         if (args.Count < min) { Shell.UsageError(command, "missing arguments"); return false; }
         if (args.Count > max) { Shell.UsageError(command, "too many arguments"); return false; }
         return true;

@@ -26,7 +26,7 @@ internal sealed class ShellSession(KernelMemory? memory)
         set => _space = value;
     }
 
-    /// <summary>Kernel-heap blocks this shell handed out with `alloc`: the only kernel blocks `free` gives back.</summary>
+    /// <summary>Kernel-heap blocks handed out by `alloc`: the only kernel blocks `free` gives back.</summary>
     public LiveBlocks KernelBlocks { get; } = new();
 
     /// <summary>Pages `map` made in the scratch window with a frame of its own (`unmap` frees those frames).</summary>

@@ -8,7 +8,8 @@ internal sealed class CpuInfoCommand : Command
 {
     public override string Name => "cpuinfo";
     public override string Usage => "cpuinfo";
-    public override string Description => "processor and its memory features (PAE, NX, PGE, 1 GiB pages, PCID, SMEP, SMAP, address bits)";
+    public override string Description
+        => "processor and its memory features (PAE, NX, PGE, 1 GiB pages, PCID, SMEP, SMAP, address bits)";
 
     public override void Execute(Shell shell, Arguments args)
     {

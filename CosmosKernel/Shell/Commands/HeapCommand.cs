@@ -98,6 +98,7 @@ internal sealed class HeapCommand : Command
             Console.WriteLine($"  {Format.Pad(Format.Hex(b.Address.Value), 20)}  {Format.PadLeft(b.Size + " B", 10)}  "
                 + $"{Format.Pad(b.Used ? "used" : "free", 5)}  {b.Kind.Name()}");
         }
-        if (blocks.Count > shown) Console.WriteLine($"  ... and {blocks.Count - shown} more (heap blocks N shows up to {MaxBlocks})");
+        if (blocks.Count > shown)
+            Console.WriteLine($"  ... and {blocks.Count - shown} more (heap blocks N shows up to {MaxBlocks})");
     }
 }

@@ -89,7 +89,8 @@ internal sealed class MapCommand : Command
         }
         if (fresh) shell.Session.Scratch.Add(va, new PhysicalAddress(pa));
         change.Invalidation.Apply(m.Tlb);
-        string tlb = TlbText.Describe(change.Invalidation, "nothing to invalidate (a not-present entry is never cached)");
+        const string notCached = "nothing to invalidate (a not-present entry is never cached)";
+        string tlb = TlbText.Describe(change.Invalidation, notCached);
         Console.WriteLine($"mapped {Format.Hex(va)} -> {Format.Hex(pa)} ({PageFlagsText.Describe(flags)}), "
             + (fresh ? "fresh zeroed frame from the PMM" : "frame given (borrowed: unmap will not free it)")
             + "; TLB: " + tlb);

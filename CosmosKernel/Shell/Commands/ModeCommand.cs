@@ -12,10 +12,12 @@ internal sealed class ModeCommand : Command
 {
     public override string Name => "mode";
     public override string Usage => "mode [immediate|demand]";
-    public override string Description => "show or set the backing of new regions and heap growth (immediate or demand)";
+    public override string Description
+        => "show or set the backing of new regions and heap growth (immediate or demand)";
     public override string Details =>
         "immediate: frames are allocated and mapped when a region is created or grown.\n" +
-        "demand:    nothing until the first touch: a read maps the shared zero page, a write a private zeroed frame.\n" +
+        "demand:    nothing until the first touch: a read maps the shared zero page, a write a private zeroed " +
+        "frame.\n" +
         "Pages already mapped stay as they are; only new regions and growth follow the new mode.\n" +
         "examples: mode   mode demand   mode immediate";
 
@@ -32,7 +34,11 @@ internal sealed class ModeCommand : Command
         AddressSpace space = shell.Session.Space;
         if (args.Count == 0) { Console.WriteLine($"backing: {MemoryView.Backing(space)}"); return; }
         MemoryError e = space.SetDefaultBacking(backing);
-        if (e != MemoryError.None) { Console.WriteLine($"mode: could not set {backing.Describe()} ({e.Name()})"); return; }
+        if (e != MemoryError.None)
+        {
+            Console.WriteLine($"mode: could not set {backing.Describe()} ({e.Name()})");
+            return;
+        }
         Console.WriteLine($"backing: {MemoryView.Backing(space)} (new regions and heap growth)");
     }
 

@@ -61,7 +61,8 @@ internal sealed class PmmCommand : Command
             ulong blocks = s.FreeBlocks(order);
             string size = Format.Pad("(" + Format.Size(MemoryView.Frame << order) + ")", 10);
             Console.WriteLine($"  order {Format.PadLeft(order.ToString(), 2)} {size} "
-                + $"{Format.PadLeft(blocks.ToString(), 8)} blocks  {Format.PadLeft((blocks << order).ToString(), 8)} frames");
+                + $"{Format.PadLeft(blocks.ToString(), 8)} blocks  "
+                + $"{Format.PadLeft((blocks << order).ToString(), 8)} frames");
         }
         string largest = s.LargestFreeOrder < 0 ? "nothing free" : $"largest free order {s.LargestFreeOrder}";
         Console.WriteLine($"fragmentation index: {s.FragmentationIndex:0.000} ({largest})");
@@ -241,11 +242,14 @@ internal sealed class PmmCommand : Command
                     + $"to the PMM when its other {held} frame(s) are freed)");
                 return;
             }
-            MemoryError e = order == 0 ? m.Pmm.FreeFrame(frame) : m.Pmm.FreeContiguous(new PhysicalAddress(head), order);
+            MemoryError e = order == 0
+                ? m.Pmm.FreeFrame(frame)
+                : m.Pmm.FreeContiguous(new PhysicalAddress(head), order);
             if (e != MemoryError.None) { Console.WriteLine($"pmm free: {at}: {Explain(e)} ({e.Name()})"); return; }
             Console.WriteLine(order == 0
                 ? $"freed {at}"
-                : $"freed {at} (last of the order-{order} run at {Format.Hex(head)}: {1UL << order} frames back in the PMM)");
+                : $"freed {at} (last of the order-{order} run at {Format.Hex(head)}: "
+                    + $"{1UL << order} frames back in the PMM)");
             return;
         }
         if (frame.IsFrameAligned && session.Frames.WasFreed(address))

@@ -21,7 +21,8 @@ internal sealed class SelftestCommand : Command
     public override string Usage => "selftest";
     public override string Description => "check the memory system on the running machine: PASS/FAIL per check";
     public override string Details =>
-        "Checks: PMM invariants and conservation (free + used + reserved = total); kernel text present, read-only and\n" +
+        "Checks: PMM invariants and conservation (free + used + reserved = total); kernel text present, read-only " +
+        "and\n" +
         "executable; rodata no-execute; the stack guard page and the null page unmapped; a direct-map translation;\n" +
         "kernel and user heap invariants; regions sorted and non-overlapping; the zero page referenced;\n" +
         "CR0.WP, EFER.NXE, CR4.PGE (and SMEP/SMAP when the CPU has them) on.\n" +
@@ -49,14 +50,20 @@ internal sealed class SelftestCommand : Command
         Report("kernel text executable", textPresent && !textNx, $"{Format.Hex(image.TextStart)} is NX");
         Effective(table, image.RodataStart, out bool roPresent, out bool roWritable, out bool roNx);
         Report("kernel rodata read-only no-execute", roPresent && !roWritable && roNx,
-            roPresent ? $"{Format.Hex(image.RodataStart)}: writable {roWritable}, NX {roNx}" : $"{Format.Hex(image.RodataStart)} not mapped");
-        Report("stack guard page unmapped", !table.Lookup(new VirtualAddress(image.StackGuard)).IsMapped, $"{Format.Hex(image.StackGuard)} is mapped");
+            roPresent
+                ? $"{Format.Hex(image.RodataStart)}: writable {roWritable}, NX {roNx}"
+                : $"{Format.Hex(image.RodataStart)} not mapped");
+        Report("stack guard page unmapped", !table.Lookup(new VirtualAddress(image.StackGuard)).IsMapped,
+            $"{Format.Hex(image.StackGuard)} is mapped");
         Report("null page unmapped", !table.Lookup(new VirtualAddress(0)).IsMapped, "0x0 is mapped");
 
         PhysicalAddress frame = m.Resolver.ZeroPage;
         Result<PhysicalAddress> direct = table.Translate(KernelLayout.DirectMap(frame));
         Report("direct map translation", direct.Ok && direct.Value == frame,
-            direct.Ok ? $"{Format.Hex(KernelLayout.DirectMap(frame).Value)} -> {Format.Hex(direct.Value.Value)}, expected {Format.Hex(frame.Value)}" : $"{Format.Hex(KernelLayout.DirectMap(frame).Value)}: {direct.Error.Name()}");
+            direct.Ok
+                ? $"{Format.Hex(KernelLayout.DirectMap(frame).Value)} -> {Format.Hex(direct.Value.Value)}, "
+                    + $"expected {Format.Hex(frame.Value)}"
+                : $"{Format.Hex(KernelLayout.DirectMap(frame).Value)}: {direct.Error.Name()}");
 
         MemoryError kernelHeap = m.Heap.Check();
         Report("kernel heap check", kernelHeap == MemoryError.None, kernelHeap.Name());
@@ -84,7 +91,8 @@ internal sealed class SelftestCommand : Command
     }
 
     // What the MMU enforces: writable only if every level allows it, NX if any level sets it.
-    private static void Effective(PageTable table, ulong address, out bool present, out bool writable, out bool noExecute)
+    private static void Effective(
+        PageTable table, ulong address, out bool present, out bool writable, out bool noExecute)
     {
         PageWalk walk = table.Walk(new VirtualAddress(address));
         present = walk.Translated;
@@ -106,7 +114,8 @@ internal sealed class SelftestCommand : Command
         {
             if (r.Base.Value < previousEnd)
             {
-                why = $"{r.Name} at {Format.Hex(r.Base.Value)} starts before {previous} ends ({Format.Hex(previousEnd)})";
+                why = $"{r.Name} at {Format.Hex(r.Base.Value)} starts before {previous} ends "
+                    + $"({Format.Hex(previousEnd)})";
                 return false;
             }
             if (r.End.Value < r.Base.Value) { why = $"{r.Name} wraps around"; return false; }
