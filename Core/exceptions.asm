@@ -9,8 +9,10 @@ section .text
 
 global RhpThrowEx, RhpRethrow, memos_throw_hardware_fault
 global RhpCallCatchFunclet, RhpCallFinallyFunclet, RhpCallFilterFunclet
-global memos_funclet_return_addresses, memos_eh_frame_hdr, memos_exinfo_head
+global memos_funclet_return_addresses, memos_eh_frame_hdr, memos_exinfo_head, memos_throw_hardware_fault_address
 extern RhThrowEx, RhRethrow, RhThrowHwEx
+extern AppendExceptionStackFrame, GetSystemArrayEEType
+global memos_classlib_function
 extern __eh_frame_hdr_start
 
 EXINFO_STACK_SIZE   equ 400     ; EhLayout.ExInfoSize rounded up to 16
@@ -185,6 +187,26 @@ memos_funclet_return_addresses:
     mov [rdi + 8], rax
     lea rax, [RhpCallFilterFunclet.after_filter]
     mov [rdi + 16], rax
+    ret
+
+; void* memos_throw_hardware_fault_address()
+memos_throw_hardware_fault_address:
+    lea rax, [memos_throw_hardware_fault]
+    ret
+
+; void* memos_classlib_function(int id): CoreLib's own callbacks by ClassLibFunctionId (the table the C++ runtime's
+; startup would pass to InitializeModules): 3 AppendExceptionStackFrame, 5 GetSystemArrayEEType.
+memos_classlib_function:
+    xor eax, eax
+    cmp edi, 3
+    jne .not3
+    lea rax, [AppendExceptionStackFrame]
+    ret
+.not3:
+    cmp edi, 5
+    jne .done
+    lea rax, [GetSystemArrayEEType]
+.done:
     ret
 
 ; byte* memos_eh_frame_hdr(): the linker's sorted index of .eh_frame (ld --eh-frame-hdr)

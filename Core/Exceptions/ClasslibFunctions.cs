@@ -5,13 +5,15 @@ namespace MemOS.Core.Exceptions;
 
 /// <summary>
 /// RhpGetClasslibFunctionFromCodeAddress / FromEEType: the callbacks the dispatcher asks "the class library" for
-/// (the exception object for a fault, the stack-trace recorder, fail-fast). There is one module, so the table
-/// CoreLib registered answers every address. Two entries are MemOS's own: fail-fast (an unhandled exception)
+/// (the exception object for a fault, the stack-trace recorder, fail-fast). There is one module, and
+/// memos_classlib_function gives CoreLib's own exports for it (InitializeModules is called without a table).
+/// Three entries are MemOS's own: the runtime's exception objects (RuntimeExceptions), fail-fast (an unhandled exception)
 /// goes to the unhandled-exception handler the kernel or a user runtime installs, and the first-chance
 /// notification (an event nobody subscribes to, which allocates) is skipped.
 /// </summary>
 internal static unsafe class ClasslibFunctions
 {
+    private const int GetRuntimeException = 0;
     private const int FailFast = 1;
     private const int OnFirstChance = 6;
     private const int OnUnhandledException = 7;
@@ -24,10 +26,15 @@ internal static unsafe class ClasslibFunctions
 
     private static IntPtr Lookup(int id)
     {
+        if (id == GetRuntimeException) return (IntPtr)(delegate*<int, Exception?>)&RuntimeExceptions.Create;
         if (id == FailFast) return (IntPtr)(delegate*<int, object?, IntPtr, void*, void>)&Unhandled;
         if (id == OnFirstChance || id == OnUnhandledException) return IntPtr.Zero;
-        return ModuleRegistry.ClasslibFunction(id);
+        return ClasslibFunction(id);
     }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+    [RuntimeImport("*", "memos_classlib_function")]
+    private static extern IntPtr ClasslibFunction(int id);
 
     // (reason, exception, faulting IP, OS context). Reason 2 is RhFailFastReason.UnhandledException.
     private static void Unhandled(int reason, object? exception, IntPtr ip, void* context)
