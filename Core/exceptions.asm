@@ -1,7 +1,8 @@
 ; exceptions.asm — the machine-code half of exception dispatch: the throw entry points (they capture the register
 ; context CoreLib's dispatcher System.Runtime.EH starts from) and the funclet calls (they load a frame's callee-saved
-; registers and call a catch, finally or filter funclet). Offsets are CoreLib 10.0.12's (Core/EhLayout.cs, checked
-; against the real CoreLib by a host test). Nothing here knows about the kernel: user programs link it too.
+; registers and call a catch, finally or filter funclet). Offsets are CoreLib 10.0.12's (Core/Exceptions/EhLayout.cs,
+; checked against the real CoreLib by a host test). Nothing here knows about the kernel: a user program links it too,
+; with a linker script that defines __eh_frame_hdr_start (ld --eh-frame-hdr) and __memos_symbols_start/_end.
 
 default rel
 bits 64
@@ -13,7 +14,8 @@ global memos_funclet_return_addresses, memos_eh_frame_hdr, memos_exinfo_head, me
 extern RhThrowEx, RhRethrow, RhThrowHwEx
 extern AppendExceptionStackFrame, GetSystemArrayEEType
 global memos_classlib_function
-extern __eh_frame_hdr_start
+extern __eh_frame_hdr_start, __memos_symbols_start, __memos_symbols_end
+global memos_symbol_table
 
 EXINFO_STACK_SIZE   equ 400     ; EhLayout.ExInfoSize rounded up to 16
 EXINFO_PREV         equ 0
@@ -207,6 +209,13 @@ memos_classlib_function:
     jne .done
     lea rax, [GetSystemArrayEEType]
 .done:
+    ret
+
+; byte* memos_symbol_table(byte** end): the image's symbol table (section .memos_symbols; empty if not linked in)
+memos_symbol_table:
+    lea rax, [__memos_symbols_end]
+    mov [rdi], rax
+    lea rax, [__memos_symbols_start]
     ret
 
 ; byte* memos_eh_frame_hdr(): the linker's sorted index of .eh_frame (ld --eh-frame-hdr)

@@ -47,6 +47,7 @@ internal sealed class Kernel(BootInfo boot)
         _shell.Register(new UnmapCommand());
         _shell.Register(new TraceCommand());
         _shell.Register(new BenchCommand());
+        _shell.Register(new ThrowCommand());
 
         System.Console.WriteLine("MemOS - memory management made visible. Type 'help' for the commands.");
         foreach (string problem in boot.Problems) System.Console.WriteLine($"boot: {problem}");

@@ -15,9 +15,13 @@ public static class RuntimeExceptions
     /// <summary>Allocates the out-of-memory exception while allocation still works (call at startup).</summary>
     public static void Preallocate() => s_outOfMemory ??= new OutOfMemoryException();
 
+    /// <summary>What an allocation that cannot be satisfied throws.</summary>
+    public static OutOfMemoryException OutOfMemory
+        => s_outOfMemory ?? throw new InvalidOperationException("out of memory before RuntimeExceptions.Preallocate");
+
     internal static Exception? Create(int id) => id switch
     {
-        1 => s_outOfMemory ?? new OutOfMemoryException(),
+        1 => OutOfMemory,
         2 => new ArithmeticException(),
         3 => new ArrayTypeMismatchException(),
         4 => new DivideByZeroException(),
