@@ -48,6 +48,7 @@ internal sealed class Kernel(BootInfo boot)
         shell.Register(new UnmapCommand());
         shell.Register(new TraceCommand());
         shell.Register(new BenchCommand());
+        shell.Register(new ThrowCommand());
 
         _shell = shell;
         System.Console.WriteLine("MemOS - memory management made visible. Type 'help' for the commands.");
