@@ -1,9 +1,13 @@
-; image.asm — the program image's layout symbols (program.ld) for C#: where data and bss start and end.
+; image.asm — the program image's layout symbols (program.ld) for C#: where read-only data starts, where data and
+; bss start and end.
 default rel
 bits 64
-extern __data_start, __data_end
-global memos_image_data, memos_image_data_end
+extern __rodata_start, __data_start, __data_end
+global memos_image_rodata, memos_image_data, memos_image_data_end
 section .text
+memos_image_rodata:
+    lea rax, [__rodata_start]
+    ret
 memos_image_data:
     lea rax, [__data_start]
     ret
