@@ -41,6 +41,7 @@ public static unsafe class ProcessStart
         ProcessHeap.Create(InitialStack.Variable("MEMOS_BACKING") != "demand");
         ManagedAllocator.Install("process heap", &AllocateManaged, &FreeManaged);
         ProcessCollector.Install();
+        GcReporting.Install(&Report);
 
         s_out = new ConsoleOutput(1);
         s_error = new ConsoleOutput(2);
@@ -75,6 +76,19 @@ public static unsafe class ProcessStart
         if (p != null) return p;
         ProcessCollector.Collect(); // the heap is full: garbage may make room
         return ProcessHeap.TryAllocate(size, alignment);
+    }
+
+    // GC.GetTotalMemory and GC.GetGCMemoryInfo: the process heap's figures.
+    private static GcReporting.HeapFigures Report()
+    {
+        Memory.Heap.HeapStatistics s = ProcessHeap.Heap.Statistics();
+        return new GcReporting.HeapFigures
+        {
+            UsedBytes = (long)s.UsedBytes,
+            HeapSizeBytes = (long)s.HeapSize,
+            FreeBytes = (long)s.FreeBytes,
+            TotalAvailableBytes = (long)ProcessHeap.MaxSize,
+        };
     }
 
     private static bool FreeManaged(void* pointer) => ProcessHeap.Free(pointer) == Memory.MemoryError.None;
