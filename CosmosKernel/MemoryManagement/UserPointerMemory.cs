@@ -7,7 +7,7 @@ namespace MemOS.Kernel.MemoryManagement;
 /// How the kernel reads and writes user pages for the user heap: plain pointers with SMAP's AC flag raised for
 /// each access (stac/clac), so the kernel touches user memory only where it means to.
 /// </summary>
-internal sealed unsafe class UserPointerMemory(bool smap) : IVirtualMemory
+internal sealed unsafe class UserPointerMemory(bool smap) : IHeapWords
 {
     public ulong Read64(VirtualAddress address)
     {
