@@ -28,7 +28,8 @@ public static class HostProgramRunner
     }
 
     /// <summary>Runs name with arguments (through /bin/sh when <paramref name="shellPrefix"/> is given, e.g. a ulimit).</summary>
-    public static Outcome Run(string name, string arguments = "", string? shellPrefix = null, string? backing = null, int timeoutMs = 60_000)
+    public static Outcome Run(string name, string arguments = "", string? shellPrefix = null, string? backing = null, string? input = null,
+        int timeoutMs = 60_000)
     {
         RequireLinuxX64();
         if (!OperatingSystem.IsLinux()) return new Outcome(-1, "", ""); // (RequireLinuxX64 has ignored the test)
@@ -38,10 +39,13 @@ public static class HostProgramRunner
             : new ProcessStartInfo("/bin/sh", new[] { "-c", $"{shellPrefix}; exec \"{path}\" {arguments}" });
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
+        start.RedirectStandardInput = true;
         start.UseShellExecute = false;
         start.WorkingDirectory = Path.GetDirectoryName(path)!;
         if (backing != null) start.Environment["MEMOS_BACKING"] = backing;
         using Process process = Process.Start(start)!;
+        if (input != null) process.StandardInput.Write(input);
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeoutMs))

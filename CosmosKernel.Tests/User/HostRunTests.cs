@@ -114,6 +114,16 @@ public class HostRunTests
         Assert.That(r.ExitCode, Is.Zero, r.Error);
     }
 
+    [Test]
+    public void Upcase_reads_the_console_as_UTF_8_lines_until_a_dot_or_the_end()
+    {
+        var r = HostProgramRunner.Run("upcase", input: "hello world\r\n\u00e4bc \u00fcn\u00ef\n.\nnot read\n");
+        Assert.That(r.Output, Is.EqualTo("HELLO WORLD\n\u00c4BC \u00dcN\u00cf\n"));
+        Assert.That(r.Error, Is.EqualTo("upcase: 2 line(s)\n"));
+        Assert.That(HostProgramRunner.Run("upcase", input: "last line without newline").Output, Is.EqualTo("LAST LINE WITHOUT NEWLINE\n"));
+        Assert.That(HostProgramRunner.Run("upcase", input: "").Error, Is.EqualTo("upcase: 0 line(s)\n"));
+    }
+
     [TestCase("hello", "x y")]
     [TestCase("memhog", "0")]
     [TestCase("fuzz", "1")]
