@@ -92,7 +92,6 @@ internal sealed unsafe class KernelMemory
         Resolver = Check(PageFaultResolver.Create(Physical, Pmm), "page-fault resolver");
         Resolver.Smap = Smap;
         Resolver.Smep = Smep;
-        Resolver.Trace = Faults.Add;
         PageFaultHandler.Install(Space, Resolver, Faults);
 
         // 6. heaps: the kernel heap grows in the kernel arena, the user heap in user pages

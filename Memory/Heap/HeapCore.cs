@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Heap;
 
@@ -86,6 +87,14 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// </summary>
     public Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
+        // Tracing costs the untraced path this one test; the traced path narrates around the same code.
+        if (MemoryTrace.Sink != null) return AllocateTraced(size, alignment);
+        return AllocateCore(size, alignment);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Result<VirtualAddress> AllocateCore(ulong size, ulong alignment)
+    {
         // The common case first: a small block at the default alignment from a class's partial slab.
         if (alignment == 16 && size - 1 < SizeClasses.MaxSize && !_redZones)
         {
@@ -120,6 +129,13 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// kfree: give back a block from Allocate. Bad or repeated pointers are reported, nothing changes.
     /// </summary>
     public MemoryError Free(VirtualAddress address)
+    {
+        if (MemoryTrace.Sink != null) return FreeTraced(address);
+        return FreeCore(address);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private MemoryError FreeCore(VirtualAddress address)
     {
         ulong p = address.Value;
         if ((p & 15) != 0) return MemoryError.Misaligned;
@@ -161,6 +177,24 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
             if ((h & KindMask) != KindSlab) return Result<ulong>.Success(UsableSize(h & SizeMask));
         }
         return SmallSizeOf(p);
+    }
+
+    // ---------------------------------------------------------------- narration (tracing on only)
+
+    private Result<VirtualAddress> AllocateTraced(ulong size, ulong alignment)
+    {
+        MemoryTrace.Emit(MemoryEventKind.HeapSearch, size: size, detail: (uint)Math.Min(alignment, uint.MaxValue));
+        var result = AllocateCore(size, alignment);
+        ulong usable = result.Ok ? SizeOf(result.Value).Value : 0;
+        MemoryTrace.Emit(MemoryEventKind.HeapAllocated, result.Ok ? result.Value.Value : 0, usable);
+        return result;
+    }
+
+    private MemoryError FreeTraced(VirtualAddress address)
+    {
+        var size = SizeOf(address);
+        if (size.Ok) MemoryTrace.Emit(MemoryEventKind.HeapFree, address.Value, size.Value);
+        return FreeCore(address);
     }
 
     // ---------------------------------------------------------------- words, seals

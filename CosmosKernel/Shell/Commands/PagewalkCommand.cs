@@ -51,7 +51,7 @@ internal sealed class PagewalkCommand : Command
                 Console.WriteLine($"  translated: {Format.Hex(address)} -> {Format.Hex(walk.Physical.Value)} ({size} page; effective {(writable ? "writable" : "read-only")}, {(user ? "user" : "supervisor")}, {(noExecute ? "no-execute" : "executable")})");
                 break;
             case PageWalkStop.NotPresent:
-                Console.WriteLine($"  stopped at {level}: not present (P=0): an access faults{(region != null ? $" and the handler consults region {region.Name} ({region.Backing.Describe()})" : " and, with no region, is a violation")}");
+                Console.WriteLine($"  stopped at {level}: not present (P=0): an access faults{(region != null ? $" and the handler consults region {region.Name} ({region.BackingAt(new VirtualAddress(address)).Describe()})" : " and, with no region, is a violation")}");
                 break;
             case PageWalkStop.ReservedBits:
                 Console.WriteLine($"  stopped at {level}: reserved bits set (0x{walk.ReservedBits:x}): an access faults with RSVD");

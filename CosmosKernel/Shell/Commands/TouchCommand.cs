@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using MemOS.Kernel.Hardware;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Faults;
 using MemOS.Memory.Paging;
 
@@ -63,7 +64,7 @@ internal sealed class TouchCommand : Command
         KernelMemory? m = MemoryArguments.Memory(this);
         if (m == null) return;
         Console.WriteLine(Touch(m, address, access, out AccessWindow window));
-        if (TraceCommand.On) TraceCommand.NarrateFaults(m.Faults, window, address);
+        if (MemoryTrace.On) TraceCommand.Narrate(m.Faults, window);
     }
 
     public static bool TryAccess(string word, out TouchAccess access)

@@ -17,8 +17,8 @@ internal sealed class VmmapCommand : Command
     public override string Description => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
         "One line per mapping, in address order: start-end perms offset dev inode  [name]  then MemOS's notes:\n" +
-        "the backing the region was created with (immediate, demand, mmio; pages added by growth follow the mode at\n" +
-        "that time, see `mode`) and resident/total pages; the kernel image sections and the\n" +
+        "what backs the region (immediate, demand, mmio; a region grown under another `mode` lists each part with\n" +
+        "its range: immediate A-B + demand B-C) and resident/total pages; the kernel image sections and the\n" +
         "direct map are fixed mappings made at boot, not regions.\n" +
         "example: vmmap";
 
@@ -39,7 +39,7 @@ internal sealed class VmmapCommand : Command
             pages += total;
             string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
             lines.Add((r.Base.Value, Line(r.Base.Value, r.End.Value, perms, r.Name,
-                $"{r.Backing.Describe()}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
+                $"{Backing(r)}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
         }
 
         KernelImage image = m.Image;
@@ -56,6 +56,22 @@ internal sealed class VmmapCommand : Command
         lines.Sort((a, b) => a.Start.CompareTo(b.Start));
         foreach (var line in lines) Console.WriteLine(line.Text);
         Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, backing {MemoryView.Backing(m)} for new regions");
+    }
+
+    /// <summary>
+    /// "immediate", or, for a region whose parts have different backings (grown under another `mode`), each part:
+    /// "immediate ffffc00000000000-ffffc00000040000 + demand ffffc00000040000-ffffc00000050000".
+    /// </summary>
+    private static string Backing(Region r)
+    {
+        if (r.PartCount == 1) return r.DescribeBacking();
+        string text = "";
+        for (int i = 0; i < r.PartCount; i++)
+        {
+            RegionPart part = r.Part(i);
+            text += (i > 0 ? " + " : "") + $"{part.Backing.Describe()} {part.Base.Value:x16}-{part.End.Value:x16}";
+        }
+        return text;
     }
 
     private static ulong PageUp(ulong a) => (a + VirtualAddress.PageSize - 1) & ~(VirtualAddress.PageSize - 1);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Paging;
 
 namespace MemOS.Kernel.Shell.Commands;
@@ -52,8 +53,9 @@ internal sealed class WriteCommand : Command
         bool ok = wide ? SafeAccess.TryWrite64(address, value) : SafeAccess.TryWrite8(address, (byte)value);
         window = window.Close(m);
         string outcome = TouchCommand.Outcome(m, window, "");
-        if (!ok) { Console.WriteLine($"write: {Format.Hex(address)}: {outcome}"); return; }
-        Console.WriteLine($"wrote {Format.Hex(value)} ({(wide ? "8 bytes" : "1 byte")}) at {Format.Hex(address)}" + (outcome.Length > 0 ? $" after a {outcome}" : ""));
+        if (!ok) Console.WriteLine($"write: {Format.Hex(address)}: {outcome}");
+        else Console.WriteLine($"wrote {Format.Hex(value)} ({(wide ? "8 bytes" : "1 byte")}) at {Format.Hex(address)}" + (outcome.Length > 0 ? $" after a {outcome}" : ""));
+        if (MemoryTrace.On) TraceCommand.Narrate(m.Faults, window);
     }
 
     /// <summary>

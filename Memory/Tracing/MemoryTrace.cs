@@ -1,0 +1,37 @@
+using System.Runtime.CompilerServices;
+
+namespace MemOS.Memory.Tracing;
+
+/// <summary>
+/// The one switch and the one sink of memory tracing: every layer hands its events to <see cref="Sink"/> when it is
+/// set, and does nothing else when it is null (one predictable branch, no allocation).
+/// </summary>
+/// <remarks>
+/// Process-wide on purpose: the layers of one machine narrate into one story, in the order things happened. Host
+/// tests that set it restore it (see <see cref="Use"/>).
+/// </remarks>
+public static class MemoryTrace
+{
+    /// <summary>Where events go; null = tracing off.</summary>
+    public static IMemoryEventSink? Sink;
+
+    /// <summary>Tracing is on.</summary>
+    public static bool On => Sink != null;
+
+    /// <summary>Send events to <paramref name="sink"/> (null = off) and return the previous sink.</summary>
+    public static IMemoryEventSink? Use(IMemoryEventSink? sink)
+    {
+        var previous = Sink;
+        Sink = sink;
+        return previous;
+    }
+
+    /// <summary>Record an event if tracing is on. Inlined so the off case is one load and one branch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Emit(MemoryEventKind kind, ulong address = 0, ulong size = 0, ulong frame = 0,
+        ulong value = 0, uint detail = 0, Virtual.Region? region = null)
+    {
+        var sink = Sink;
+        if (sink != null) sink.Record(new MemoryEvent(kind, address, size, frame, value, detail, region));
+    }
+}
