@@ -68,7 +68,8 @@ public sealed class PageFaultResolver
     public FaultResolution Resolve(AddressSpace space, VirtualAddress cr2, ErrorCode code,
         bool userAccessAllowed = false)
     {
-        MemoryTrace.Emit(MemoryEventKind.Fault, cr2.Value, value: userAccessAllowed ? 1UL : 0, detail: code.Value);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.Fault, cr2.Value, value: userAccessAllowed ? 1UL : 0, detail: code.Value);
         var decision = Decide(space, cr2, code, userAccessAllowed);
         if (decision.Region != null && MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.FaultDecided, decision.Page.Value,
@@ -98,7 +99,8 @@ public sealed class PageFaultResolver
         if (!code.User && region.IsUser)
         {
             if (execute && Smep) return FaultResolution.Violation(FaultOutcome.KernelExecuteOfUser, region, page);
-            if (!execute && Smap && !userAccessAllowed) return FaultResolution.Violation(FaultOutcome.KernelAccessToUser, region, page);
+            if (!execute && Smap && !userAccessAllowed)
+                return FaultResolution.Violation(FaultOutcome.KernelAccessToUser, region, page);
         }
         if (execute && !region.IsExecutable)
             return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, region, page);
@@ -161,8 +163,9 @@ public sealed class PageFaultResolver
         _faults++;
         _counts[(int)result.Outcome]++;
         if (result.IsViolation)
-            MemoryTrace.Emit(MemoryEventKind.FaultViolation, decision.Page.Value, detail: (uint)result.Outcome,
-                region: result.Region);
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.FaultViolation, decision.Page.Value, detail: (uint)result.Outcome,
+                    region: result.Region);
         return result;
     }
 
@@ -187,7 +190,8 @@ public sealed class PageFaultResolver
             case FaultOutcome.ZeroPageMapped:
             {
                 var error = space.MapZeroPage(region, page, ZeroPage);
-                if (error == MemoryError.OutOfRange) return FaultResolution.Violation(FaultOutcome.NotBacked, region, page);
+                if (error == MemoryError.OutOfRange)
+                    return FaultResolution.Violation(FaultOutcome.NotBacked, region, page);
                 if (error != MemoryError.None) return FaultResolution.Violation(FaultOutcome.OutOfMemory, region, page);
                 return new FaultResolution(decision.Outcome, region, page, ZeroPage);
             }

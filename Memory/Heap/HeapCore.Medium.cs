@@ -70,7 +70,7 @@ public partial class HeapCore<TMemory>
                 ulong x = Place(f, align, offset);
                 if (x + need <= f + fs)
                 {
-                    MemoryTrace.Emit(MemoryEventKind.HeapFoundFree, f, fs);
+                    if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapFoundFree, f, fs);
                     TakeFrom(f, fs, x, need, kind);
                     return x;
                 }
@@ -89,7 +89,7 @@ public partial class HeapCore<TMemory>
         }
         WriteHeader(at, need | Used | kind | (gap != 0 ? PrevFree : 0));
         _top = at + need;
-        MemoryTrace.Emit(MemoryEventKind.HeapCarved, at, need);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapCarved, at, need);
         return at;
     }
 
@@ -117,7 +117,7 @@ public partial class HeapCore<TMemory>
         if (tail != 0)
         {
             MakeFree(x + need, tail);
-            MemoryTrace.Emit(MemoryEventKind.HeapSplit, x + need, tail);
+            if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapSplit, x + need, tail);
         }
         // A free block is never last before top, so `end` is a header.
         else Write(end + BlockHeader.SizeWord, Read(end + BlockHeader.SizeWord) & ~PrevFree);
@@ -156,7 +156,7 @@ public partial class HeapCore<TMemory>
             Bury(x);
             if (absorbedSelf != 0) Bury(absorbedSelf);
             _top = x;
-            MemoryTrace.Emit(MemoryEventKind.HeapIntoTop, x);
+            if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapIntoTop, x);
             ReleaseTrailing(_grow);
             return;
         }
@@ -164,7 +164,8 @@ public partial class HeapCore<TMemory>
         if (absorbedNext != 0) Bury(absorbedNext);
         if (absorbedSelf != 0) Bury(absorbedSelf);
         MakeFree(x, size);
-        if (absorbedNext != 0 || absorbedSelf != 0) MemoryTrace.Emit(MemoryEventKind.HeapCoalesced, x, size);
+        if ((absorbedNext != 0 || absorbedSelf != 0) && MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.HeapCoalesced, x, size);
     }
 
     private void MakeFree(ulong x, ulong size)

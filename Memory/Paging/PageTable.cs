@@ -111,13 +111,15 @@ public sealed class PageTable
         {
             ulong next = fresh[level - l];
             WriteEntry(current, va.TableIndex(l), next | IntermediateFlags(va));
-            MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: next, detail: (uint)(l - 1));
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: next, detail: (uint)(l - 1));
             current = next;
         }
         ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P | (leafLevel == 2 ? PS : 0);
         WriteEntry(current, va.TableIndex(leafLevel), leaf);
-        MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
-            detail: (uint)leafLevel);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
+                detail: (uint)leafLevel);
         // A not-present entry is never cached by the TLB: nothing to invalidate.
         return new PageTableChange(MemoryError.None, default, TlbInvalidation.None);
     }
@@ -137,7 +139,8 @@ public sealed class PageTable
         if (error != MemoryError.None) return PageTableChange.Fail(error);
         WriteEntry(tables[level], va.TableIndex(level), 0);
         var frame = new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1));
-        MemoryTrace.Emit(MemoryEventKind.EntryCleared, va.Value, frame: frame.Value, detail: (uint)level);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryCleared, va.Value, frame: frame.Value, detail: (uint)level);
         FreeEmptyTables(va, tables, level);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, frame, invalidation);
@@ -183,8 +186,9 @@ public sealed class PageTable
         if (error != MemoryError.None) return PageTableChange.Fail(error);
         if (size == PageSize.Size2M) newFlags |= PS;
         WriteEntry(tables[level], va.TableIndex(level), (entry & (_addressMask | AD)) | newFlags);
-        MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: entry & _addressMask,
-            value: (entry & AD) | newFlags, detail: (uint)level);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: entry & _addressMask,
+                value: (entry & AD) | newFlags, detail: (uint)level);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1)),
             invalidation);
@@ -203,8 +207,9 @@ public sealed class PageTable
         if (level != 1) return PageTableChange.Fail(MemoryError.Conflict);
         ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P;
         WriteEntry(tables[1], va.TableIndex(1), leaf);
-        MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
-            detail: 1);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
+                detail: 1);
         var invalidation = TlbInvalidation.Page(va);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask), invalidation);
@@ -288,11 +293,12 @@ public sealed class PageTable
                 ulong entry = ReadEntry(Root.Value, i);
                 if ((entry & P) == 0) continue;
                 _frames.FreeFrame(new PhysicalAddress(entry & _addressMask));
-                MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: entry & _addressMask, detail: 3);
+                if (MemoryTrace.On)
+                    MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: entry & _addressMask, detail: 3);
             }
         }
         _frames.FreeFrame(Root);
-        MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: Root.Value, detail: 4);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: Root.Value, detail: 4);
         _destroyed = true;
         return MemoryError.None;
     }
@@ -323,7 +329,8 @@ public sealed class PageTable
         for (int i = 0; i < EntriesPerTable; i++)
             WriteEntry(pt.Value.Value, i, (baseFrame + (ulong)i * VirtualAddress.PageSize) | flags);
         WriteEntry(tables[2], va.TableIndex(2), pt.Value.Value | IntermediateFlags(va));
-        MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: pt.Value.Value, detail: 1);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: pt.Value.Value, detail: 1);
         tables[1] = pt.Value.Value;
         return MemoryError.None;
     }
@@ -338,7 +345,8 @@ public sealed class PageTable
             if (!IsEmpty(tables[level])) return;
             WriteEntry(tables[level + 1], va.TableIndex(level + 1), 0);
             _frames.FreeFrame(new PhysicalAddress(tables[level]));
-            MemoryTrace.Emit(MemoryEventKind.TableFreed, va.Value, frame: tables[level], detail: (uint)level);
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.TableFreed, va.Value, frame: tables[level], detail: (uint)level);
         }
     }
 

@@ -42,7 +42,8 @@ public sealed partial class PhysicalMemoryManager
         _freeFrames -= (ulong)run;
         _usedFrames += (ulong)run;
         var taken = PhysicalAddress.FromFrame(frame);
-        MemoryTrace.Emit(MemoryEventKind.FrameTaken, frame: taken.Value, value: (ulong)usage, detail: (uint)order);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.FrameTaken, frame: taken.Value, value: (ulong)usage, detail: (uint)order);
         return Result<PhysicalAddress>.Success(taken);
     }
 
@@ -58,7 +59,9 @@ public sealed partial class PhysicalMemoryManager
         z.FreeFrames += (ulong)run;
         _freeFrames += (ulong)run;
         _usedFrames -= (ulong)run;
-        MemoryTrace.Emit(MemoryEventKind.FrameFreed, frame: PhysicalAddress.FromFrame(frame).Value, detail: (uint)order);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.FrameFreed, frame: PhysicalAddress.FromFrame(frame).Value,
+                detail: (uint)order);
         while (order < MaxOrder)
         {
             ulong size = 1UL << order;

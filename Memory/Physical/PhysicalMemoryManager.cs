@@ -190,7 +190,8 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
             if (count == RefSpilled) DropSpilled(number, idx);
             else _refs[idx] = (ushort)(count - 1);
             if (MemoryTrace.On)
-                MemoryTrace.Emit(MemoryEventKind.ReferenceDropped, frame: frame.Value, value: (ulong)ReferenceCount(frame));
+                MemoryTrace.Emit(MemoryEventKind.ReferenceDropped, frame: frame.Value,
+                    value: (ulong)ReferenceCount(frame));
             return MemoryError.None;
         }
         // the last reference to part of a larger run: free the run with FreeContiguous

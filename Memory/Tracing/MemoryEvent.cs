@@ -78,7 +78,8 @@ public readonly record struct MemoryEvent(MemoryEventKind Kind, ulong Address, u
     private string RegionName => Region?.Name ?? "?";
 
     private string Populated => (RegionBacking)Detail == RegionBacking.Immediate ? "populated now (immediate)"
-        : (RegionBacking)Detail == RegionBacking.Demand ? "left to demand (demand)" : ((RegionBacking)Detail).Describe();
+        : (RegionBacking)Detail == RegionBacking.Demand ? "left to demand (demand)"
+            : ((RegionBacking)Detail).Describe();
 
     private static string Hex(ulong value) => "0x" + value.ToString("x");
 }

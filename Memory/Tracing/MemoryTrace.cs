@@ -12,26 +12,39 @@ namespace MemOS.Memory.Tracing;
 /// </remarks>
 public static class MemoryTrace
 {
+    // Written only by Use. A plain bool beside the sink: in the kernel (NativeAOT) a non-reference static is one
+    // memory operand away, so the test the heap's fast path pays is a single compare.
+    private static IMemoryEventSink? s_sink;
+    private static bool s_on;
+
     /// <summary>Where events go; null = tracing off.</summary>
-    public static IMemoryEventSink? Sink;
+    public static IMemoryEventSink? Sink => s_sink;
 
     /// <summary>Tracing is on.</summary>
-    public static bool On => Sink != null;
+    public static bool On
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => s_on;
+    }
 
     /// <summary>Send events to <paramref name="sink"/> (null = off) and return the previous sink.</summary>
     public static IMemoryEventSink? Use(IMemoryEventSink? sink)
     {
-        var previous = Sink;
-        Sink = sink;
+        var previous = s_sink;
+        s_sink = sink;
+        s_on = sink != null;
         return previous;
     }
 
-    /// <summary>Record an event if tracing is on. Inlined so the off case is one load and one branch.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    /// <summary>
+    /// Record an event if tracing is on. Emitting sites test <see cref="On"/> first (`if (MemoryTrace.On) Emit(...)`),
+    /// so the off case is one load and one branch, with no argument set up and no call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Emit(MemoryEventKind kind, ulong address = 0, ulong size = 0, ulong frame = 0,
         ulong value = 0, uint detail = 0, Virtual.Region? region = null)
     {
-        var sink = Sink;
+        var sink = s_sink;
         if (sink != null) sink.Record(new MemoryEvent(kind, address, size, frame, value, detail, region));
     }
 }

@@ -122,7 +122,8 @@ public sealed class AddressSpace
         UnmapRange(region, region.Base, region.Length);
         Array.Copy(_regions, index + 1, _regions, index, _count - index - 1);
         _regions[--_count] = null!;
-        MemoryTrace.Emit(MemoryEventKind.RegionFreed, region.Base.Value, region.Length, region: region);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.RegionFreed, region.Base.Value, region.Length, region: region);
         return MemoryError.None;
     }
 
@@ -146,7 +147,9 @@ public sealed class AddressSpace
             && SaturatingAdd(region.Base.Value + newLength, GuardBytes) > _regions[index + 1].Base.Value)
             return MemoryError.NoSpace;
         if (region.PartCount == Region.MaxParts && region.BackingAt(region.End) != policy) return MemoryError.NoSpace;
-        MemoryTrace.Emit(MemoryEventKind.RegionGrown, region.End.Value, bytes, detail: (uint)policy, region: region);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.RegionGrown, region.End.Value, bytes, detail: (uint)policy,
+                region: region);
         if (policy == RegionBacking.Immediate)
         {
             error = Populate(region, region.End, bytes);
@@ -167,7 +170,7 @@ public sealed class AddressSpace
         if ((bytes & (Page - 1)) != 0) return MemoryError.Misaligned;
         if (bytes > region.Length) return MemoryError.InvalidArgument;
         var newEnd = new VirtualAddress(region.End.Value - bytes);
-        MemoryTrace.Emit(MemoryEventKind.RegionShrunk, newEnd.Value, bytes, region: region);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.RegionShrunk, newEnd.Value, bytes, region: region);
         UnmapRange(region, newEnd, bytes);
         region.Length -= bytes;
         region.TrimParts(region.Length);
@@ -215,7 +218,8 @@ public sealed class AddressSpace
             return change.Error;
         }
         region.ResidentPages++;
-        MemoryTrace.Emit(MemoryEventKind.ZeroPageMapped, page.Value, frame: zeroPage.Value, region: region);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.ZeroPageMapped, page.Value, frame: zeroPage.Value, region: region);
         return MemoryError.None;
     }
 
@@ -232,7 +236,8 @@ public sealed class AddressSpace
             return Result<PhysicalAddress>.Fail(change.Error);
         }
         region.ResidentPages++;
-        MemoryTrace.Emit(MemoryEventKind.DemandPageMapped, page.Value, frame: frame.Value.Value, region: region);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.DemandPageMapped, page.Value, frame: frame.Value.Value, region: region);
         return frame;
     }
 
@@ -253,8 +258,9 @@ public sealed class AddressSpace
             _frames.FreeFrame(frame.Value);
             return Result<PhysicalAddress>.Fail(change.Error);
         }
-        MemoryTrace.Emit(MemoryEventKind.PageCopied, page.Value, frame: frame.Value.Value,
-            value: sourceIsZero ? 0 : source.Value, region: region);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.PageCopied, page.Value, frame: frame.Value.Value,
+                value: sourceIsZero ? 0 : source.Value, region: region);
         _frames.FreeFrame(change.Frame);
         return frame;
     }
@@ -264,7 +270,8 @@ public sealed class AddressSpace
     {
         var change = PageTable.Protect(page, region.PageFlags);
         if (!change.Ok) return change.Error;
-        MemoryTrace.Emit(MemoryEventKind.PageMadeWritable, page.Value, frame: frame.Value, region: region);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.PageMadeWritable, page.Value, frame: frame.Value, region: region);
         return MemoryError.None;
     }
 
@@ -307,7 +314,8 @@ public sealed class AddressSpace
 
         var region = new Region(this, name, new VirtualAddress(baseAddress), length, flags, backing, mmioBase);
         if (_count == _regions.Length) Array.Resize(ref _regions, _regions.Length * 2);
-        MemoryTrace.Emit(MemoryEventKind.RegionCreated, baseAddress, length, detail: (uint)backing, region: region);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.RegionCreated, baseAddress, length, detail: (uint)backing, region: region);
         if (backing != RegionBacking.Demand)
         {
             var error = Populate(region, region.Base, length);

@@ -34,12 +34,14 @@ internal sealed class VmmapCommand : Command
         foreach (Region r in m.Space.Regions) regions.Add(r);
         foreach (Region r in regions)
         {
-            ulong total = r.Length / VirtualAddress.PageSize;
-            resident += r.ResidentPages;
+            // Read before formatting: formatting allocates, which in demand mode may grow the kernel heap's region.
+            ulong end = r.End.Value, residentNow = r.ResidentPages;
+            ulong total = (end - r.Base.Value) / VirtualAddress.PageSize;
+            resident += residentNow;
             pages += total;
             string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
-            lines.Add((r.Base.Value, Line(r.Base.Value, r.End.Value, perms, r.Name,
-                $"{Backing(r)}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
+            lines.Add((r.Base.Value, Line(r.Base.Value, end, perms, r.Name,
+                $"{Backing(r, end)}, {residentNow}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
         }
 
         KernelImage image = m.Image;
@@ -62,14 +64,17 @@ internal sealed class VmmapCommand : Command
     /// "immediate", or, for a region whose parts have different backings (grown under another `mode`), each part:
     /// "immediate ffffc00000000000-ffffc00000040000 + demand ffffc00000040000-ffffc00000050000".
     /// </summary>
-    private static string Backing(Region r)
+    private static string Backing(Region r, ulong end)
     {
-        if (r.PartCount == 1) return r.DescribeBacking();
+        if (r.PartCount == 1) return r.BackingAt(r.Base).Describe();
         string text = "";
         for (int i = 0; i < r.PartCount; i++)
         {
+            // Parts only grow at the end: clamped to `end`, they are the region as it was when `end` was read.
             RegionPart part = r.Part(i);
-            text += (i > 0 ? " + " : "") + $"{part.Backing.Describe()} {part.Base.Value:x16}-{part.End.Value:x16}";
+            if (part.Base.Value >= end && i > 0) break;
+            ulong partEnd = part.End.Value < end ? part.End.Value : end;
+            text += (i > 0 ? " + " : "") + $"{part.Backing.Describe()} {part.Base.Value:x16}-{partEnd:x16}";
         }
         return text;
     }
