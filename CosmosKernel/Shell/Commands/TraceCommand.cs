@@ -41,7 +41,7 @@ internal sealed class TraceCommand : Command
                 Shell.UsageError(this, $"'{Shell.Printable(args[0])}' is neither on nor off");
                 return;
             }
-            KernelMemory? m = MemoryView.Require(this);
+            KernelMemory? m = shell.Session.RequireMemory(this);
             if (m == null) return;
             MemoryTrace.Use(word == "on" ? m.Faults : null);
         }

@@ -14,7 +14,8 @@ internal sealed class VmmapCommand : Command
 {
     public override string Name => "vmmap";
     public override string Usage => "vmmap";
-    public override string Description => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
+    public override string Description
+        => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
         "One line per mapping, in address order: start-end perms offset dev inode  [name]  then MemOS's notes:\n" +
         "what backs the region (immediate, demand, mmio; a region grown under another `mode` lists each part with\n" +
@@ -24,14 +25,15 @@ internal sealed class VmmapCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryView.Require(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
+        AddressSpace space = shell.Session.Space;
 
         var lines = new List<(ulong Start, string Text)>();
         ulong resident = 0, pages = 0;
-        var regions = new List<Region>(m.Space.RegionCount);
-        foreach (Region r in m.Space.Regions) regions.Add(r);
+        var regions = new List<Region>(space.RegionCount);
+        foreach (Region r in space.Regions) regions.Add(r);
         foreach (Region r in regions)
         {
             // Read before formatting: formatting allocates, which in demand mode may grow the kernel heap's region.
@@ -39,7 +41,8 @@ internal sealed class VmmapCommand : Command
             ulong total = (end - r.Base.Value) / VirtualAddress.PageSize;
             resident += residentNow;
             pages += total;
-            string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
+            string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-")
+                + (r.IsExecutable ? "x" : "-") + "p";
             lines.Add((r.Base.Value, Line(r.Base.Value, end, perms, r.Name,
                 $"{Backing(r, end)}, {residentNow}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
         }
@@ -49,15 +52,18 @@ internal sealed class VmmapCommand : Command
         lines.Add((image.TextStart, Line(image.TextStart, image.TextEnd, "r-xp", "kernel text", fixedNote)));
         lines.Add((image.RodataStart, Line(image.RodataStart, image.RodataEnd, "r--p", "kernel rodata", fixedNote)));
         lines.Add((image.DataStart, Line(image.DataStart, image.StackGuard, "rw-p", "kernel data", fixedNote)));
-        lines.Add((image.StackGuard, Line(image.StackGuard, image.StackGuard + VirtualAddress.PageSize, "---p", "stack guard", "unmapped: a kernel stack overflow faults here")));
-        lines.Add((image.StackGuard + VirtualAddress.PageSize, Line(image.StackGuard + VirtualAddress.PageSize, PageUp(image.End), "rw-p", "kernel stack and bss", fixedNote)));
-        ulong direct = (MemoryView.RamEnd(m.Map) + 0x1F_FFFF) & ~0x1F_FFFFUL;
-        lines.Add((KernelLayout.DirectMapBase, Line(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + direct, "rw-p", "direct map",
-            $"all RAM in 2 MiB pages, {Format.Size(direct)} (not a region)")));
+        ulong stack = image.StackGuard + VirtualAddress.PageSize;
+        lines.Add((image.StackGuard, Line(image.StackGuard, stack, "---p", "stack guard",
+            "unmapped: a kernel stack overflow faults here")));
+        lines.Add((stack, Line(stack, PageUp(image.End), "rw-p", "kernel stack and bss", fixedNote)));
+        ulong direct = m.DirectMapEnd;
+        lines.Add((KernelLayout.DirectMapBase, Line(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + direct,
+            "rw-p", "direct map", $"all RAM in 2 MiB pages, {Format.Size(direct)} (not a region)")));
 
         lines.Sort((a, b) => a.Start.CompareTo(b.Start));
         foreach (var line in lines) Console.WriteLine(line.Text);
-        Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, backing {MemoryView.Backing(m)} for new regions");
+        Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, "
+            + $"backing {MemoryView.Backing(space)} for new regions");
     }
 
     /// <summary>
