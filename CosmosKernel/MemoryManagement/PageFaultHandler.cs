@@ -36,10 +36,8 @@ internal static unsafe class PageFaultHandler
         var code = new ErrorCode((uint)frame->ErrorCode);
         // With EFLAGS.AC set (stac) the CPU lets the kernel reach user pages, so SMAP cannot be what faulted:
         // a not-present user page touched by UserPointerMemory or SafeAccess is a demand fault, not a violation.
-        bool smap = s_resolver.Smap;
-        if ((frame->Rflags & AlignmentCheckFlag) != 0) s_resolver.Smap = false;
-        FaultResolution resolution = s_resolver.Resolve(s_space, cr2, code);
-        s_resolver.Smap = smap;
+        bool userAccessAllowed = (frame->Rflags & AlignmentCheckFlag) != 0;
+        FaultResolution resolution = s_resolver.Resolve(s_space, cr2, code, userAccessAllowed);
         LastResolution = resolution;
 
         // An instruction fetch made by SafeAccess.TryExecuteFaulting never re-runs the target: it returns.
