@@ -6,7 +6,7 @@ namespace MemOS.Kernel.Tests;
 
 /// <summary>
 /// Runs an in-kernel suite for the host test runner: one line per test ("[test] NAME PASS" or
-/// "[test] NAME FAIL: reason"), a summary line, then QEMU exits through isa-debug-exit (status 1 all passed, 3 not).
+/// "[test] NAME FAIL: reason"; a check that throws fails with the exception), a summary line, then QEMU exits through isa-debug-exit (status 1 all passed, 3 not).
 /// </summary>
 internal static class SuiteRunner
 {
@@ -31,7 +31,9 @@ internal static class SuiteRunner
         int passed = 0, failed = 0;
         foreach (KernelTest test in tests)
         {
-            string? reason = test.Check();
+            string? reason;
+            try { reason = test.Check(); }
+            catch (Exception e) { reason = "threw " + Core.Exceptions.ExceptionText.Describe(e); }
             if (reason == null) { passed++; Console.WriteLine($"[test] {test.Name} PASS"); }
             else { failed++; Console.WriteLine($"[test] {test.Name} FAIL: {reason}"); }
         }
