@@ -70,6 +70,7 @@ internal static unsafe class PageFaultHandler
     private static void Oops(InterruptFrame* frame, VirtualAddress cr2, ErrorCode code, FaultResolution resolution)
     {
         Region? region = resolution.Region;
-        Panic.FromPageFault(frame, cr2.Value, code.Describe(), resolution.Outcome.Describe(), region == null ? "no region" : region.Name);
+        string where = region == null ? "no region" : region.Name;
+        Panic.FromPageFault(frame, cr2.Value, code.Describe(), resolution.Outcome.Describe(), where);
     }
 }

@@ -7,14 +7,16 @@ namespace MemOS.Kernel.Shell;
 /// The MemOS shell: a registry of commands, looked up by name or alias (case-insensitive); one line in, its
 /// output out. Unknown commands and bad arguments get one clear line; an exception a command throws is caught
 /// here and reported as `error: TYPE: message`; nothing typed can stop the shell.
+/// What commands leave for later ones lives in the session.
 /// </summary>
-internal sealed class Shell
+internal sealed class Shell(ShellSession session)
 {
     public const string Prompt = "memos> ";
     private readonly List<Command> _commands = new();
     private readonly Dictionary<string, Command> _byName = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<Command> Commands => _commands;
+    public ShellSession Session => session;
 
     public void Register(Command command)
     {
