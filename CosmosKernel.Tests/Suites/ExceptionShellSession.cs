@@ -49,7 +49,7 @@ public sealed class ExceptionShellSession
         // state intact: history, the heap's own consistency check, the self test, more allocations
         Assert.That(shell.Run("heap check"), Is.EqualTo("heap check: ok"));
         string selftest = shell.Run("selftest");
-        Assert.That(selftest, Does.EndWith(", 0 failed"), selftest);
+        Assert.That(selftest, Does.Contain(" passed, 0 failed"), selftest);
         Assert.That(shell.Run("echo after"), Is.EqualTo("after"));
         Assert.That(shell.Run("throw oom", TimeSpan.FromSeconds(120)), Does.StartWith("error: System.OutOfMemoryException: "),
             "a second exhaustion is caught the same way");
