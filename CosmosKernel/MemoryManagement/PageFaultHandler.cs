@@ -61,8 +61,9 @@ internal static unsafe class PageFaultHandler
             return true;
         }
         // Managed code dereferencing null (or a small offset from it): a NullReferenceException, not an oops.
-        bool inNullGuard = cr2.Value < KernelLayout.NullGuardEnd;
-        if (inNullGuard && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.NullReference)) return true;
+        if (cr2.Value < KernelLayout.NullGuardEnd
+            && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.NullReference))
+            return true;
         Oops(frame, cr2, code, resolution);
         return true;
     }
