@@ -13,7 +13,10 @@ internal static class Program
         try { int.Parse("x" + args.Length); }
         catch (FormatException e) { Console.WriteLine($"caught FormatException: {e.Message}"); }
         try { Throw(args.Length); }
-        catch (ArgumentException e) when (e.Message == "argument 0") { Console.WriteLine($"caught ArgumentException through a filter: {e.Message}"); }
+        catch (ArgumentException e) when (e.Message == "argument 0")
+        {
+            Console.WriteLine($"caught ArgumentException through a filter: {e.Message}");
+        }
         finally { Console.WriteLine("finally ran"); }
         throw new InvalidOperationException("this one is not caught");
     }
