@@ -47,6 +47,11 @@ internal sealed class Kernel(BootInfo boot)
         _shell.Register(new UnmapCommand());
         _shell.Register(new TraceCommand());
         _shell.Register(new BenchCommand());
+        // processes
+        _shell.Register(new LsCommand());
+        _shell.Register(new RunCommand());
+        _shell.Register(new PsCommand());
+        _shell.Register(new KillCommand());
 
         System.Console.WriteLine("MemOS - memory management made visible. Type 'help' for the commands.");
         foreach (string problem in boot.Problems) System.Console.WriteLine($"boot: {problem}");

@@ -33,6 +33,8 @@ internal static unsafe class KernelEntry
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
         MemoryManagement.KernelMemory.Initialize(kernel.Boot, CpuFeatures.Read());
+        Processes.Scheduler.Initialize(MemoryManagement.KernelMemory.Current!);
+        Processes.ProgramArchive.Initialize(kernel.Boot);
 
         string? suite = kernel.Boot.Option("suite");
         if (suite != null) SuiteRunner.RunAndExit(suite);

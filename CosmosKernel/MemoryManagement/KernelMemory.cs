@@ -34,6 +34,8 @@ internal sealed unsafe class KernelMemory
     public Region HeapRegion { get; }
     public Region UserHeapRegion { get; }
     public IPhysicalMemory Physical { get; }
+    /// <summary>The kernel half's upper tables, made once at boot: every process's address space shares them.</summary>
+    public KernelHalfTemplate KernelHalf { get; }
     public HardwareTlb Tlb { get; }
     public KernelImage Image { get; }
     public CpuFeatures Cpu { get; }
@@ -66,6 +68,7 @@ internal sealed unsafe class KernelMemory
         var pool = FindBootPool(Image);
         var frames = new BootFrameAllocator(pool, pool + BootPoolSize, Physical);
         KernelHalfTemplate template = Check(KernelHalfTemplate.Create(Physical, frames, bits), "kernel-half template");
+        KernelHalf = template;
         Space = Check(AddressSpace.Create(Physical, frames, Tlb, template, guardPages: 1, bits), "kernel address space");
         MapImage(Space.PageTable, Image);
         ulong ramEnd = MapDirect(Space.PageTable);

@@ -11,7 +11,7 @@ namespace MemOS.Kernel.MemoryManagement;
 /// </summary>
 internal static unsafe class SafeAccess
 {
-    private const int FixupCount = 5;
+    private const int FixupCount = 6;
 
     /// <summary>Whether SMAP is on: only then must a kernel access to a user page raise EFLAGS.AC (stac faults without SMAP).</summary>
     public static bool Smap { get; set; }
@@ -49,6 +49,16 @@ internal static unsafe class SafeAccess
         Enter(address);
         bool ok = SafeWrite64(address, value) == 0;
         Leave(address);
+        return ok;
+    }
+
+    /// <summary>Copies bytes between user and kernel memory (one side checked by the caller); false if it faulted.</summary>
+    public static bool TryCopy(ulong destination, ulong source, ulong length)
+    {
+        if (length == 0) return true;
+        if (Smap) Cpu.AllowUserAccess();
+        bool ok = SafeCopy(destination, source, length) == 0;
+        if (Smap) Cpu.ForbidUserAccess();
         return ok;
     }
 
@@ -90,6 +100,7 @@ internal static unsafe class SafeAccess
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write8")] private static extern int SafeWrite8(ulong address, byte value);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read64")] private static extern int SafeRead64(ulong address, ulong* value);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write64")] private static extern int SafeWrite64(ulong address, ulong value);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_copy")] private static extern int SafeCopy(ulong destination, ulong source, ulong length);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec")] private static extern int SafeExecute(ulong address);
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_fixup_table_address")] private static extern ulong* FixupTable();
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec_return_address")] private static extern ulong ExecReturn();
