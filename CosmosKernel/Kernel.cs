@@ -1,4 +1,5 @@
 using System;
+using MemOS.Memory.Boot;
 using MemOS.Kernel.Boot;
 using MemOS.Kernel.TextConsole;
 using MemOS.Kernel.Shell.Commands;

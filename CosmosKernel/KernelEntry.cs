@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MemOS.Memory.Boot;
 using MemOS.Kernel.Boot;
 using MemOS.Kernel.TextConsole;
 using MemOS.Kernel.Hardware;
@@ -28,7 +29,7 @@ internal static unsafe class KernelEntry
         Timer.CalibrateTsc();
         Plugs.PlatformHooks.Install(&Timer.Nanoseconds, &LogError);
 
-        var kernel = new Kernel(MultibootParser.Parse(magic, info));
+        var kernel = new Kernel(MultibootParser.Parse(magic, info, new DirectMapBootMemory()));
         System.Console.SetOut(new KernelTextWriter());
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MemOS.Memory.Boot;
 using MemOS.Kernel.Boot;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;

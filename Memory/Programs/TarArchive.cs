@@ -47,7 +47,7 @@ public sealed class TarArchive
                 if (prefix.Length > 0) name = prefix + "/" + name;
             }
             while (name.StartsWith("./")) name = name.Substring(2);
-            if ((kind == (byte)'0' || kind == 0) && name.Length > 0) entries.Add(new TarEntry(name, data, size));
+            if ((kind == (byte)'0' || kind == 0) && name.Length > 0 && !name.EndsWith('/')) entries.Add(new TarEntry(name, data, size));
             offset = data + ((size + Block - 1) & ~(ulong)(Block - 1));
         }
         return new TarArchive(entries, offset == length ? null : $"{length - offset} trailing bytes (not a whole header)");
