@@ -34,6 +34,8 @@ internal static unsafe class KernelEntry
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
         MemoryManagement.KernelMemory.Initialize(kernel.Boot, CpuFeatures.Read());
+        Core.Exceptions.RuntimeExceptions.Preallocate();
+        Core.Exceptions.UnhandledExceptions.SetHandler(&Panic.FromUnhandledException);
         Processes.Scheduler.Initialize(MemoryManagement.KernelMemory.Current!);
         Processes.ProgramArchive.Initialize(kernel.Boot);
 

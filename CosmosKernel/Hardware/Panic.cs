@@ -19,6 +19,16 @@ internal static unsafe class Panic
         End();
     }
 
+    /// <summary>An exception no catch wanted: its type and message, then where it was thrown.</summary>
+    public static void FromUnhandledException(System.Exception exception)
+    {
+        Begin();
+        Text("!!! PANIC: unhandled exception "); Text(Core.Exceptions.ExceptionText.TypeName(exception)); Line();
+        Text("    "); Text(exception.Message); Line();
+        StackTrace(Cpu.ReadFramePointer());
+        End();
+    }
+
     /// <summary>The oops for a kernel page-fault violation: the resolver's decision, the region, then the CPU state.</summary>
     public static void FromPageFault(InterruptFrame* frame, ulong cr2, string access, string reason, string region)
     {

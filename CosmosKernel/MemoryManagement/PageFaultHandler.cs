@@ -68,6 +68,9 @@ internal static unsafe class PageFaultHandler
             Processes.ProcessFaults.KillForPageFault(frame, cr2.Value, code, resolution); // does not return
             return true;
         }
+        // Managed code dereferencing null (or a small offset from it): a NullReferenceException, not an oops.
+        if (cr2.Value < KernelLayout.NullGuardEnd && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.NullReference))
+            return true;
         Oops(frame, cr2, code, resolution);
         return true;
     }
@@ -75,6 +78,7 @@ internal static unsafe class PageFaultHandler
     private static void Oops(InterruptFrame* frame, VirtualAddress cr2, ErrorCode code, FaultResolution resolution)
     {
         Region? region = resolution.Region;
-        Panic.FromPageFault(frame, cr2.Value, code.Describe(), resolution.Outcome.Describe(), region == null ? "no region" : region.Name);
+        string where = region == null ? "no region" : region.Name;
+        Panic.FromPageFault(frame, cr2.Value, code.Describe(), resolution.Outcome.Describe(), where);
     }
 }

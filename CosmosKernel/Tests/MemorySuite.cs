@@ -177,7 +177,7 @@ internal static unsafe class MemorySuite
 
     private static string? KernelExecuteOfUser()
     {
-        if (!M.Smep) return null; // only meaningful where SMEP exists (QEMU -cpu max has it)
+        if (!KernelProtection.Smep) return null; // only meaningful where SMEP exists (QEMU -cpu max has it)
         Region r = M.Space.CreateRegion("user code", 4096, RegionFlags.Read | RegionFlags.Execute | RegionFlags.User,
             RegionPlacement.FirstFit(new VirtualAddress(KernelLayout.UserRegionsBase), new VirtualAddress(KernelLayout.UserRegionsBase + 0x1000_0000)), RegionBacking.Demand).Value;
         try { return ExpectRefused(SafeAccess.TryExecuteFaulting(r.Base.Value), FaultOutcome.KernelExecuteOfUser); }

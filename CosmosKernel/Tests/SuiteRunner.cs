@@ -19,6 +19,7 @@ internal static class SuiteRunner
             "memory" => MemorySuite.Tests(),
             "oom" => OutOfMemorySuite.Tests(),
             "overflow" => StackOverflowProbe.Tests(),
+            "exceptions" => ExceptionSuite.Tests(),
             "processes" => ProcessSuite.Tests(),
             _ => null,
         };

@@ -23,14 +23,18 @@ public enum FaultTraceKind : byte
 /// A trace event raised while a fault is resolved. Plain data so raising it costs nothing; the words
 /// ("page fault at A (write, not present) → region R (demand) → ...") are produced later by Describe.
 /// </summary>
-public readonly record struct FaultTraceEvent(FaultTraceKind Kind, VirtualAddress Address, ErrorCode Code, Region? Region, PhysicalAddress Frame, PhysicalAddress Source, PageFlags Flags, FaultOutcome Outcome)
+public readonly record struct FaultTraceEvent(FaultTraceKind Kind, VirtualAddress Address, ErrorCode Code,
+    Region? Region, PhysicalAddress Frame, PhysicalAddress Source, PageFlags Flags, FaultOutcome Outcome)
 {
-    /// <summary>The event in the seed's words. Allocates.</summary>
+    /// <summary>The event in the words of the Osdev-Notes chapter "Memory Allocation". Allocates.</summary>
     public string Describe() => Kind switch
     {
         FaultTraceKind.Fault => "page fault at " + Address + " (" + Code.Describe() + ")",
-        // a page filled at fault time is demand-backed, whatever policy the region was created under (growth follows `mode`)
-        FaultTraceKind.RegionFound => "region " + Region?.Name + " (" + (Outcome is FaultOutcome.ZeroPageMapped or FaultOutcome.PrivateFrameMapped or FaultOutcome.ZeroPageCopied ? "demand" : Region?.Backing.Describe()) + ")",
+        // a page filled at fault time is demand-backed, whatever policy the region was created under (growth follows
+        // `mode`)
+        FaultTraceKind.RegionFound => "region " + Region?.Name + " ("
+            + (Outcome is FaultOutcome.ZeroPageMapped or FaultOutcome.PrivateFrameMapped or FaultOutcome.ZeroPageCopied
+                ? "demand" : Region?.Backing.Describe()) + ")",
         FaultTraceKind.FrameRequested => "VMM asks PMM for a frame",
         FaultTraceKind.FrameZeroed => "frame " + Frame + " zeroed",
         FaultTraceKind.FrameCopied => "frame " + Frame + " copied from " + Source,

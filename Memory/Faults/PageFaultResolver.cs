@@ -27,7 +27,9 @@ public sealed class PageFaultResolver
         ZeroPage = zeroPage;
     }
 
-    /// <summary>A resolver with its zero page: one frame, zeroed, whose base reference the resolver holds for good.</summary>
+    /// <summary>
+    /// A resolver with its zero page: one frame, zeroed, whose base reference the resolver holds for good.
+    /// </summary>
     public static Result<PageFaultResolver> Create(IPhysicalMemory memory, IFrameAllocator frames)
     {
         var frame = frames.AllocateFrame();
@@ -39,7 +41,9 @@ public sealed class PageFaultResolver
     /// <summary>The shared zero page every demand read maps read-only.</summary>
     public PhysicalAddress ZeroPage { get; }
 
-    /// <summary>Optional trace sink; called with plain structs, so tracing allocates nothing unless the sink does.</summary>
+    /// <summary>
+    /// Optional trace sink; called with plain structs, so tracing allocates nothing unless the sink does.
+    /// </summary>
     public Action<FaultTraceEvent>? Trace { get; set; }
 
     /// <summary>CR4.SMAP: a kernel data access to a user page is a violation.</summary>
@@ -57,7 +61,8 @@ public sealed class PageFaultResolver
         {
             long violations = 0;
             for (int i = (int)FaultOutcome.NoRegion; i < FaultOutcomes.Count; i++) violations += _counts[i];
-            return new FaultStatistics(_faults, Count(FaultOutcome.ZeroPageMapped), Count(FaultOutcome.PrivateFrameMapped),
+            return new FaultStatistics(_faults, Count(FaultOutcome.ZeroPageMapped),
+                Count(FaultOutcome.PrivateFrameMapped),
                 Count(FaultOutcome.ZeroPageCopied), Count(FaultOutcome.CopiedOnWrite), Count(FaultOutcome.MadeWritable),
                 Count(FaultOutcome.Spurious), violations);
         }
@@ -69,7 +74,8 @@ public sealed class PageFaultResolver
         Emit(FaultTraceKind.Fault, cr2, code, null, default, default, PageFlags.None, FaultOutcome.None);
         var decision = Decide(space, cr2, code);
         if (decision.Region != null)
-            Emit(FaultTraceKind.RegionFound, cr2, code, decision.Region, default, default, PageFlags.None, decision.Outcome);
+            Emit(FaultTraceKind.RegionFound, cr2, code, decision.Region, default, default, PageFlags.None,
+                decision.Outcome);
         return Apply(space, decision, code);
     }
 
@@ -78,7 +84,8 @@ public sealed class PageFaultResolver
     {
         var page = cr2.PageBase;
         if (!cr2.IsCanonical) return FaultResolution.Violation(FaultOutcome.NonCanonical, null, page);
-        if (code.ReservedBitSet) return FaultResolution.Violation(FaultOutcome.ReservedBit, space.FindRegion(cr2), page);
+        if (code.ReservedBitSet)
+            return FaultResolution.Violation(FaultOutcome.ReservedBit, space.FindRegion(cr2), page);
         var region = space.FindRegion(cr2);
         bool execute = code.InstructionFetch;
         bool write = code.Write && !execute;
@@ -90,15 +97,18 @@ public sealed class PageFaultResolver
             if (execute && Smep) return FaultResolution.Violation(FaultOutcome.KernelExecuteOfUser, region, page);
             if (!execute && Smap) return FaultResolution.Violation(FaultOutcome.KernelAccessToUser, region, page);
         }
-        if (execute && !region.IsExecutable) return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, region, page);
+        if (execute && !region.IsExecutable)
+            return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, region, page);
         if (write && !region.IsWritable) return FaultResolution.Violation(FaultOutcome.WriteToReadOnly, region, page);
 
         var lookup = space.PageTable.Lookup(page);
         if (!lookup.IsMapped)
         {
             // Immediate regions can have unbacked pages too: growth under the demand policy.
-            if (region.Backing == RegionBacking.Mmio) return FaultResolution.Violation(FaultOutcome.NotBacked, region, page);
-            return new FaultResolution(write ? FaultOutcome.PrivateFrameMapped : FaultOutcome.ZeroPageMapped, region, page, default);
+            if (region.Backing == RegionBacking.Mmio)
+                return FaultResolution.Violation(FaultOutcome.NotBacked, region, page);
+            return new FaultResolution(write ? FaultOutcome.PrivateFrameMapped : FaultOutcome.ZeroPageMapped, region,
+                page, default);
         }
 
         var flags = lookup.Flags;
@@ -109,8 +119,10 @@ public sealed class PageFaultResolver
             return new FaultResolution(FaultOutcome.Spurious, region, page, lookup.Frame);
         if (write && !writable)
         {
-            if (lookup.Size != PageSize.Size4K) return FaultResolution.Violation(FaultOutcome.WriteToReadOnly, region, page);
-            if (lookup.Frame == ZeroPage) return new FaultResolution(FaultOutcome.ZeroPageCopied, region, page, lookup.Frame);
+            if (lookup.Size != PageSize.Size4K)
+                return FaultResolution.Violation(FaultOutcome.WriteToReadOnly, region, page);
+            if (lookup.Frame == ZeroPage)
+                return new FaultResolution(FaultOutcome.ZeroPageCopied, region, page, lookup.Frame);
             if (region.Backing != RegionBacking.Mmio && _frames.ReferenceCount(lookup.Frame) > 1)
                 return new FaultResolution(FaultOutcome.CopiedOnWrite, region, page, lookup.Frame);
             return new FaultResolution(FaultOutcome.MadeWritable, region, page, lookup.Frame);
@@ -121,25 +133,33 @@ public sealed class PageFaultResolver
 
     // No region, but the page may still be mapped (kernel image, direct map: mappings made at boot, not regions).
     // Then a protection fault is judged by the page-table entry itself, so the reason names the broken permission.
-    private static FaultResolution DecideWithoutRegion(AddressSpace space, VirtualAddress page, ErrorCode code, bool write, bool execute)
+    private static FaultResolution DecideWithoutRegion(AddressSpace space, VirtualAddress page, ErrorCode code,
+        bool write, bool execute)
     {
         var lookup = space.PageTable.Lookup(page);
         if (!lookup.IsMapped) return FaultResolution.Violation(FaultOutcome.NoRegion, null, page);
         var flags = lookup.Flags;
-        if (code.User && (flags & PageFlags.User) == 0) return FaultResolution.Violation(FaultOutcome.UserToSupervisor, null, page);
-        if (write && (flags & PageFlags.Writable) == 0) return FaultResolution.Violation(FaultOutcome.WriteToReadOnly, null, page);
-        if (execute && (flags & PageFlags.NoExecute) != 0) return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, null, page);
+        if (code.User && (flags & PageFlags.User) == 0)
+            return FaultResolution.Violation(FaultOutcome.UserToSupervisor, null, page);
+        if (write && (flags & PageFlags.Writable) == 0)
+            return FaultResolution.Violation(FaultOutcome.WriteToReadOnly, null, page);
+        if (execute && (flags & PageFlags.NoExecute) != 0)
+            return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, null, page);
         return FaultResolution.Violation(FaultOutcome.NoRegion, null, page);
     }
 
-    /// <summary>Carry out a decision from Decide; counts and traces it. Running out of frames becomes an OutOfMemory violation with nothing changed.</summary>
+    /// <summary>
+    /// Carry out a decision from Decide; counts and traces it. Running out of frames becomes an OutOfMemory violation
+    /// with nothing changed.
+    /// </summary>
     public FaultResolution Apply(AddressSpace space, FaultResolution decision, ErrorCode code)
     {
         var result = Act(space, decision, code);
         _faults++;
         _counts[(int)result.Outcome]++;
         if (result.IsViolation)
-            Emit(FaultTraceKind.Violation, decision.Page, code, result.Region, default, default, PageFlags.None, result.Outcome);
+            Emit(FaultTraceKind.Violation, decision.Page, code, result.Region, default, default, PageFlags.None,
+                result.Outcome);
         return result;
     }
 
@@ -163,7 +183,8 @@ public sealed class PageFaultResolver
             case FaultOutcome.ZeroPageMapped:
             {
                 var readOnly = flags & ~PageFlags.Writable;
-                if (_frames.AddReference(ZeroPage) != MemoryError.None) return FaultResolution.Violation(FaultOutcome.NotBacked, region, page);
+                if (_frames.AddReference(ZeroPage) != MemoryError.None)
+                    return FaultResolution.Violation(FaultOutcome.NotBacked, region, page);
                 var change = table.Map(page, ZeroPage, readOnly);
                 if (!change.Ok)
                 {
@@ -202,7 +223,8 @@ public sealed class PageFaultResolver
                     return FaultResolution.Violation(FaultOutcome.Unresolved, region, page);
                 }
                 _frames.FreeFrame(change.Frame);
-                Emit(FaultTraceKind.ReferenceDropped, page, code, region, frame.Value, change.Frame, flags, decision.Outcome);
+                Emit(FaultTraceKind.ReferenceDropped, page, code, region, frame.Value, change.Frame, flags,
+                    decision.Outcome);
                 Emit(FaultTraceKind.FrameMapped, page, code, region, frame.Value, default, flags, decision.Outcome);
                 return new FaultResolution(decision.Outcome, region, page, frame.Value);
             }
@@ -214,8 +236,10 @@ public sealed class PageFaultResolver
                 return decision;
             }
             default:
-                // Spurious: an x86 page fault already drops the faulting address's TLB entry, so returning retries cleanly.
-                Emit(FaultTraceKind.NoWork, page, code, region, decision.Frame, default, PageFlags.None, decision.Outcome);
+                // Spurious: an x86 page fault already drops the faulting address's TLB entry, so returning retries
+                // cleanly.
+                Emit(FaultTraceKind.NoWork, page, code, region, decision.Frame, default, PageFlags.None,
+                    decision.Outcome);
                 return decision;
         }
     }
@@ -229,16 +253,19 @@ public sealed class PageFaultResolver
         if (source == default)
         {
             _memory.Zero(frame.Value, PhysicalAddress.FrameSize);
-            Emit(FaultTraceKind.FrameZeroed, page, code, region, frame.Value, default, PageFlags.None, FaultOutcome.None);
+            Emit(FaultTraceKind.FrameZeroed, page, code, region, frame.Value, default, PageFlags.None,
+                FaultOutcome.None);
         }
         else
         {
             _memory.Copy(frame.Value, source, PhysicalAddress.FrameSize);
-            Emit(FaultTraceKind.FrameCopied, page, code, region, frame.Value, source, PageFlags.None, FaultOutcome.None);
+            Emit(FaultTraceKind.FrameCopied, page, code, region, frame.Value, source, PageFlags.None,
+                FaultOutcome.None);
         }
         return frame;
     }
 
-    private void Emit(FaultTraceKind kind, VirtualAddress address, ErrorCode code, Region? region, PhysicalAddress frame, PhysicalAddress source, PageFlags flags, FaultOutcome outcome)
+    private void Emit(FaultTraceKind kind, VirtualAddress address, ErrorCode code, Region? region,
+        PhysicalAddress frame, PhysicalAddress source, PageFlags flags, FaultOutcome outcome)
         => Trace?.Invoke(new FaultTraceEvent(kind, address, code, region, frame, source, flags, outcome));
 }

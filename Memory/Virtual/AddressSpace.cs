@@ -31,8 +31,11 @@ public sealed class AddressSpace
         GuardBytes = guardBytes;
     }
 
-    /// <summary>A new address space with an empty user half (and the shared kernel half when a template is given).</summary>
-    public static Result<AddressSpace> Create(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb, KernelHalfTemplate? kernelHalf = null, int guardPages = 1, int physicalAddressBits = 52)
+    /// <summary>
+    /// A new address space with an empty user half (and the shared kernel half when a template is given).
+    /// </summary>
+    public static Result<AddressSpace> Create(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb,
+        KernelHalfTemplate? kernelHalf = null, int guardPages = 1, int physicalAddressBits = 52)
     {
         if (guardPages < 0 || guardPages > 1 << 20) return Result<AddressSpace>.Fail(MemoryError.InvalidArgument);
         var table = PageTable.Create(memory, frames, tlb, kernelHalf, physicalAddressBits);
@@ -82,22 +85,28 @@ public sealed class AddressSpace
     }
 
     /// <summary>Create an anonymous region (Immediate or Demand; default policy when null).</summary>
-    public Result<Region> CreateRegion(string name, ulong length, RegionFlags flags, RegionPlacement placement, RegionBacking? backing = null)
+    public Result<Region> CreateRegion(string name, ulong length, RegionFlags flags, RegionPlacement placement,
+        RegionBacking? backing = null)
     {
         var policy = backing ?? DefaultBacking;
         if (policy == RegionBacking.Mmio) return Result<Region>.Fail(MemoryError.InvalidArgument);
         return CreateCore(name, length, flags, placement, policy, default);
     }
 
-    /// <summary>Map a device's physical range [physical, physical + length) uncached. Its frames are never freed.</summary>
-    public Result<Region> CreateMmioRegion(string name, PhysicalAddress physical, ulong length, RegionFlags flags, RegionPlacement placement)
+    /// <summary>
+    /// Map a device's physical range [physical, physical + length) uncached. Its frames are never freed.
+    /// </summary>
+    public Result<Region> CreateMmioRegion(string name, PhysicalAddress physical, ulong length, RegionFlags flags,
+        RegionPlacement placement)
     {
         if (!physical.IsFrameAligned) return Result<Region>.Fail(MemoryError.Misaligned);
         if (length == 0) return Result<Region>.Fail(MemoryError.InvalidArgument);
         return CreateCore(name, length, flags, placement, RegionBacking.Mmio, physical);
     }
 
-    /// <summary>Unmap every page of a region, return its frames (not MMIO ones) and empty tables, and forget it.</summary>
+    /// <summary>
+    /// Unmap every page of a region, return its frames (not MMIO ones) and empty tables, and forget it.
+    /// </summary>
     public MemoryError FreeRegion(Region region)
     {
         int index = IndexOf(region);
@@ -108,7 +117,10 @@ public sealed class AddressSpace
         return MemoryError.None;
     }
 
-    /// <summary>Extend a region at its end by page-aligned bytes, backed per the policy (default when null). No managed allocation.</summary>
+    /// <summary>
+    /// Extend a region at its end by page-aligned bytes, backed per the policy (default when null). No managed
+    /// allocation.
+    /// </summary>
     public MemoryError Grow(Region region, ulong bytes, RegionBacking? backing = null)
     {
         int index = IndexOf(region);
@@ -121,7 +133,8 @@ public sealed class AddressSpace
         ulong newLength = region.Length + bytes;
         var error = CheckRange(region.Base.Value, newLength, region.Flags);
         if (error != MemoryError.None) return error;
-        if (index + 1 < _count && SaturatingAdd(region.Base.Value + newLength, GuardBytes) > _regions[index + 1].Base.Value)
+        if (index + 1 < _count
+            && SaturatingAdd(region.Base.Value + newLength, GuardBytes) > _regions[index + 1].Base.Value)
             return MemoryError.NoSpace;
         if (policy == RegionBacking.Immediate)
         {
@@ -132,7 +145,9 @@ public sealed class AddressSpace
         return MemoryError.None;
     }
 
-    /// <summary>Give back page-aligned bytes at a region's end (unmapped, frames returned). No managed allocation.</summary>
+    /// <summary>
+    /// Give back page-aligned bytes at a region's end (unmapped, frames returned). No managed allocation.
+    /// </summary>
     public MemoryError Shrink(Region region, ulong bytes)
     {
         int index = IndexOf(region);
@@ -144,7 +159,10 @@ public sealed class AddressSpace
         return MemoryError.None;
     }
 
-    /// <summary>Map an existing frame read-only at an unmapped page of a region, adding a reference: the next write copies it (COW sharing).</summary>
+    /// <summary>
+    /// Map an existing frame read-only at an unmapped page of a region, adding a reference: the next write copies it
+    /// (COW sharing).
+    /// </summary>
     public MemoryError ShareFrame(Region region, VirtualAddress page, PhysicalAddress frame)
     {
         if (IndexOf(region) < 0) return MemoryError.NoRegion;
@@ -176,7 +194,8 @@ public sealed class AddressSpace
 
     // ---- internals -------------------------------------------------------------------------------
 
-    private Result<Region> CreateCore(string name, ulong length, RegionFlags flags, RegionPlacement placement, RegionBacking backing, PhysicalAddress mmioBase)
+    private Result<Region> CreateCore(string name, ulong length, RegionFlags flags, RegionPlacement placement,
+        RegionBacking backing, PhysicalAddress mmioBase)
     {
         if (_destroyed) return Result<Region>.Fail(MemoryError.InvalidArgument);
         if ((length & (Page - 1)) != 0) return Result<Region>.Fail(MemoryError.Misaligned);
@@ -197,7 +216,8 @@ public sealed class AddressSpace
             var error = CheckRange(baseAddress, length, flags);
             if (error != MemoryError.None) return Result<Region>.Fail(error);
         }
-        if (backing == RegionBacking.Mmio && mmioBase.Value > ulong.MaxValue - length) return Result<Region>.Fail(MemoryError.OutOfRange);
+        if (backing == RegionBacking.Mmio && mmioBase.Value > ulong.MaxValue - length)
+            return Result<Region>.Fail(MemoryError.OutOfRange);
 
         var region = new Region(this, name, new VirtualAddress(baseAddress), length, flags, backing, mmioBase);
         if (_count == _regions.Length) Array.Resize(ref _regions, _regions.Length * 2);
@@ -295,7 +315,8 @@ public sealed class AddressSpace
         ulong occupied = Math.Max(length, Page);
         if (baseAddress > HighestUsable || occupied > HighestUsable - baseAddress) return MemoryError.OutOfRange;
         ulong last = baseAddress + occupied - 1;
-        if (!new VirtualAddress(last).IsCanonical || (last >> 63) != (baseAddress >> 63)) return MemoryError.NonCanonical;
+        if (!new VirtualAddress(last).IsCanonical || (last >> 63) != (baseAddress >> 63))
+            return MemoryError.NonCanonical;
         if ((flags & RegionFlags.User) != 0 && (baseAddress >> 63) != 0) return MemoryError.InvalidArgument;
         return MemoryError.None;
     }

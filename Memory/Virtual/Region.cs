@@ -8,7 +8,8 @@ namespace MemOS.Memory.Virtual;
 /// </summary>
 public sealed class Region
 {
-    internal Region(AddressSpace owner, string name, VirtualAddress baseAddress, ulong length, RegionFlags flags, RegionBacking backing, PhysicalAddress mmioBase)
+    internal Region(AddressSpace owner, string name, VirtualAddress baseAddress, ulong length, RegionFlags flags,
+        RegionBacking backing, PhysicalAddress mmioBase)
     {
         Owner = owner;
         Name = name;
@@ -28,7 +29,9 @@ public sealed class Region
 
     public RegionFlags Flags { get; }
 
-    /// <summary>The policy the region was created with (pages added by Grow follow the policy current at that time).</summary>
+    /// <summary>
+    /// The policy the region was created with (pages added by Grow follow the policy current at that time).
+    /// </summary>
     public RegionBacking Backing { get; }
 
     /// <summary>First physical address of an MMIO region.</summary>
@@ -46,7 +49,10 @@ public sealed class Region
     public bool IsExecutable => (Flags & RegionFlags.Execute) != 0;
     public bool IsUser => (Flags & RegionFlags.User) != 0;
 
-    /// <summary>The page-table flags this region's pages get: P, W if writable, U if user, NX unless executable, uncached for MMIO.</summary>
+    /// <summary>
+    /// The page-table flags this region's pages get: P, W if writable, U if user, NX unless executable, uncached for
+    /// MMIO.
+    /// </summary>
     public PageFlags PageFlags
     {
         get
@@ -63,6 +69,7 @@ public sealed class Region
     /// <summary>"base-end rwxu backing resident name", one /proc/PID/maps style line. Reporting: allocates.</summary>
     public override string ToString()
         => Base + "-" + End + " "
-           + ((Flags & RegionFlags.Read) != 0 ? "r" : "-") + (IsWritable ? "w" : "-") + (IsExecutable ? "x" : "-") + (IsUser ? "u" : "-")
+           + ((Flags & RegionFlags.Read) != 0 ? "r" : "-") + (IsWritable ? "w" : "-")
+           + (IsExecutable ? "x" : "-") + (IsUser ? "u" : "-")
            + " " + Backing.Describe() + " " + ResidentPages + "/" + (Length / VirtualAddress.PageSize) + " " + Name;
 }

@@ -30,7 +30,7 @@ internal sealed class FaultsCommand : Command
             Shell.UsageError(this, $"count must be 1..{MaxCount}, not '{Shell.Printable(args[0])}'");
             return;
         }
-        KernelMemory? m = MemoryView.Require(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
 
         FaultStatistics stats = m.Resolver.Statistics;
@@ -38,6 +38,7 @@ internal sealed class FaultsCommand : Command
         List<FaultRecord> recent = m.Faults.FaultsSince(count > n ? count - n : 0);
         Console.WriteLine(MemoryView.FaultSummary(stats));
         foreach (FaultRecord f in recent)
-            Console.WriteLine($"#{f.Sequence} cr2={Format.Hex(f.Cr2.Value)} {f.Code.Describe()} rip={Format.Hex(f.Rip)} -> {f.Outcome.Describe()}");
+            Console.WriteLine($"#{f.Sequence} cr2={Format.Hex(f.Cr2.Value)} {f.Code.Describe()} "
+                + $"rip={Format.Hex(f.Rip)} -> {f.Outcome.Describe()}");
     }
 }

@@ -28,14 +28,15 @@ internal sealed class FreeCommand : Command
         bool user = args.TakeFlag("--user");
         if (!MemoryArguments.CheckCount(this, args, 1, 1)) return;
         if (!MemoryArguments.TryCanonical(this, args[0], out ulong address)) return;
-        KernelMemory? m = MemoryArguments.Memory(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         HeapCore<HeapMemory> heap = user ? m.UserHeap : m.Heap;
         Region region = user ? m.UserHeapRegion : m.HeapRegion;
         var va = new VirtualAddress(address);
 
-        bool ours = user || AllocCommand.KernelBlocks.ContainsKey(address);
-        if (!ours && AllocCommand.FreedKernelBlocks.ContainsKey(address))
+        LiveBlocks blocks = shell.Session.KernelBlocks;
+        bool ours = user || blocks.IsLive(address);
+        if (!ours && blocks.WasFreed(address))
         {
             Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (DoubleFree)");
             return;
@@ -43,7 +44,8 @@ internal sealed class FreeCommand : Command
         Result<ulong> size = heap.SizeOf(va);
         if (!ours && size.Ok)
         {
-            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (in use by the kernel, not from alloc)");
+            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block "
+                + "(in use by the kernel, not from alloc)");
             return;
         }
 
@@ -58,14 +60,11 @@ internal sealed class FreeCommand : Command
             Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block ({error.Name()})");
             return;
         }
-        if (!user)
-        {
-            AllocCommand.KernelBlocks.Remove(address);
-            if (AllocCommand.FreedKernelBlocks.Count >= AllocCommand.FreedMemory) AllocCommand.FreedKernelBlocks.Clear();
-            AllocCommand.FreedKernelBlocks[address] = true;
-        }
-        Console.WriteLine(size.Ok ? $"freed {Format.Hex(address)} ({size.Value} B)" : $"freed {Format.Hex(address)} (size unknown)");
-        if (!TraceCommand.On) return;
+        if (!user) blocks.Freed(address);
+        Console.WriteLine(size.Ok
+            ? $"freed {Format.Hex(address)} ({size.Value} B)"
+            : $"freed {Format.Hex(address)} (size unknown)");
+        if (!shell.Session.Tracing) return;
         TraceCommand.Step(size.Ok ? $"the heap takes back {size.Value} B at {Format.Hex(address)} and merges it with free neighbours" : $"the heap takes back the block at {Format.Hex(address)}");
         if (end1 < end0) TraceCommand.Step($"the heap shrinks by {end0 - end1} B at {Format.Hex(end1)}: VMM shrinks region {region.Name}, pages unmapped, frames back to the PMM");
         TraceCommand.NarrateFaults(m.Faults, window, 0);

@@ -14,7 +14,8 @@ internal sealed class VmmapCommand : Command
 {
     public override string Name => "vmmap";
     public override string Usage => "vmmap";
-    public override string Description => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
+    public override string Description
+        => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
         "One line per mapping, in address order: start-end perms offset dev inode  [name]  then MemOS's notes:\n" +
         "the backing the region was created with (immediate, demand, mmio; pages added by growth follow the mode at\n" +
@@ -24,20 +25,22 @@ internal sealed class VmmapCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryView.Require(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
+        AddressSpace space = shell.Session.Space;
 
         var lines = new List<(ulong Start, string Text)>();
         ulong resident = 0, pages = 0;
-        var regions = new List<Region>(m.Space.RegionCount);
-        foreach (Region r in m.Space.Regions) regions.Add(r);
+        var regions = new List<Region>(space.RegionCount);
+        foreach (Region r in space.Regions) regions.Add(r);
         foreach (Region r in regions)
         {
             ulong total = r.Length / VirtualAddress.PageSize;
             resident += r.ResidentPages;
             pages += total;
-            string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
+            string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-")
+                + (r.IsExecutable ? "x" : "-") + "p";
             lines.Add((r.Base.Value, Line(r.Base.Value, r.End.Value, perms, r.Name,
                 $"{r.Backing.Describe()}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
         }
@@ -47,15 +50,18 @@ internal sealed class VmmapCommand : Command
         lines.Add((image.TextStart, Line(image.TextStart, image.TextEnd, "r-xp", "kernel text", fixedNote)));
         lines.Add((image.RodataStart, Line(image.RodataStart, image.RodataEnd, "r--p", "kernel rodata", fixedNote)));
         lines.Add((image.DataStart, Line(image.DataStart, image.StackGuard, "rw-p", "kernel data", fixedNote)));
-        lines.Add((image.StackGuard, Line(image.StackGuard, image.StackGuard + VirtualAddress.PageSize, "---p", "stack guard", "unmapped: a kernel stack overflow faults here")));
-        lines.Add((image.StackGuard + VirtualAddress.PageSize, Line(image.StackGuard + VirtualAddress.PageSize, PageUp(image.End), "rw-p", "kernel stack and bss", fixedNote)));
-        ulong direct = (MemoryView.RamEnd(m.Map) + 0x1F_FFFF) & ~0x1F_FFFFUL;
-        lines.Add((KernelLayout.DirectMapBase, Line(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + direct, "rw-p", "direct map",
-            $"all RAM in 2 MiB pages, {Format.Size(direct)} (not a region)")));
+        ulong stack = image.StackGuard + VirtualAddress.PageSize;
+        lines.Add((image.StackGuard, Line(image.StackGuard, stack, "---p", "stack guard",
+            "unmapped: a kernel stack overflow faults here")));
+        lines.Add((stack, Line(stack, PageUp(image.End), "rw-p", "kernel stack and bss", fixedNote)));
+        ulong direct = m.DirectMapEnd;
+        lines.Add((KernelLayout.DirectMapBase, Line(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + direct,
+            "rw-p", "direct map", $"all RAM in 2 MiB pages, {Format.Size(direct)} (not a region)")));
 
         lines.Sort((a, b) => a.Start.CompareTo(b.Start));
         foreach (var line in lines) Console.WriteLine(line.Text);
-        Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, backing {MemoryView.Backing(m)} for new regions");
+        Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, "
+            + $"backing {MemoryView.Backing(space)} for new regions");
     }
 
     private static ulong PageUp(ulong a) => (a + VirtualAddress.PageSize - 1) & ~(VirtualAddress.PageSize - 1);

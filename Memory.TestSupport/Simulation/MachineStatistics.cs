@@ -1,6 +1,8 @@
 namespace MemOS.Memory.Simulation;
 
-/// <summary>What the simulated machine has done: accesses, faults, violations, TLB hits/misses and invalidations.</summary>
+/// <summary>
+/// What the simulated machine has done: accesses, faults, violations, TLB hits/misses and invalidations.
+/// </summary>
 public readonly record struct MachineStatistics(
     long Touches,
     long Faults,

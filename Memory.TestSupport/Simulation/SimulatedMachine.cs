@@ -66,7 +66,8 @@ public sealed unsafe class SimulatedMachine
     public bool Smap { get => Resolver.Smap; set { Resolver.Smap = value; Tlb.Flush(); } }
 
     public MachineStatistics Statistics
-        => new(_touches, _faults, _violations, Tlb.Hits, Tlb.Misses, Tlb.PageInvalidations, Tlb.FullInvalidations, _cr3Loads);
+        => new(_touches, _faults, _violations, Tlb.Hits, Tlb.Misses, Tlb.PageInvalidations, Tlb.FullInvalidations,
+            _cr3Loads);
 
     /// <summary>A new address space whose page-table changes invalidate this machine's TLB.</summary>
     public Result<AddressSpace> CreateAddressSpace(KernelHalfTemplate? kernelHalf = null, int guardPages = 1)
@@ -200,7 +201,8 @@ public sealed unsafe class SimulatedMachine
     {
         var last = new TouchResult(true, default, false, default, FaultOutcome.None);
         if (length == 0) return last;
-        if (length - 1 > ulong.MaxValue - va.Value) return new TouchResult(false, default, false, default, FaultOutcome.NonCanonical);
+        if (length - 1 > ulong.MaxValue - va.Value)
+            return new TouchResult(false, default, false, default, FaultOutcome.NonCanonical);
         ulong end = va.Value + length;
         for (ulong page = va.PageBase.Value; page < end && page >= va.PageBase.Value; page += PageSize)
         {
@@ -211,14 +213,16 @@ public sealed unsafe class SimulatedMachine
     }
 
     // The MMU: TLB first, then a 4-level walk with the x86 checks; on failure, the error code the CPU would push.
-    private bool TryAccess(AddressSpace space, VirtualAddress va, Access access, bool user, out PhysicalAddress physical, out ErrorCode code)
+    private bool TryAccess(AddressSpace space, VirtualAddress va, Access access, bool user,
+        out PhysicalAddress physical, out ErrorCode code)
     {
         bool write = access == Access.Write;
         bool execute = access == Access.Execute;
         ulong vpn = va.Value >> 12;
         code = default;
         if (Tlb.TryLookup(vpn, out ulong cachedFrame, out byte rights)
-            && Permits((rights & SimulatedTlb.Writable) != 0, (rights & SimulatedTlb.User) != 0, (rights & SimulatedTlb.NoExecute) != 0, access, user)
+            && Permits((rights & SimulatedTlb.Writable) != 0, (rights & SimulatedTlb.User) != 0,
+                (rights & SimulatedTlb.NoExecute) != 0, access, user)
             && (!write || (rights & SimulatedTlb.Dirty) != 0))
         {
             Tlb.Hits++;

@@ -26,7 +26,8 @@ public sealed unsafe class SimulatedRam : IPhysicalMemory, IDisposable
     {
         if (_base == null) throw new ObjectDisposedException(nameof(SimulatedRam));
         if (address.Value >= Size || length > Size - address.Value)
-            throw new ArgumentOutOfRangeException(nameof(address), $"physical {address} (+{length}) is outside simulated RAM of {Size} bytes");
+            throw new ArgumentOutOfRangeException(nameof(address),
+                $"physical {address} (+{length}) is outside simulated RAM of {Size} bytes");
         return _base + address.Value;
     }
 
@@ -34,7 +35,8 @@ public sealed unsafe class SimulatedRam : IPhysicalMemory, IDisposable
     public void Write64(PhysicalAddress address, ulong value) => *(ulong*)Pointer(address, 8) = value;
     public byte Read8(PhysicalAddress address) => *Pointer(address);
     public void Write8(PhysicalAddress address, byte value) => *Pointer(address) = value;
-    public void Zero(PhysicalAddress address, ulong length) => new Span<byte>(Pointer(address, length), checked((int)length)).Clear();
+    public void Zero(PhysicalAddress address, ulong length)
+        => new Span<byte>(Pointer(address, length), checked((int)length)).Clear();
 
     public void Copy(PhysicalAddress destination, PhysicalAddress source, ulong length)
         => Buffer.MemoryCopy(Pointer(source, length), Pointer(destination, length), (long)length, (long)length);

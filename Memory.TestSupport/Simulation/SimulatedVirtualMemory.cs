@@ -3,10 +3,10 @@ using System;
 namespace MemOS.Memory.Simulation;
 
 /// <summary>
-/// IVirtualMemory over the simulated machine, so heaps run on simulated, demand-paged memory on the host.
+/// IHeapWords over the simulated machine, so heaps run on simulated, demand-paged memory on the host.
 /// Host-only: a violation throws (on the metal it would be a page-fault oops), which fails the test.
 /// </summary>
-public sealed class SimulatedVirtualMemory : IVirtualMemory
+public sealed class SimulatedVirtualMemory : IHeapWords
 {
     private readonly SimulatedMachine _machine;
     private readonly bool _user;
@@ -37,6 +37,7 @@ public sealed class SimulatedVirtualMemory : IVirtualMemory
     }
 
     private static void Fail(VirtualAddress address, TouchResult result)
-        => throw new InvalidOperationException("page fault violation at " + address + ": " + Faults.FaultOutcomes.Describe(result.Outcome)
+        => throw new InvalidOperationException("page fault violation at " + address + ": "
+            + Faults.FaultOutcomes.Describe(result.Outcome)
                                                + (result.Faulted ? " (" + result.Code.Describe() + ")" : ""));
 }

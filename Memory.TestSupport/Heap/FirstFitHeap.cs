@@ -3,21 +3,26 @@ using System;
 namespace MemOS.Memory.Heap;
 
 /// <summary>
-/// The seed's heap, kept as the benchmark baseline: one implicit list of blocks walked from the start,
-/// first fit, split, coalesce both neighbours. No slabs, no bins; every operation is O(blocks).
+/// The heap the Osdev-Notes chapter "Memory Allocation" starts from, kept as the tests' and benchmarks' baseline:
+/// one implicit list of blocks walked from the start, first fit, split, coalesce both neighbours. No slabs, no bins;
+/// every operation is O(blocks).
 /// </summary>
-/// <remarks>Block = 16-byte header (size | used, then a check word) + payload. Grows at its end through IHeapBacking.</remarks>
+/// <remarks>Block = 16-byte header (size | used, then a check word) + payload. Grows at its end through
+/// IHeapBacking.</remarks>
 public sealed class FirstFitHeap
 {
-    private const ulong Used = 1, HeaderSize = 16, MinBlock = 32, Page = VirtualAddress.PageSize, Check0 = 0xF1F5_7F17_0000_0000;
+    private const ulong Used = 1, HeaderSize = 16, MinBlock = 32, Page = VirtualAddress.PageSize,
+        Check0 = 0xF1F5_7F17_0000_0000;
 
     private readonly HeapMemory _memory;
     private readonly IHeapBacking _backing;
     private readonly ulong _base, _limit;
     private ulong _end;
 
-    /// <summary>A first-fit heap over [heapBase, heapBase + maxSize); <paramref name="memory"/> null = raw pointers.</summary>
-    public FirstFitHeap(IVirtualMemory? memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize)
+    /// <summary>
+    /// A first-fit heap over [heapBase, heapBase + maxSize); <paramref name="memory"/> null = raw pointers.
+    /// </summary>
+    public FirstFitHeap(IHeapWords? memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize)
     {
         ArgumentNullException.ThrowIfNull(backing);
         if (!heapBase.IsPageAligned || heapBase.Value == 0 || maxSize == 0 || (maxSize & (Page - 1)) != 0)
@@ -34,7 +39,8 @@ public sealed class FirstFitHeap
     /// <summary>First block that fits; grows the heap when none does.</summary>
     public Result<VirtualAddress> Allocate(ulong size)
     {
-        if (size == 0 || size > _limit - _base) return Result<VirtualAddress>.Fail(size == 0 ? MemoryError.InvalidArgument : MemoryError.OutOfMemory);
+        if (size == 0 || size > _limit - _base)
+            return Result<VirtualAddress>.Fail(size == 0 ? MemoryError.InvalidArgument : MemoryError.OutOfMemory);
         ulong need = Math.Max(MinBlock, ((size + 15) & ~15UL) + HeaderSize);
         ulong x = _base, last = 0;
         for (; x < _end; x += Read(x) & ~15UL)
