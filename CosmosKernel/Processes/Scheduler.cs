@@ -30,6 +30,9 @@ internal static unsafe class Scheduler
     private static int s_nextPid = 1;
 
     public static bool IsInitialized => s_kernel != null;
+
+    /// <summary>Context switches since boot (kernel stack swaps).</summary>
+    public static ulong Switches { get; private set; }
     public static Process Kernel => s_kernel!;
     public static Process Current => s_current!;
     public static List<Process> Tasks => s_tasks;
@@ -227,6 +230,7 @@ internal static unsafe class Scheduler
         if (!next.IsKernelTask) ProcessCpu.SetKernelStack(next.KernelStackTop);
         ProcessCpu.UserFsBase = next.FsBase;
         Load(next.Space);
+        Switches++;
         fixed (ulong* save = &prev.SavedRsp) ProcessCpu.Switch(save, next.SavedRsp);
         // running again as prev
         if (s_current!.IsKernelTask) Reap();

@@ -17,6 +17,9 @@ internal static unsafe class Syscalls
     /// <summary>When set, everything processes write to the console is also appended here (the kernel tests read it).</summary>
     public static System.Text.StringBuilder? Capture { get; set; }
 
+    /// <summary>When set, processes' console output is not shown (only captured): `bench` runs programs quietly.</summary>
+    public static bool Quiet { get; set; }
+
     [UnmanagedCallersOnly(EntryPoint = "memos_syscall")]
     private static void Entry(InterruptFrame* frame)
     {
@@ -90,7 +93,7 @@ internal static unsafe class Syscalls
         {
             ulong n = Math.Min(256, count - done);
             if (!UserMemory.CopyIn(chunk, buffer + done, n)) return done > 0 ? (long)done : -Errno.EFAULT;
-            for (ulong i = 0; i < n; i++) Terminal.Write((char)chunk[i]);
+            if (!Quiet) for (ulong i = 0; i < n; i++) Terminal.Write((char)chunk[i]);
             if (Capture != null) for (ulong i = 0; i < n; i++) Capture.Append((char)chunk[i]);
             done += n;
         }

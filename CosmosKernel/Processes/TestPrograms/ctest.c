@@ -1,5 +1,5 @@
 /* ctest: the kernel tests' probe. `ctest ACTION [ARGS]`: segv KIND, spin N TAG, getpid N, errno, fuzz N SEED,
-   read, sleep MS, exit CODE, spawn PROG, tls, memstat, mprotect. Raw system calls where the test needs them. */
+   read, sleep MS, exit CODE, yield N, spawn PROG, tls, memstat, mprotect. Raw system calls where the test needs them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,6 +132,11 @@ int main(int argc, char **argv)
         printf("ctest: getpid x%ld sum %ld\n", n, s);
         return 0;
     }
+    if (!strcmp(a, "yield") && argc > 2) {
+        long n = atol(argv[2]);
+        for (long i = 0; i < n; i++) sys(24, 0, 0, 0);
+        return 0;
+    }
     if (!strcmp(a, "spin") && argc > 3) {
         long n = atol(argv[2]);
         for (long i = 0; i < n; i++) {
@@ -197,6 +202,6 @@ int main(int argc, char **argv)
         p[4096] = 'X';
         return 1;
     }
-    printf("usage: ctest segv KIND | errno | fuzz N SEED | exit CODE | getpid N | spin N TAG | sleep MS | read | spawn PROG | tls | memstat | mprotect\n");
+    printf("usage: ctest segv KIND | errno | fuzz N SEED | exit CODE | getpid N | yield N | spin N TAG | sleep MS | read | spawn PROG | tls | memstat | mprotect\n");
     return 2;
 }
