@@ -65,13 +65,14 @@ public abstract class KernelSuiteFixture
             $"[kernel] suite {SuiteName}: {_run.Results.Count} results in {_run.Duration.TotalSeconds:0.00} s, exit {_run.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(killed)"}; serial log: {_logFile}");
     }
 
-    /// <summary>One in-kernel test: passes when the kernel reported it PASS.</summary>
+    /// <summary>One in-kernel test: passes when the kernel reported it PASS, is skipped (with the kernel's reason) on SKIP.</summary>
     [TestCaseSource(TestsMember)]
     public void In_kernel(string test)
     {
         SuiteRun run = Run;
         if (run.Results.TryGetValue(test, out KernelTestResult? result))
         {
+            if (result.Skipped) Assert.Ignore($"in-kernel test '{test}' of suite '{SuiteName}' skipped: {result.Reason}");
             if (!result.Passed) Assert.Fail($"in-kernel test '{test}' of suite '{SuiteName}' failed: {result.Reason}\n{LogBlock(run)}");
             return;
         }

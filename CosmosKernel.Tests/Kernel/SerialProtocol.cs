@@ -6,7 +6,8 @@ namespace MemOS.Tests.Kernel;
 
 /// <summary>
 /// The line grammar the kernel speaks on COM1 (fixed; the kernel implements exactly this):
-/// <c>[test] NAME PASS</c>, <c>[test] NAME FAIL: reason</c>, <c>[suite] SUITE done: P passed, F failed</c>,
+/// <c>[test] NAME PASS</c>, <c>[test] NAME FAIL: reason</c>, <c>[test] NAME SKIP: reason</c> (the test does not
+/// apply on this machine), <c>[suite] SUITE done: P passed, F failed, S skipped</c> (", S skipped" optional),
 /// a panic line starting with <c>!!! PANIC</c>, and the shell prompt <c>memos> </c> (no newline after it).
 /// Any other line is a boot or diagnostic message and is ignored.
 /// </summary>
@@ -30,13 +31,18 @@ public static partial class SerialProtocol
     /// <summary>QEMU exit status when a suite had at least one failure (the kernel wrote 1).</summary>
     public const int ExitStatusSomeFailed = 3;
 
-    [GeneratedRegex(@"^\[test\] (?<name>.+?) (?:(?<pass>PASS)|FAIL(?::\s*(?<reason>.*))?)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\[test\] (?<name>.+?) (?:(?<pass>PASS)|(?<skip>SKIP)(?::\s*(?<reason>.*))?|FAIL(?::\s*(?<reason>.*))?)$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex TestLine();
 
-    [GeneratedRegex(@"^\[suite\] (?<suite>\S+) done: (?<passed>\d+) passed, (?<failed>\d+) failed$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\[suite\] (?<suite>\S+) done: (?<passed>\d+) passed, (?<failed>\d+) failed(?:, (?<skipped>\d+) skipped)?$",
+        RegexOptions.CultureInvariant)]
     private static partial Regex SummaryLine();
 
-    /// <summary>Parses <c>[test] NAME PASS</c> or <c>[test] NAME FAIL: reason</c> (a FAIL without reason is accepted).</summary>
+    /// <summary>
+    /// Parses <c>[test] NAME PASS</c>, <c>[test] NAME FAIL: reason</c> or <c>[test] NAME SKIP: reason</c> (a FAIL or
+    /// SKIP without reason is accepted).
+    /// </summary>
     public static bool TryParseTestLine(string line, [NotNullWhen(true)] out KernelTestResult? result)
     {
         Match m = TestLine().Match(Clean(line));
@@ -47,11 +53,12 @@ public static partial class SerialProtocol
         }
         bool passed = m.Groups["pass"].Success;
         string reason = passed ? "" : m.Groups["reason"].Value.Trim();
-        result = new KernelTestResult(m.Groups["name"].Value, passed, passed || reason.Length > 0 ? reason : "(no reason given)");
+        result = new KernelTestResult(m.Groups["name"].Value, passed, passed || reason.Length > 0 ? reason : "(no reason given)",
+            m.Groups["skip"].Success);
         return true;
     }
 
-    /// <summary>Parses <c>[suite] SUITE done: P passed, F failed</c>.</summary>
+    /// <summary>Parses <c>[suite] SUITE done: P passed, F failed</c> with an optional <c>, S skipped</c>.</summary>
     public static bool TryParseSummaryLine(string line, [NotNullWhen(true)] out SuiteSummary? summary)
     {
         Match m = SummaryLine().Match(Clean(line));
@@ -60,8 +67,10 @@ public static partial class SerialProtocol
             summary = null;
             return false;
         }
-        summary = new SuiteSummary(m.Groups["suite"].Value, int.Parse(m.Groups["passed"].Value, System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(m.Groups["failed"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        summary = new SuiteSummary(m.Groups["suite"].Value, int.Parse(m.Groups["passed"].Value, culture),
+            int.Parse(m.Groups["failed"].Value, culture),
+            m.Groups["skipped"].Success ? int.Parse(m.Groups["skipped"].Value, culture) : 0);
         return true;
     }
 

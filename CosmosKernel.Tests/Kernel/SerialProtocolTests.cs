@@ -24,7 +24,17 @@ public class SerialProtocolTests
         Assert.That(r, Is.EqualTo(new KernelTestResult(name, false, reason)));
     }
 
+    [TestCase("[test] smep SKIP: the CPU has no SMEP", "smep", "the CPU has no SMEP")]
+    [TestCase("[test] smep SKIP", "smep", "(no reason given)")]
+    public void A_skip_line_gives_the_name_and_the_reason_and_is_no_failure(string line, string name, string reason)
+    {
+        Assert.That(SerialProtocol.TryParseTestLine(line, out KernelTestResult? r), Is.True);
+        Assert.That(r, Is.EqualTo(new KernelTestResult(name, false, reason, Skipped: true)));
+        Assert.That(r!.Failed, Is.False);
+    }
+
     [TestCase("[test] missing_status")]
+    [TestCase("[test] name skip: lower case")]
     [TestCase("[test] name pass")]
     [TestCase("[test]  PASS")]
     [TestCase("test] a PASS")]
@@ -43,15 +53,25 @@ public class SerialProtocolTests
 
     [TestCase("[suite] pmm done: 12 passed, 0 failed", "pmm", 12, 0)]
     [TestCase("[suite] vmm done: 3 passed, 2 failed\r", "vmm", 3, 2)]
+    [TestCase("[suite] vmm done: 3 passed, 2 failed, 0 skipped", "vmm", 3, 2)]
     public void The_summary_line_gives_suite_and_counts(string line, string suite, int passed, int failed)
     {
         Assert.That(SerialProtocol.TryParseSummaryLine(line, out SuiteSummary? s), Is.True);
         Assert.That(s, Is.EqualTo(new SuiteSummary(suite, passed, failed)));
     }
 
+    [Test]
+    public void The_summary_line_gives_the_skipped_count()
+    {
+        Assert.That(SerialProtocol.TryParseSummaryLine("[suite] memory done: 9 passed, 0 failed, 1 skipped", out SuiteSummary? s), Is.True);
+        Assert.That(s, Is.EqualTo(new SuiteSummary("memory", 9, 0, 1)));
+        Assert.That(s!.ExpectedExitStatus, Is.EqualTo(SerialProtocol.ExitStatusAllPassed));
+    }
+
     [TestCase("[suite] pmm done: 12 passed")]
     [TestCase("[suite] pmm done: x passed, 0 failed")]
     [TestCase("[suite] pmm finished: 1 passed, 0 failed")]
+    [TestCase("[suite] pmm done: 1 passed, 0 failed, x skipped")]
     public void A_malformed_summary_is_not_parsed(string line)
         => Assert.That(SerialProtocol.TryParseSummaryLine(line, out _), Is.False);
 

@@ -49,11 +49,17 @@ public sealed class ShellSession : IDisposable
     public static ShellSession Start(BootOptions? options = null)
     {
         options ??= new BootOptions();
-        QemuProcess qemu = QemuProcess.Start(options.ToQemuOptions(""));
+        return Start(options.ToQemuOptions(""), options.Timeout ?? DefaultBootTimeout);
+    }
+
+    /// <summary>Boots exactly this QEMU invocation (e.g. the GRUB ISO) and waits for the first prompt.</summary>
+    public static ShellSession Start(QemuOptions qemuOptions, TimeSpan bootTimeout)
+    {
+        QemuProcess qemu = QemuProcess.Start(qemuOptions);
         var session = new ShellSession(qemu);
         try
         {
-            string boot = session.ReadResponse(options.Timeout ?? DefaultBootTimeout, "the first prompt");
+            string boot = session.ReadResponse(bootTimeout, "the first prompt");
             session.BootToPrompt = qemu.Elapsed;
             session.BootLog = boot.Replace("\r\n", "\n", StringComparison.Ordinal);
             return session;

@@ -65,7 +65,7 @@ public sealed class SuiteRun
     public KernelRunException? Abort { get; private set; }
 
     /// <summary>Results that failed, in reported order.</summary>
-    public IEnumerable<KernelTestResult> Failures => _order.Select(n => _results[n]).Where(r => !r.Passed);
+    public IEnumerable<KernelTestResult> Failures => _order.Select(n => _results[n]).Where(r => r.Failed);
 
     /// <summary>Boots the kernel with <c>suite=<paramref name="suiteName"/></c> (plus the options' words) and collects the run.</summary>
     public static SuiteRun Execute(string suiteName, BootOptions? options = null)
@@ -129,10 +129,12 @@ public sealed class SuiteRun
         else
         {
             int passed = _results.Values.Count(r => r.Passed);
-            int failed = _results.Count - passed;
+            int skipped = _results.Values.Count(r => r.Skipped);
+            int failed = _results.Count - passed - skipped;
             if (Summary.Suite != SuiteName) problems.Add($"the summary names suite '{Summary.Suite}', but '{SuiteName}' was booted");
-            if (Summary.Passed != passed || Summary.Failed != failed)
-                problems.Add($"the summary says {Summary.Passed} passed, {Summary.Failed} failed, but the [test] lines say {passed} passed, {failed} failed");
+            if (Summary.Passed != passed || Summary.Failed != failed || Summary.Skipped != skipped)
+                problems.Add($"the summary says {Summary.Passed} passed, {Summary.Failed} failed, {Summary.Skipped} skipped, "
+                    + $"but the [test] lines say {passed} passed, {failed} failed, {skipped} skipped");
             if (ExitCode is null)
                 problems.Add("QEMU did not exit through isa-debug-exit (the runner had to kill it)");
             else if (ExitCode != Summary.ExpectedExitStatus)

@@ -41,7 +41,23 @@ public class SuiteRunTests
         Assert.That(problems, Has.Some.Contains("not reported by the kernel: forgotten"));
         Assert.That(problems, Has.Some.Contains("not listed on the host: surprise"));
         Assert.That(problems, Has.Some.Contains("more than once: zero_page"));
-        Assert.That(problems, Has.Some.Contains("the summary says 2 passed, 1 failed, but the [test] lines say 3 passed, 1 failed"));
+        Assert.That(problems, Has.Some.Contains("the summary says 2 passed, 1 failed, 0 skipped, but the [test] lines say 3 passed, 1 failed, 0 skipped"));
+    }
+
+    [Test]
+    public void A_skipped_test_is_neither_passed_nor_failed_and_the_summary_must_count_it()
+    {
+        const string log = "[test] a PASS\n[test] smep SKIP: the CPU has no SMEP\n[suite] s done: 1 passed, 0 failed, 1 skipped\n";
+        SuiteRun run = SuiteRun.Parse("s", log, 1);
+        Assert.That(run.Results["smep"], Is.EqualTo(new KernelTestResult("smep", false, "the CPU has no SMEP", Skipped: true)));
+        Assert.That(run.Results["smep"].Failed, Is.False);
+        Assert.That(run.Failures, Is.Empty);
+        Assert.That(run.Summary, Is.EqualTo(new SuiteSummary("s", 1, 0, 1)));
+        Assert.That(run.CheckAgainst(["a", "smep"]), Is.Empty);
+        // a kernel that counts the skip as a pass (or forgets it) disagrees with its own [test] lines
+        string countedAsPass = log.Replace("1 passed, 0 failed, 1 skipped", "2 passed, 0 failed, 0 skipped", System.StringComparison.Ordinal);
+        Assert.That(SuiteRun.Parse("s", countedAsPass, 1).CheckAgainst(["a", "smep"]),
+            Has.One.Contains("the summary says 2 passed, 0 failed, 0 skipped, but the [test] lines say 1 passed, 0 failed, 1 skipped"));
     }
 
     [Test]

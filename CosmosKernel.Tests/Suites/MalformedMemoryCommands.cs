@@ -54,6 +54,6 @@ public sealed class MalformedMemoryCommands
         }
         Assert.That(shell.Run("echo alive"), Is.EqualTo("alive"));
         string selftest = shell.Run("selftest", TimeSpan.FromSeconds(60));
-        Assert.That(selftest, Does.EndWith(", 0 failed"), selftest);
+        Assert.That(selftest, Does.EndWith(", 0 failed, 0 skipped"), selftest);
     }
 }

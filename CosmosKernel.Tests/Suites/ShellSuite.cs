@@ -62,6 +62,8 @@ public sealed class ShellSuite
         string info = Shell.Run("cpuinfo");
         foreach (string feature in new[] { "PAE", "NX", "PGE", "1GiB", "PCID", "SMEP", "SMAP", "address bits:" })
             Assert.That(info, Does.Contain(feature));
+        // the values per CPU model, feature by feature: Kernel/Shell/CpuModelTests
+        Assert.That(info, Does.Contain("\n  SMEP  yes  ").And.Contain("\n  NX    yes  "), info);
         Assert.That(info, Does.Match(@"physical \d+, virtual \d+"));
     }
 

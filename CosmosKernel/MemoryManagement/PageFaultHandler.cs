@@ -69,7 +69,8 @@ internal static unsafe class PageFaultHandler
             return true;
         }
         // Managed code dereferencing null (or a small offset from it): a NullReferenceException, not an oops.
-        if (cr2.Value < KernelLayout.NullGuardEnd && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.NullReference))
+        if (cr2.Value < KernelLayout.NullGuardEnd
+            && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.NullReference))
             return true;
         Oops(frame, cr2, code, resolution);
         return true;

@@ -28,7 +28,9 @@ internal static unsafe class MemorySuite
         new("violation_write_to_read_only", WriteToReadOnly),
         new("violation_execute_on_nx", ExecuteOnNx),
         new("violation_no_region", NoRegion),
-        new("violation_user_page_from_kernel_exec", KernelExecuteOfUser),
+        new("violation_user_page_from_kernel_exec", KernelExecuteOfUser, () => KernelProtection.Smep ? null : "the CPU has no SMEP"),
+        new("tlb_replace_protect_unmap_of_a_4k_page_seen_at_once", StaleTranslationChecks.FourKiB),
+        new("tlb_split_of_a_2m_page_seen_at_once", StaleTranslationChecks.TwoMiBSplit),
         new("soak_100000_operations_returns_every_frame", Soak),
     ];
 
@@ -177,7 +179,6 @@ internal static unsafe class MemorySuite
 
     private static string? KernelExecuteOfUser()
     {
-        if (!KernelProtection.Smep) return null; // only meaningful where SMEP exists (QEMU -cpu max has it)
         Region r = M.Space.CreateRegion("user code", 4096, RegionFlags.Read | RegionFlags.Execute | RegionFlags.User,
             RegionPlacement.FirstFit(new VirtualAddress(KernelLayout.UserRegionsBase), new VirtualAddress(KernelLayout.UserRegionsBase + 0x1000_0000)), RegionBacking.Demand).Value;
         try { return ExpectRefused(SafeAccess.TryExecuteFaulting(r.Base.Value), FaultOutcome.KernelExecuteOfUser); }

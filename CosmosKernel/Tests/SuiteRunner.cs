@@ -5,8 +5,9 @@ using MemOS.Kernel.Hardware;
 namespace MemOS.Kernel.Tests;
 
 /// <summary>
-/// Runs an in-kernel suite for the host test runner: one line per test ("[test] NAME PASS" or
-/// "[test] NAME FAIL: reason"), a summary line, then QEMU exits through isa-debug-exit (status 1 all passed, 3 not).
+/// Runs an in-kernel suite for the host test runner: one line per test ("[test] NAME PASS",
+/// "[test] NAME FAIL: reason" or "[test] NAME SKIP: reason"), a summary line, then QEMU exits through
+/// isa-debug-exit (status 1 nothing failed, 3 otherwise).
 /// </summary>
 internal static class SuiteRunner
 {
@@ -25,18 +26,20 @@ internal static class SuiteRunner
         };
         if (tests == null)
         {
-            Console.WriteLine($"[suite] {name} done: 0 passed, 1 failed (no suite named '{name}')");
+            Console.WriteLine($"[suite] {name} done: 0 passed, 1 failed, 0 skipped (no suite named '{name}')");
             Machine.Exit(1);
             return;
         }
-        int passed = 0, failed = 0;
+        int passed = 0, failed = 0, skipped = 0;
         foreach (KernelTest test in tests)
         {
+            string? notApplicable = test.NotApplicable?.Invoke();
+            if (notApplicable != null) { skipped++; Console.WriteLine($"[test] {test.Name} SKIP: {notApplicable}"); continue; }
             string? reason = test.Check();
             if (reason == null) { passed++; Console.WriteLine($"[test] {test.Name} PASS"); }
             else { failed++; Console.WriteLine($"[test] {test.Name} FAIL: {reason}"); }
         }
-        Console.WriteLine($"[suite] {name} done: {passed} passed, {failed} failed");
+        Console.WriteLine($"[suite] {name} done: {passed} passed, {failed} failed, {skipped} skipped");
         Machine.Exit(failed == 0 ? (byte)0 : (byte)1);
     }
 }

@@ -154,6 +154,7 @@ public class PageTableTests
         Assert.That(_pt.Protect(V(0x40_5000), PageFlags.None).Error, Is.EqualTo(MemoryError.OutOfMemory));
         Assert.That(_pt.Lookup(V(0x40_5000)).Size, Is.EqualTo(PageSize.Size2M));
         Assert.That(_rig.Tlb.Pages, Is.Empty);
+        Assert.That(_rig.Tlb.FullFlushes, Is.Zero, "a split flushes through InvalidateAll: none when it fails");
     }
 
     [Test]
@@ -190,7 +191,10 @@ public class PageTableTests
         _pt.Map(V(0x40_0000), Ph(0x80_0000), RW, PageSize.Size2M);
         Assert.That(_pt.Protect(V(0x40_0000), RW, PageSize.Size2M).Ok, Is.True);
         Assert.That(_pt.Lookup(V(0x40_0000)).Size, Is.EqualTo(PageSize.Size2M));
+        Assert.That(_rig.Tlb.FullFlushes, Is.EqualTo(1), "a 2 MiB page: 512 pages, above the single-page ceiling");
         Assert.That(_pt.Protect(V(0x5F_F000), PageFlags.None).Ok, Is.True);
+        Assert.That(_rig.Tlb.FullFlushes, Is.EqualTo(2), "the split: every 4 KiB piece of the old page may be cached");
+        Assert.That(_rig.Tlb.Pages, Is.Empty);
         Assert.That(_pt.Lookup(V(0x5F_F000)).Flags, Is.EqualTo(PageFlags.Present));
         Assert.That(_pt.Lookup(V(0x5F_E000)).Flags, Is.EqualTo(PageFlags.Present | RW));
         Assert.That(_pt.Translate(V(0x5F_F123)).Value, Is.EqualTo(Ph(0x9F_F123)));

@@ -15,7 +15,7 @@ namespace MemOS.Kernel.Shell.Commands;
 /// </summary>
 internal sealed class SelftestCommand : Command
 {
-    private int _passed, _failed;
+    private int _passed, _failed, _skipped;
 
     public override string Name => "selftest";
     public override string Usage => "selftest";
@@ -25,8 +25,9 @@ internal sealed class SelftestCommand : Command
         "and\n" +
         "executable; rodata no-execute; the stack guard page and the null page unmapped; a direct-map translation;\n" +
         "kernel and user heap invariants; regions sorted and non-overlapping; the zero page referenced;\n" +
-        "CR0.WP, EFER.NXE, CR4.PGE (and SMEP/SMAP when the CPU has them) on.\n" +
-        "Output: 'PASS name' or 'FAIL name: reason' per check, then 'selftest: P passed, F failed'.\n" +
+        "CR0.WP, EFER.NXE, CR4.PGE, CR4.SMEP and CR4.SMAP on (SMEP/SMAP skipped on a CPU without them).\n" +
+        "Output: 'PASS name', 'FAIL name: reason' or 'SKIP name (reason)' per check, then\n" +
+        "'selftest: P passed, F failed, S skipped'.\n" +
         "example: selftest";
 
     public override void Execute(Shell shell, Arguments args)
@@ -34,7 +35,7 @@ internal sealed class SelftestCommand : Command
         if (RefuseArguments(args)) return;
         KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
-        _passed = _failed = 0;
+        _passed = _failed = _skipped = 0;
 
         MemoryError pmm = m.Pmm.Check(out string? problem);
         Report("pmm check", pmm == MemoryError.None, $"{pmm.Name()}: {problem}");
@@ -79,15 +80,23 @@ internal sealed class SelftestCommand : Command
         Report("EFER.NXE on", (efer & ControlBits.EferNoExecute) != 0, $"EFER = 0x{efer:x}");
         Report("CR4.PGE on", (cr4 & ControlBits.Cr4GlobalPages) != 0, $"CR4 = 0x{cr4:x}");
         if (m.Cpu.Smep) Report("CR4.SMEP on", (cr4 & ControlBits.Cr4Smep) != 0, $"CR4 = 0x{cr4:x}");
+        else Skip("CR4.SMEP on", "the CPU has no SMEP");
         if (m.Cpu.Smap) Report("CR4.SMAP on", (cr4 & ControlBits.Cr4Smap) != 0, $"CR4 = 0x{cr4:x}");
+        else Skip("CR4.SMAP on", "the CPU has no SMAP");
 
-        Console.WriteLine($"selftest: {_passed} passed, {_failed} failed");
+        Console.WriteLine($"selftest: {_passed} passed, {_failed} failed, {_skipped} skipped");
     }
 
     private void Report(string name, bool ok, string reason)
     {
         if (ok) { _passed++; Console.WriteLine($"PASS {name}"); }
         else { _failed++; Console.WriteLine($"FAIL {name}: {reason}"); }
+    }
+
+    private void Skip(string name, string reason)
+    {
+        _skipped++;
+        Console.WriteLine($"SKIP {name} ({reason})");
     }
 
     // What the MMU enforces: writable only if every level allows it, NX if any level sets it.
