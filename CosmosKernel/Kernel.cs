@@ -1,4 +1,5 @@
 using System;
+using MemOS.Memory.Boot;
 using MemOS.Kernel.Boot;
 using MemOS.Kernel.TextConsole;
 using MemOS.Kernel.Shell.Commands;
@@ -49,6 +50,11 @@ internal sealed class Kernel(BootInfo boot)
         shell.Register(new TraceCommand());
         shell.Register(new BenchCommand());
         shell.Register(new ThrowCommand());
+        // processes
+        shell.Register(new LsCommand());
+        shell.Register(new RunCommand());
+        shell.Register(new PsCommand());
+        shell.Register(new KillCommand());
 
         _shell = shell;
         System.Console.WriteLine("MemOS - memory management made visible. Type 'help' for the commands.");

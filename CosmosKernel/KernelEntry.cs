@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MemOS.Memory.Boot;
 using MemOS.Kernel.Boot;
 using MemOS.Kernel.TextConsole;
 using MemOS.Kernel.Hardware;
@@ -28,13 +29,15 @@ internal static unsafe class KernelEntry
         Timer.CalibrateTsc();
         Plugs.PlatformHooks.Install(&Timer.Nanoseconds, &LogError);
 
-        var kernel = new Kernel(MultibootParser.Parse(magic, info));
+        var kernel = new Kernel(MultibootParser.Parse(magic, info, new DirectMapBootMemory()));
         System.Console.SetOut(new KernelTextWriter());
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
         MemoryManagement.KernelMemory.Initialize(kernel.Boot, CpuFeatures.Read());
         Core.Exceptions.RuntimeExceptions.Preallocate();
         Core.Exceptions.UnhandledExceptions.SetHandler(&Panic.FromUnhandledException);
+        Processes.Scheduler.Initialize(MemoryManagement.KernelMemory.Current!);
+        Processes.ProgramArchive.Initialize(kernel.Boot);
 
         string? suite = kernel.Boot.Option("suite");
         if (suite != null) SuiteRunner.RunAndExit(suite);

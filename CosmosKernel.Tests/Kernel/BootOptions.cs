@@ -21,6 +21,9 @@ public sealed record BootOptions
     /// <summary>The flat image to boot; null: <see cref="KernelImage.Locate"/>'s kernel.bin.</summary>
     public string? KernelPath { get; init; }
 
+    /// <summary>Boot modules; null: the program archives built beside the kernel (<see cref="KernelImage.ProgramArchives"/>).</summary>
+    public IReadOnlyList<string>? Modules { get; init; }
+
     /// <summary>The QEMU executable; null: $MEMOS_QEMU, then PATH.</summary>
     public string? QemuPath { get; init; }
 
@@ -31,6 +34,7 @@ public sealed record BootOptions
         CommandLine = SerialProtocol.JoinCommandLine(runnerCommandLine, CommandLine),
         Memory = Memory,
         ExtraArguments = ExtraQemuArguments,
+        Modules = Modules ?? (KernelPath == null ? KernelImage.Locate().ProgramArchives() : []),
         QemuPath = QemuPath,
     };
 }

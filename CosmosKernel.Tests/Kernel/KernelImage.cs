@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace MemOS.Tests.Kernel;
@@ -36,6 +37,18 @@ public sealed class KernelImage
 
     /// <summary>The GRUB ISO (multiboot2) for <c>qemu -cdrom</c>.</summary>
     public string IsoPath => Path.Combine(OutputDirectory, "memos.iso");
+
+    /// <summary>The program archives the build made (programs.tar, then ctests.tar), those that exist.</summary>
+    public IReadOnlyList<string> ProgramArchives()
+    {
+        var found = new List<string>();
+        foreach (string name in new[] { "programs.tar", "ctests.tar" })
+        {
+            string path = Path.Combine(OutputDirectory, name);
+            if (File.Exists(path)) found.Add(path);
+        }
+        return found;
+    }
 
     /// <summary>Finds the kernel for this test run: $MEMOS_KERNEL_DIR, else the repository's CosmosKernel/bin/kernel.</summary>
     public static KernelImage Locate()

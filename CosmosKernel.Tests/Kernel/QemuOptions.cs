@@ -25,6 +25,9 @@ public sealed record QemuOptions
     /// <summary>Guest memory, as QEMU's -m takes it.</summary>
     public string Memory { get; init; } = DefaultMemory;
 
+    /// <summary>Boot modules for <c>-initrd</c> (the program archives, programs.tar first); only with <see cref="KernelPath"/>.</summary>
+    public IReadOnlyList<string> Modules { get; init; } = [];
+
     /// <summary>Arguments appended after the standard ones.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
@@ -56,6 +59,12 @@ public sealed record QemuOptions
             {
                 args.Add("-append");
                 args.Add(CommandLine.Trim());
+            }
+            if (Modules.Count > 0)
+            {
+                // QEMU's multiboot loader: comma-separated modules, each "path [its command line]"
+                args.Add("-initrd");
+                args.Add(string.Join(",", Modules));
             }
         }
         else

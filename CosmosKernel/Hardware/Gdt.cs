@@ -28,6 +28,9 @@ internal static unsafe class Gdt
 
     public static ulong DoubleFaultStackTop { get; private set; }
 
+    /// <summary>The stack the CPU switches to on an interrupt from ring 3: the running process's kernel stack.</summary>
+    public static void SetKernelStack(ulong top) => s_tss->Rsp0 = top;
+
     public static void Initialize()
     {
         // objects never move (no compacting GC), so plain allocations serve as fixed tables

@@ -15,7 +15,7 @@ internal static unsafe class Idt
         for (int vector = 0; vector < 256; vector++)
         {
             ulong handler = stubs[vector];
-            ulong ist = vector == 8 ? (ulong)Gdt.DoubleFaultIst : 0;
+            ulong ist = vector is 2 or 8 or 18 ? (ulong)Gdt.DoubleFaultIst : 0; // NMI, #DF, #MC: known-good stack
             // present, DPL 0, 64-bit interrupt gate (interrupts off on entry)
             s_table[vector * 2] = (handler & 0xFFFF) | ((ulong)Gdt.KernelCode << 16) | (ist << 32) | (0x8EUL << 40) | (((handler >> 16) & 0xFFFF) << 48);
             s_table[vector * 2 + 1] = handler >> 32;

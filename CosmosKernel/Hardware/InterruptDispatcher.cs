@@ -34,8 +34,10 @@ internal static unsafe class InterruptDispatcher
             if (irq == 0) Timer.OnTick();
             // IRQ 7 and 15 can be spurious: no EOI for a spurious master interrupt
             if (irq != 7) Pic.EndOfInterrupt(irq);
+            if (irq == 0 && (frame->Cs & 3) == 3) Processes.Scheduler.Preempt(); // round robin, from ring 3 only
             return;
         }
+        if (vector < 32 && Processes.ProcessFaults.TryKill(frame)) return; // a process's fault kills only it
         if (vector == DivideError && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.DivideByZero)) return;
         if (vector < 32) Panic.FromException(frame);
         // any other vector (a stray software interrupt) is ignored

@@ -4,7 +4,7 @@
 default rel
 bits 64
 section .text
-extern memos_interrupt
+extern memos_interrupt, memos_enter_kernel_fs, memos_leave_kernel_fs
 global memos_isr_table, memos_isr_address_table
 
 %macro ISR_NOERR 1
@@ -50,6 +50,10 @@ isr_common:
     push r13
     push r14
     push r15
+    test qword [rsp + 144], 3     ; from ring 3: the kernel's FS base (TLS) in, the process's saved
+    jz .from_kernel
+    call memos_enter_kernel_fs
+.from_kernel:
     mov rdi, rsp                  ; InterruptFrame*
     mov rbx, rsp
     sub rsp, 512
@@ -58,6 +62,10 @@ isr_common:
     call memos_interrupt
     fxrstor [rsp]
     mov rsp, rbx
+    test qword [rsp + 144], 3     ; back to ring 3: the process's FS base
+    jz .to_kernel
+    call memos_leave_kernel_fs
+.to_kernel:
     pop r15
     pop r14
     pop r13

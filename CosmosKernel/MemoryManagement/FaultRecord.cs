@@ -4,8 +4,9 @@ using MemOS.Memory.Faults;
 namespace MemOS.Kernel.MemoryManagement;
 
 /// <summary>
-/// One page fault as the handler saw it: CR2, the error code, RIP, what the resolver decided, and the frame.
+/// One page fault as the handler saw it: the process (0: the kernel), CR2, the error code, RIP, what the resolver
+/// decided, and the frame.
 /// </summary>
 internal readonly record struct FaultRecord(
-    ulong Sequence, VirtualAddress Cr2, ErrorCode Code, ulong Rip, FaultOutcome Outcome, PhysicalAddress Frame,
+    ulong Sequence, int Pid, VirtualAddress Cr2, ErrorCode Code, ulong Rip, FaultOutcome Outcome, PhysicalAddress Frame,
     bool FixedUp);

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using MemOS.Memory.Boot;
 using MemOS.Kernel.Boot;
 using MemOS.Kernel.Hardware;
 using MemOS.Memory;
@@ -32,6 +33,8 @@ internal sealed unsafe class KernelMemory
     public Region HeapRegion { get; }
     public Region UserHeapRegion { get; }
     public IPhysicalMemory Physical { get; }
+    /// <summary>The kernel half's upper tables, made once at boot: every process's address space shares them.</summary>
+    public KernelHalfTemplate KernelHalf { get; }
     public HardwareTlb Tlb { get; }
     public KernelImage Image { get; }
     public CpuFeatures Cpu { get; }
@@ -75,6 +78,7 @@ internal sealed unsafe class KernelMemory
         var poolFrames = new BootFrameAllocator(pool, pool + BootFrameAllocator.PoolSize, Physical);
         Frames = new KernelFrameSource(poolFrames);
         KernelHalfTemplate template = Check(KernelHalfTemplate.Create(Physical, Frames, bits), "kernel-half template");
+        KernelHalf = template;
         Space = Check(AddressSpace.Create(Physical, Frames, Tlb, template, guardPages: 1, bits),
             "kernel address space");
         KernelPageTables.MapImage(Space.PageTable, Image);

@@ -37,14 +37,18 @@ internal static unsafe class PageFaultHandler
         // With EFLAGS.AC set (stac) the CPU lets the kernel reach user pages, so SMAP cannot be what faulted:
         // a not-present user page touched by UserPointerMemory or SafeAccess is a demand fault, not a violation.
         bool userAccessAllowed = (frame->Rflags & AlignmentCheckFlag) != 0;
-        FaultResolution resolution = s_resolver.Resolve(s_space, cr2, code, userAccessAllowed);
+        // a user-half address belongs to the address space loaded now (a process's, or the kernel's own)
+        AddressSpace space = KernelLayout.IsUser(cr2.Value) && Processes.Scheduler.LoadedSpace is AddressSpace loaded
+            ? loaded : s_space;
+        FaultResolution resolution = s_resolver.Resolve(space, cr2, code, userAccessAllowed);
+        if (KernelLayout.IsUser(cr2.Value)) Processes.ProcessFaults.Count(resolution.Outcome, cr2.Value);
         LastResolution = resolution;
 
         // An instruction fetch made by SafeAccess.TryExecuteFaulting never re-runs the target: it returns.
-        bool fromSafeExecute = code.InstructionFetch && *(ulong*)frame->Rsp == SafeAccess.ExecuteReturnAddress;
+        bool fromSafeExecute = (frame->Cs & 3) == 0 && code.InstructionFetch && *(ulong*)frame->Rsp == SafeAccess.ExecuteReturnAddress;
         ulong fixup = fromSafeExecute ? 0 : SafeAccess.FixupFor(frame->Rip);
         bool fixedUp = resolution.IsViolation && (fixup != 0 || fromSafeExecute);
-        s_log.Add(new FaultRecord(0, cr2, code, frame->Rip, resolution.Outcome, resolution.Frame, fixedUp));
+        s_log.Add(new FaultRecord(0, Processes.Scheduler.CurrentProcess?.Pid ?? 0, cr2, code, frame->Rip, resolution.Outcome, resolution.Frame, fixedUp));
 
         if (fromSafeExecute)
         {
@@ -56,6 +60,11 @@ internal static unsafe class PageFaultHandler
         if (fixup != 0)
         {
             frame->Rip = fixup;
+            return true;
+        }
+        if ((frame->Cs & 3) == 3)
+        {
+            Processes.ProcessFaults.KillForPageFault(frame, cr2.Value, code, resolution); // does not return
             return true;
         }
         // Managed code dereferencing null (or a small offset from it): a NullReferenceException, not an oops.

@@ -10,7 +10,7 @@ namespace MemOS.Kernel.MemoryManagement;
 /// </summary>
 internal static unsafe class SafeAccess
 {
-    private const int FixupCount = 5;
+    private const int FixupCount = 6;
 
     public static bool TryRead8(ulong address, out byte value)
     {
@@ -45,6 +45,16 @@ internal static unsafe class SafeAccess
         Enter(address);
         bool ok = SafeWrite64(address, value) == 0;
         Leave(address);
+        return ok;
+    }
+
+    /// <summary>Copies bytes between user and kernel memory (one side checked by the caller); false if it faulted.</summary>
+    public static bool TryCopy(ulong destination, ulong source, ulong length)
+    {
+        if (length == 0) return true;
+        KernelProtection.AllowUserAccess();
+        bool ok = SafeCopy(destination, source, length) == 0;
+        KernelProtection.ForbidUserAccess();
         return ok;
     }
 
@@ -105,4 +115,7 @@ internal static unsafe class SafeAccess
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec_return_address")]
     private static extern ulong ExecReturn();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_copy")]
+    private static extern int SafeCopy(ulong destination, ulong source, ulong length);
 }

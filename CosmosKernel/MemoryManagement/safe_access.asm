@@ -5,7 +5,7 @@ default rel
 bits 64
 section .text
 global memos_safe_read8, memos_safe_write8, memos_safe_read64, memos_safe_write64, memos_safe_exec
-global memos_fixup_table_address, memos_safe_exec_return_address
+global memos_fixup_table_address, memos_safe_exec_return_address, memos_safe_copy
 
 ; int memos_safe_read8(ulong address, byte* value)
 memos_safe_read8:
@@ -49,6 +49,18 @@ memos_safe_write64:
     mov eax, 1
     ret
 
+; int memos_safe_copy(void* destination, void* source, ulong length): a copy between user and kernel memory
+; (the system calls' user pointers, checked by the caller); 1 if it faulted part way
+memos_safe_copy:
+    mov rcx, rdx
+.access:
+    rep movsb
+    xor eax, eax
+    ret
+.fixup:
+    mov eax, 1
+    ret
+
 ; int memos_safe_exec(ulong address): an instruction fetch at address. Only called when the fetch must fault
 ; (page absent or NX): the handler always resumes at the fixup, having resolved or refused the fault.
 memos_safe_exec:
@@ -76,5 +88,6 @@ memos_fixup_table:
     dq memos_safe_read64.access, memos_safe_read64.fixup
     dq memos_safe_write64.access, memos_safe_write64.fixup
     dq memos_safe_exec_return, memos_safe_exec_fixup
+    dq memos_safe_copy.access, memos_safe_copy.fixup
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -21,6 +21,7 @@ internal static class SuiteRunner
             "oom" => OutOfMemorySuite.Tests(),
             "overflow" => StackOverflowProbe.Tests(),
             "exceptions" => ExceptionSuite.Tests(),
+            "processes" => ProcessSuite.Tests(),
             _ => null,
         };
         if (tests == null)

@@ -100,7 +100,8 @@ internal static class Terminal
         while (true)
         {
             if (Ps2Keyboard.TryReadKey(out Key key) || SerialKeys.TryReadKey(out key)) return key;
-            Cpu.WaitForInterrupt();
+            if (Processes.Scheduler.IsInitialized) Processes.Scheduler.WaitForInput(); // other tasks run meanwhile
+            else Cpu.WaitForInterrupt();
         }
     }
 

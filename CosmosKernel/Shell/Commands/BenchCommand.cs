@@ -71,6 +71,7 @@ internal sealed class BenchCommand : Command
             ulong ratio = demand * 100 / floor;
             Console.WriteLine($"{ratioText}{ratio / 100}.{(ratio % 100).ToString("00")}");
         }
+        Processes.ProcessBench.Run();
         ulong perMs = Timer.TscPerSecond / 1000;
         if (perMs > 0) Console.WriteLine($"bench: {(Cpu.ReadTsc() - start) / perMs} ms");
     }

@@ -38,7 +38,7 @@ internal sealed class FaultsCommand : Command
         List<FaultRecord> recent = m.Faults.FaultsSince(count > n ? count - n : 0);
         Console.WriteLine(MemoryView.FaultSummary(stats));
         foreach (FaultRecord f in recent)
-            Console.WriteLine($"#{f.Sequence} cr2={Format.Hex(f.Cr2.Value)} {f.Code.Describe()} "
+            Console.WriteLine($"#{f.Sequence} pid {f.Pid} cr2={Format.Hex(f.Cr2.Value)} {f.Code.Describe()} "
                 + $"rip={Format.Hex(f.Rip)}{RipSymbol(f.Rip)} -> {f.Outcome.Describe()}");
     }
 

@@ -1,4 +1,5 @@
 using System;
+using MemOS.Memory.Boot;
 using MemOS.Kernel.Boot;
 
 namespace MemOS.Kernel.Shell.Commands;

@@ -52,6 +52,11 @@ internal sealed class MeminfoCommand : Command
         Console.WriteLine(MemoryView.FaultSummary(faults));
         Console.WriteLine($"backing: {MemoryView.Backing(space)} (new regions and heap growth)");
         Console.WriteLine("managed new -> kernel heap");
+        foreach (Processes.Process proc in Processes.Scheduler.Tasks)
+            if (!proc.IsKernelTask && proc.State != Processes.ProcessState.Zombie)
+                Console.WriteLine($"process {proc.Pid} ({proc.Name}): {proc.ResidentPages} resident pages "
+                    + $"({Format.Size(proc.ResidentPages * MemoryView.Frame)}), {proc.MappedPages} mapped, heap {Format.Size(proc.Break - proc.BreakStart)}, "
+                    + $"{proc.PageFaults} faults");
     }
 
     public static string HeapLine(string name, HeapStatistics s)

@@ -11,20 +11,21 @@ namespace MemOS.Kernel.Shell.Commands;
 internal sealed class PagewalkCommand : Command
 {
     public override string Name => "pagewalk";
-    public override string Usage => "pagewalk ADDR";
+    public override string Usage => "pagewalk ADDR [PID]";
     public override string Description
         => "walk the page tables for a virtual address: every level's index, entry and flags, and the translation";
     public override string Details =>
         "Each level shows the index taken from the address, the table's physical address, the raw 64-bit entry and\n" +
         "its flags (P present, W writable, U user, A accessed, D dirty, PS huge page, G global, NX no-execute).\n" +
         "The walk ends with the physical address, or the level where it stopped and why.\n" +
-        "examples: pagewalk 0xffffffff80100000   pagewalk 0xffffc00000000000   pagewalk 0x0";
+        "With a PID the walk starts at that process's PML4 (its user half is its own, its kernel half shared).\n" +
+        "examples: pagewalk 0xffffffff80100000   pagewalk 0xffffc00000000000   pagewalk 0x0   pagewalk 0x400000 1";
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count != 1)
+        if (args.Count != 1 && args.Count != 2)
         {
-            Shell.UsageError(this, args.Count == 0 ? "needs an address" : "takes one address");
+            Shell.UsageError(this, args.Count == 0 ? "needs an address" : "takes an address and an optional pid");
             return;
         }
         if (!Arguments.TryParseAddress(args[0], out ulong address))
@@ -41,6 +42,12 @@ internal sealed class PagewalkCommand : Command
         }
         if (shell.Session.RequireMemory(this) == null) return;
         AddressSpace space = shell.Session.Space;
+        if (args.Count == 2)
+        {
+            Processes.Process? p = ProcessArgument.Find(this, args[1]);
+            if (p == null) return;
+            space = p.Space;
+        }
 
         PageWalk walk = space.PageTable.Walk(va);
         Region? region = space.FindRegion(va);

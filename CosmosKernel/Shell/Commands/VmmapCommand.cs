@@ -13,7 +13,7 @@ namespace MemOS.Kernel.Shell.Commands;
 internal sealed class VmmapCommand : Command
 {
     public override string Name => "vmmap";
-    public override string Usage => "vmmap";
+    public override string Usage => "vmmap [PID]";
     public override string Description
         => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
@@ -25,9 +25,15 @@ internal sealed class VmmapCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (RefuseArguments(args)) return;
+        if (args.Count > 1) { Shell.UsageError(this, "takes an optional pid"); return; }
         KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
+        if (args.Count == 1)
+        {
+            Processes.Process? p = ProcessArgument.Find(this, args[0]);
+            if (p != null) ProcessMap(p);
+            return;
+        }
         AddressSpace space = shell.Session.Space;
 
         var lines = new List<(ulong Start, string Text)>();
@@ -89,4 +95,27 @@ internal sealed class VmmapCommand : Command
 
     private static string Line(ulong start, ulong end, string perms, string name, string note)
         => $"{start:x16}-{end:x16} {perms} 00000000 00:00 0  [{name}]  {note}";
+
+    // A process's user half (its own regions) and where its kernel stack is; the kernel half is the kernel's (vmmap).
+    private static void ProcessMap(Processes.Process p)
+    {
+        var regions = new List<Region>(p.Space.RegionCount);
+        foreach (Region r in p.Space.Regions) regions.Add(r);
+        ulong resident = 0, pages = 0;
+        foreach (Region r in regions)
+        {
+            ulong total = r.Length / VirtualAddress.PageSize;
+            resident += r.ResidentPages;
+            pages += total;
+            string perms = (r.IsUser ? "r" : "-") + (r.IsWritable && r.IsUser ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
+            string note = $"{r.DescribeBacking()}, {r.ResidentPages}/{total} pages resident";
+            if (r == p.HeapRegion) note += $", break {Format.Hex(p.Break)}";
+            Console.WriteLine(Line(r.Base.Value, r.End.Value, perms, r.Name, note));
+        }
+        ulong guard = Processes.ProcessLoader.StackBottom;
+        Console.WriteLine(Line(guard - Processes.ProcessLoader.StackGuardGap, guard, "---p", "stack guard gap", "never mapped: a stack overflow faults here"));
+        if (p.KernelStack != null)
+            Console.WriteLine(Line(p.KernelStack.Base.Value, p.KernelStack.End.Value, "rw-p", "kernel stack", "kernel half, guard page below (TSS.RSP0 while it runs)"));
+        Console.WriteLine($"pid {p.Pid} ({p.Name}): {regions.Count} regions, {resident}/{pages} pages resident, PML4 {Format.Hex(p.Space.PageTable.Root.Value)}");
+    }
 }
