@@ -31,7 +31,7 @@ internal sealed partial class SymbolNames
         return name.Replace('.', '_') + "_";
     }
 
-    /// <summary>A method (or funclet, stub) symbol as Namespace.Type.Method; null for symbols that are not code ilc named.</summary>
+    /// <summary>A method (or funclet, stub) symbol as Namespace.Type.Method; null for symbols ilc did not name.</summary>
     public string? Method(string symbol)
     {
         string s = symbol;

@@ -69,7 +69,8 @@ internal static class SymbolTableWriter
         for (int i = 0; i < code.Count; i++) { w.Write(code[i].Start); w.Write(code[i].Size); w.Write(codeNames[i]); }
         for (int i = 0; i < types.Count; i++) { w.Write(types[i].Address); w.Write(typeNames[i]); w.Write(0u); }
         w.Write(strings.ToArray());
-        Console.WriteLine($"symbols: {code.Count} functions, {types.Count} types, {strings.Length} bytes of names -> {output}");
+        Console.WriteLine(
+            $"symbols: {code.Count} functions, {types.Count} types, {strings.Length} bytes of names -> {output}");
         return 0;
     }
 }

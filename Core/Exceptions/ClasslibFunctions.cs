@@ -7,9 +7,9 @@ namespace MemOS.Core.Exceptions;
 /// RhpGetClasslibFunctionFromCodeAddress / FromEEType: the callbacks the dispatcher asks "the class library" for
 /// (the exception object for a fault, the stack-trace recorder, fail-fast). There is one module, and
 /// memos_classlib_function gives CoreLib's own exports for it (InitializeModules is called without a table).
-/// Three entries are MemOS's own: the runtime's exception objects (RuntimeExceptions), fail-fast (an unhandled exception)
-/// goes to the unhandled-exception handler the kernel or a user runtime installs, and the first-chance
-/// notification (an event nobody subscribes to, which allocates) is skipped.
+/// Three entries are MemOS's own: the runtime's exception objects (RuntimeExceptions); fail-fast (an unhandled
+/// exception), which goes to the handler the kernel or a user runtime installs; and the first-chance notification
+/// (an event nobody subscribes to, which allocates), which is skipped.
 /// </summary>
 internal static unsafe class ClasslibFunctions
 {

@@ -85,7 +85,8 @@ internal static unsafe class EhClauses
         return true;
     }
 
-    /// <summary>NativeAOT's compressed unsigned integer: 1-4 bytes tagged by trailing one bits, or 0x0F + 4 bytes.</summary>
+    /// <summary>NativeAOT's compressed unsigned integer: 1-4 bytes tagged by trailing one bits, or 0x0F + 4
+    /// bytes.</summary>
     public static uint CompressedUInt(ref byte* p)
     {
         byte b = p[0];

@@ -17,7 +17,9 @@ public static unsafe class ExceptionText
         void* obj = *(void**)Unsafe.AsPointer(ref exception); // the collector never moves objects
         void* methodTable = *(void**)obj;
         byte* name = SymbolTable.TypeName(methodTable);
-        return name == null ? "exception (type 0x" + ((ulong)methodTable).ToString("x") + ")" : new string((sbyte*)name);
+        return name == null
+            ? "exception (type 0x" + ((ulong)methodTable).ToString("x") + ")"
+            : new string((sbyte*)name);
     }
 
     public static string Describe(Exception exception) => TypeName(exception) + ": " + exception.Message;

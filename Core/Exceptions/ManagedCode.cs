@@ -20,7 +20,8 @@ internal unsafe struct ManagedCode
     public byte* MainBlock;
     public byte* Block;
 
-    /// <summary>The managed function holding pc; false for code ilc did not compile (or without an unwind block).</summary>
+    /// <summary>The managed function holding pc; false for code ilc did not compile or without an unwind
+    /// block.</summary>
     public static bool Find(ulong pc, out ManagedCode code)
     {
         code = default;

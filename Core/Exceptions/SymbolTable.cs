@@ -5,8 +5,8 @@ namespace MemOS.Core.Exceptions;
 
 /// <summary>
 /// The image's own symbol table (section .memos_symbols, written at build time by MemOS.Build from the first link):
-/// code address → `Namespace.Type.Method` and MethodTable → `Namespace.Type`. Lookups allocate nothing, so the panic
-/// screen can use them. An image linked without the table (start == end) simply has no names.
+/// code address → `Namespace.Type.Method` and MethodTable → `Namespace.Type`. Lookups allocate nothing, so the
+/// panic screen can use them. An image linked without the table (start == end) simply has no names.
 /// </summary>
 public static unsafe class SymbolTable
 {

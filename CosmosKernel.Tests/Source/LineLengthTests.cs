@@ -16,10 +16,11 @@ public sealed class LineLengthTests
 {
     /// <summary>The folders whose .cs files are checked (those that do not exist yet are skipped).</summary>
     private static readonly string[] Projects =
-        ["Memory", "CosmosKernel", "Core", "Plugs", "Build", "User", "Benchmarks", "CosmosKernel.Tests"];
+        ["Memory", "Memory.TestSupport", "CosmosKernel", "Core", "Plugs", "Build", "User", "Benchmarks",
+            "CosmosKernel.Tests"];
 
     /// <summary>Folders already brought under the limit: checked now, so they stay there.</summary>
-    private static readonly string[] Reflowed = ["CosmosKernel/MemoryManagement"];
+    private static readonly string[] Reflowed = ["CosmosKernel/MemoryManagement", "Memory.TestSupport"];
 
     private static readonly string Root = KernelImage.FindRepositoryRoot(AppContext.BaseDirectory);
 

@@ -124,6 +124,16 @@ public class HostRunTests
         Assert.That(HostProgramRunner.Run("upcase", input: "").Error, Is.EqualTo("upcase: 0 line(s)\n"));
     }
 
+    [Test]
+    public void Exceptions_are_caught_in_a_process_and_an_unhandled_one_ends_it_with_134()
+    {
+        var r = HostProgramRunner.Run("exceptions");
+        Assert.That(r.Output, Is.EqualTo("caught FormatException: Format_InvalidStringWithValue, x0\n"
+            + "caught ArgumentException through a filter: argument 0\nfinally ran\n"));
+        Assert.That(r.Error, Does.EndWith("exceptions: unhandled exception: this one is not caught\n"), "argv[0]: the path run");
+        Assert.That(r.ExitCode, Is.EqualTo(134));
+    }
+
     [TestCase("hello", "x y")]
     [TestCase("memhog", "0")]
     [TestCase("fuzz", "1")]

@@ -11,8 +11,6 @@ internal sealed class KernelFrameSource(BootFrameAllocator boot) : IFrameAllocat
 {
     private PhysicalMemoryManager? _pmm;
 
-    public BootFrameAllocator Boot => boot;
-
     /// <summary>The PMM once the switch happened, null before.</summary>
     public PhysicalMemoryManager? Pmm => _pmm;
 
@@ -30,8 +28,8 @@ internal sealed class KernelFrameSource(BootFrameAllocator boot) : IFrameAllocat
     public MemoryError AddReference(PhysicalAddress frame)
         => _pmm != null ? _pmm.AddReference(frame) : boot.AddReference(frame);
 
-    // Before the switch the PMM does not exist; after it, frames from the pool are reserved in the PMM (count 0),
-    // as the old allocator answered too.
+    // Before the switch the pool answers (1 for its frames); after it the PMM does, and the pool's frames are
+    // reserved there (0): the kernel-half tables in them are never freed.
     public int ReferenceCount(PhysicalAddress frame)
         => _pmm != null ? _pmm.ReferenceCount(frame) : boot.ReferenceCount(frame);
 }

@@ -96,11 +96,10 @@ internal sealed unsafe class KernelMemory
         if (Frames.SwitchTo(Pmm) != MemoryError.None) Fatal("the kernel's frame source switched twice");
         Notes.Add($"direct map covers {DirectMapEnd / (1024 * 1024)} MiB; {poolFrames.Used} boot page-table frames");
 
-        // 5. faults: the resolver takes its frames where the address space does
+        // 5. faults: the resolver only decides; the address space acts, with its own frames
         Resolver = Check(PageFaultResolver.Create(Physical, Frames), "page-fault resolver");
         Resolver.Smap = KernelProtection.Smap;
         Resolver.Smep = KernelProtection.Smep;
-        Resolver.Trace = Faults.Add;
         PageFaultHandler.Install(Space, Resolver, Faults);
 
         // 6. heaps: the kernel heap grows in the kernel arena, the user heap in user pages

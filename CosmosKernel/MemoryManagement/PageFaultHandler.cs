@@ -36,20 +36,21 @@ internal static unsafe class PageFaultHandler
         var code = new ErrorCode((uint)frame->ErrorCode);
         // With EFLAGS.AC set (stac) the CPU lets the kernel reach user pages, so SMAP cannot be what faulted:
         // a not-present user page touched by UserPointerMemory or SafeAccess is a demand fault, not a violation.
-        bool smap = s_resolver.Smap;
-        if ((frame->Rflags & AlignmentCheckFlag) != 0) s_resolver.Smap = false;
+        bool userAccessAllowed = (frame->Rflags & AlignmentCheckFlag) != 0;
         // a user-half address belongs to the address space loaded now (a process's, or the kernel's own)
-        AddressSpace space = KernelLayout.IsUser(cr2.Value) && Processes.Scheduler.LoadedSpace is AddressSpace loaded ? loaded : s_space;
-        FaultResolution resolution = s_resolver.Resolve(space, cr2, code);
+        AddressSpace space = KernelLayout.IsUser(cr2.Value) && Processes.Scheduler.LoadedSpace is AddressSpace loaded
+            ? loaded : s_space;
+        FaultResolution resolution = s_resolver.Resolve(space, cr2, code, userAccessAllowed);
         if (KernelLayout.IsUser(cr2.Value)) Processes.ProcessFaults.Count(resolution.Outcome, cr2.Value);
-        s_resolver.Smap = smap;
         LastResolution = resolution;
 
         // An instruction fetch made by SafeAccess.TryExecuteFaulting never re-runs the target: it returns.
-        bool fromSafeExecute = (frame->Cs & 3) == 0 && code.InstructionFetch && *(ulong*)frame->Rsp == SafeAccess.ExecuteReturnAddress;
+        bool fromSafeExecute = (frame->Cs & 3) == 0 && code.InstructionFetch
+            && *(ulong*)frame->Rsp == SafeAccess.ExecuteReturnAddress;
         ulong fixup = fromSafeExecute ? 0 : SafeAccess.FixupFor(frame->Rip);
         bool fixedUp = resolution.IsViolation && (fixup != 0 || fromSafeExecute);
-        s_log.Add(new FaultRecord(0, Processes.Scheduler.CurrentProcess?.Pid ?? 0, cr2, code, frame->Rip, resolution.Outcome, resolution.Frame, fixedUp));
+        int pid = Processes.Scheduler.CurrentProcess?.Pid ?? 0;
+        s_log.Add(new FaultRecord(0, pid, cr2, code, frame->Rip, resolution.Outcome, resolution.Frame, fixedUp));
 
         if (fromSafeExecute)
         {

@@ -13,8 +13,6 @@ internal sealed class LiveBlocks
     private readonly Dictionary<ulong, ulong> _live = new();
     private readonly HashSet<ulong> _freed = new();
 
-    public IEnumerable<KeyValuePair<ulong, ulong>> Live => _live;
-
     public bool IsLive(ulong address) => _live.ContainsKey(address);
 
     public bool WasFreed(ulong address) => _freed.Contains(address);

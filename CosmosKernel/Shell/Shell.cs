@@ -38,17 +38,20 @@ internal sealed class Shell(ShellSession session)
             Console.WriteLine($"unknown command '{Printable(name)}': type 'help' for the list of commands");
             return;
         }
+        Exception? failed = null;
         try
         {
             command.Execute(this, words.Rest());
         }
         catch (Exception e)
         {
-            // One command failed; the shell and the kernel's state stay. Out of memory: free the command's garbage
-            // before formatting the report.
-            if (e is OutOfMemoryException) Core.ConservativeCollector.RequestCollection();
-            Console.WriteLine("error: " + Core.Exceptions.ExceptionText.Describe(e));
+            failed = e;
         }
+        if (failed == null) return;
+        // One command failed; the shell and the kernel's state stay. Out of memory: collect the command's garbage
+        // (out here, where its dead frames are no longer on the stack) before formatting the report.
+        if (failed is OutOfMemoryException) Core.ConservativeCollector.RequestCollection();
+        Console.WriteLine("error: " + Core.Exceptions.ExceptionText.Describe(failed));
     }
 
     /// <summary>The one-line answer to bad arguments: what was wrong, then the usage.</summary>

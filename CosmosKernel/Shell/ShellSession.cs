@@ -1,6 +1,7 @@
 using System;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory.Virtual;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Kernel.Shell;
 
@@ -36,10 +37,10 @@ internal sealed class ShellSession(KernelMemory? memory)
     public HandFrames Frames { get; } = new();
 
     /// <summary>
-    /// Whether alloc, free and touch narrate each step. The switch is still TraceCommand's own (`trace on|off`);
-    /// when tracing becomes events from every layer it moves here, and this is the one place commands ask.
+    /// Whether alloc, free, touch and write narrate: the memory layers' own switch (`trace on|off` sets
+    /// <see cref="MemoryTrace"/>'s sink), read here so commands ask one place.
     /// </summary>
-    public bool Tracing => Commands.TraceCommand.On;
+    public bool Tracing => MemoryTrace.On;
 
     /// <summary>The memory service, or null after printing the one line that says it is not there.</summary>
     public KernelMemory? RequireMemory(Command command)

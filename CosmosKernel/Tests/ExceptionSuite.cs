@@ -17,6 +17,7 @@ internal static class ExceptionSuite
         new("finally_on_exceptional_path", FinallyOnExceptionalPath),
         new("using_and_lock_released", UsingAndLockReleased),
         new("filter_true_and_false", FilterTrueAndFalse),
+        new("filter_that_throws_counts_as_false", FilterThatThrows),
         new("rethrow_keeps_exception_and_trace", RethrowKeepsTrace),
         new("throw_inside_finally", ThrowInsideFinally),
         new("fifty_nested_frames", FiftyNestedFrames),
@@ -142,6 +143,22 @@ internal static class ExceptionSuite
         catch (TestException e) when (Filter(e, true)) { where = "outer"; }
         if (where != "outer") return $"caught by '{where}'";
         return s_filterCalls == 2 ? null : $"filters ran {s_filterCalls} times";
+    }
+
+    private static bool ThrowingFilter() => throw new OtherException("inside the filter");
+
+    // An exception escaping a filter is swallowed by the dispatcher: the filter said no, the search goes on.
+    private static string? FilterThatThrows()
+    {
+        string where = "";
+        try
+        {
+            try { Thrower("filtered"); }
+            catch (TestException) when (ThrowingFilter()) { where = "inner"; }
+        }
+        catch (TestException e) { where = e.Message; }
+        catch (OtherException) { where = "the filter's exception escaped"; }
+        return where == "filtered" ? null : $"caught by '{where}'";
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

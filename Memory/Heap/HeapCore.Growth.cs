@@ -1,4 +1,5 @@
 using System;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Heap;
 
@@ -18,10 +19,12 @@ public partial class HeapCore<TMemory>
         if (needEnd <= _end) return MemoryError.None;
         ulong exact = (needEnd + Page - 1) & ~(Page - 1);
         ulong generous = Math.Min(Math.Max(exact, _end + _grow), _limit);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapGrew, _end, generous - _end);
         MemoryError error = _backing.Extend(new VirtualAddress(_end), generous - _end);
         if (error != MemoryError.None && generous != exact)
         {
             generous = exact;
+            if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapGrew, _end, exact - _end);
             error = _backing.Extend(new VirtualAddress(_end), exact - _end);
         }
         if (error != MemoryError.None) return error;
@@ -37,6 +40,7 @@ public partial class HeapCore<TMemory>
         ulong used = (_top + Page - 1) & ~(Page - 1);
         if (_end <= used + 2 * keep) return;
         ulong newEnd = used + keep;
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapShrank, newEnd, _end - newEnd);
         if (_backing.Release(new VirtualAddress(newEnd), _end - newEnd) == MemoryError.None) _end = newEnd;
     }
 }

@@ -1,3 +1,5 @@
+using MemOS.Memory.Tracing;
+
 namespace MemOS.Memory.Heap;
 
 // Medium blocks (and the carving every block kind shares): first fit over the free bins, else from the top;
@@ -68,6 +70,7 @@ public partial class HeapCore<TMemory>
                 ulong x = Place(f, align, offset);
                 if (x + need <= f + fs)
                 {
+                    if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapFoundFree, f, fs);
                     TakeFrom(f, fs, x, need, kind);
                     return x;
                 }
@@ -86,6 +89,7 @@ public partial class HeapCore<TMemory>
         }
         WriteHeader(at, need | Used | kind | (gap != 0 ? PrevFree : 0));
         _top = at + need;
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapCarved, at, need);
         return at;
     }
 
@@ -110,7 +114,11 @@ public partial class HeapCore<TMemory>
         if (tail < MinBlock) { need += tail; tail = 0; }
         if (gap != 0) MakeFree(f, gap);
         WriteHeader(x, need | Used | kind | (gap != 0 ? PrevFree : 0));
-        if (tail != 0) MakeFree(x + need, tail);
+        if (tail != 0)
+        {
+            MakeFree(x + need, tail);
+            if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapSplit, x + need, tail);
+        }
         // A free block is never last before top, so `end` is a header.
         else Write(end + BlockHeader.SizeWord, Read(end + BlockHeader.SizeWord) & ~PrevFree);
     }
@@ -148,6 +156,7 @@ public partial class HeapCore<TMemory>
             Bury(x);
             if (absorbedSelf != 0) Bury(absorbedSelf);
             _top = x;
+            if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapIntoTop, x);
             ReleaseTrailing(_grow);
             return;
         }
@@ -155,6 +164,8 @@ public partial class HeapCore<TMemory>
         if (absorbedNext != 0) Bury(absorbedNext);
         if (absorbedSelf != 0) Bury(absorbedSelf);
         MakeFree(x, size);
+        if ((absorbedNext != 0 || absorbedSelf != 0) && MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.HeapCoalesced, x, size);
     }
 
     private void MakeFree(ulong x, ulong size)

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Heap;
 
@@ -47,6 +48,7 @@ public partial class HeapCore<TMemory>
         ulong x = Carve(SizeClasses.BlockBytes(c) - HeaderSize, SizeClasses.Granule, SlabHeader.Bytes, KindSlab,
             out MemoryError error);
         if (x == 0) return Fail(error);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapNewSlab, x, value: _classes[c].Size);
         ulong s = x + HeaderSize;
         Write(s + SlabHeader.Info, Seal(s) ^ SlabHeader.Tag ^ SlabHeader.MakeInfo(c, capacity, granules));
         Write(s + SlabHeader.FreeMap, FullMask(capacity));

@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Heap;
 
@@ -86,13 +87,15 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// </summary>
     public Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
-        // The common case first: a small block at the default alignment from a class's partial slab.
-        if (alignment == 16 && size - 1 < SizeClasses.MaxSize && !_redZones)
+        // The common case first: a small block at the default alignment from a class's partial slab. Tracing costs
+        // it one test; when on, the same code runs again inside AllocateTraced, which narrates around it.
+        if (alignment == 16 && size - 1 < SizeClasses.MaxSize && !_redZones && !MemoryTrace.On)
         {
             int k = SizeClasses.IndexOf(size);
             ulong slab = _classes[k].Partial;
             if (slab != 0) return AllocateFrom(slab, k);
         }
+        if (MemoryTrace.On && !_narrating) return AllocateTraced(size, alignment);
         if (size == 0 || alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > MaxAlignment)
             return Result<VirtualAddress>.Fail(MemoryError.InvalidArgument);
         if (alignment < 16) alignment = 16;
@@ -121,6 +124,8 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// </summary>
     public MemoryError Free(VirtualAddress address)
     {
+        // Tracing costs this one test; when on, FreeTraced narrates and runs this same code again.
+        if (MemoryTrace.On && !_narrating) return FreeTraced(address);
         ulong p = address.Value;
         if ((p & 15) != 0) return MemoryError.Misaligned;
         if (p < _base + HeaderSize || p >= _end) return MemoryError.BadPointer;
@@ -161,6 +166,32 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
             if ((h & KindMask) != KindSlab) return Result<ulong>.Success(UsableSize(h & SizeMask));
         }
         return SmallSizeOf(p);
+    }
+
+    // ---------------------------------------------------------------- narration (tracing on only)
+
+    // Set while a traced call runs the untraced code, so it does not narrate itself twice.
+    private bool _narrating;
+
+    private Result<VirtualAddress> AllocateTraced(ulong size, ulong alignment)
+    {
+        MemoryTrace.Emit(MemoryEventKind.HeapSearch, size: size, detail: (uint)Math.Min(alignment, uint.MaxValue));
+        _narrating = true;
+        var result = Allocate(size, alignment);
+        _narrating = false;
+        ulong usable = result.Ok ? SizeOf(result.Value).Value : 0;
+        MemoryTrace.Emit(MemoryEventKind.HeapAllocated, result.Ok ? result.Value.Value : 0, usable);
+        return result;
+    }
+
+    private MemoryError FreeTraced(VirtualAddress address)
+    {
+        var size = SizeOf(address);
+        if (size.Ok) MemoryTrace.Emit(MemoryEventKind.HeapFree, address.Value, size.Value);
+        _narrating = true;
+        var error = Free(address);
+        _narrating = false;
+        return error;
     }
 
     // ---------------------------------------------------------------- words, seals

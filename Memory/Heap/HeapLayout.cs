@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MemOS.Memory.Heap;
 
 /// <summary>
@@ -46,9 +48,13 @@ internal static class SlabHeader
     public static ulong MakeInfo(int sizeClass, int capacity, int granules)
         => (uint)sizeClass | ((ulong)(uint)capacity << 8) | ((ulong)(uint)granules << 16);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Class(ulong info) => (int)(info & 0xFF);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Capacity(ulong info) => (int)((info >> 8) & 0xFF);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Granules(ulong info) => (int)(info >> 16);
     /// <summary>An unsealed info word that can be one: nothing above the span, a class that exists.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool Plausible(ulong info) => (info >> 24) == 0 && (info & 0xFF) < SizeClasses.Count;
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Paging;
 
@@ -110,10 +111,15 @@ public sealed class PageTable
         {
             ulong next = fresh[level - l];
             WriteEntry(current, va.TableIndex(l), next | IntermediateFlags(va));
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: next, detail: (uint)(l - 1));
             current = next;
         }
         ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P | (leafLevel == 2 ? PS : 0);
         WriteEntry(current, va.TableIndex(leafLevel), leaf);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
+                detail: (uint)leafLevel);
         // A not-present entry is never cached by the TLB: nothing to invalidate.
         return new PageTableChange(MemoryError.None, default, TlbInvalidation.None);
     }
@@ -132,15 +138,17 @@ public sealed class PageTable
         error = Leaf(va, size, tables, ref entry, ref level, out TlbInvalidation invalidation);
         if (error != MemoryError.None) return PageTableChange.Fail(error);
         WriteEntry(tables[level], va.TableIndex(level), 0);
+        var frame = new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1));
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryCleared, va.Value, frame: frame.Value, detail: (uint)level);
         FreeEmptyTables(va, tables, level);
         invalidation.Apply(_tlb);
-        var frame = new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1));
         return new PageTableChange(MemoryError.None, frame, invalidation);
     }
 
-    // The leaf entry for a change of `size` at va: a 2 MiB change needs a 2 MiB page; a 4 KiB change inside a 2 MiB
-    // page
-    // splits it first (then the whole 2 MiB range needs invalidating). Says which addresses the change will invalidate.
+    // The leaf entry for a change of `size` at va: a 2 MiB change needs a 2 MiB page; a 4 KiB change inside a
+    // 2 MiB page splits it first (then the whole 2 MiB range needs invalidating). Says which addresses the change
+    // will invalidate.
     private MemoryError Leaf(VirtualAddress va, PageSize size, Span<ulong> tables, ref ulong entry, ref int level,
         out TlbInvalidation invalidation)
     {
@@ -178,6 +186,9 @@ public sealed class PageTable
         if (error != MemoryError.None) return PageTableChange.Fail(error);
         if (size == PageSize.Size2M) newFlags |= PS;
         WriteEntry(tables[level], va.TableIndex(level), (entry & (_addressMask | AD)) | newFlags);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: entry & _addressMask,
+                value: (entry & AD) | newFlags, detail: (uint)level);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1)),
             invalidation);
@@ -194,7 +205,11 @@ public sealed class PageTable
         int level = Descend(va, tables, out ulong entry);
         if ((entry & P) == 0) return PageTableChange.Fail(MemoryError.NotMapped);
         if (level != 1) return PageTableChange.Fail(MemoryError.Conflict);
-        WriteEntry(tables[1], va.TableIndex(1), frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P);
+        ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P;
+        WriteEntry(tables[1], va.TableIndex(1), leaf);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
+                detail: 1);
         var invalidation = TlbInvalidation.Page(va);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask), invalidation);
@@ -276,10 +291,14 @@ public sealed class PageTable
             for (int i = KernelHalfTemplate.FirstEntry; i < EntriesPerTable; i++)
             {
                 ulong entry = ReadEntry(Root.Value, i);
-                if ((entry & P) != 0) _frames.FreeFrame(new PhysicalAddress(entry & _addressMask));
+                if ((entry & P) == 0) continue;
+                _frames.FreeFrame(new PhysicalAddress(entry & _addressMask));
+                if (MemoryTrace.On)
+                    MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: entry & _addressMask, detail: 3);
             }
         }
         _frames.FreeFrame(Root);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: Root.Value, detail: 4);
         _destroyed = true;
         return MemoryError.None;
     }
@@ -310,6 +329,8 @@ public sealed class PageTable
         for (int i = 0; i < EntriesPerTable; i++)
             WriteEntry(pt.Value.Value, i, (baseFrame + (ulong)i * VirtualAddress.PageSize) | flags);
         WriteEntry(tables[2], va.TableIndex(2), pt.Value.Value | IntermediateFlags(va));
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: pt.Value.Value, detail: 1);
         tables[1] = pt.Value.Value;
         return MemoryError.None;
     }
@@ -324,6 +345,8 @@ public sealed class PageTable
             if (!IsEmpty(tables[level])) return;
             WriteEntry(tables[level + 1], va.TableIndex(level + 1), 0);
             _frames.FreeFrame(new PhysicalAddress(tables[level]));
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.TableFreed, va.Value, frame: tables[level], detail: (uint)level);
         }
     }
 

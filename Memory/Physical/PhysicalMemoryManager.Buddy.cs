@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Physical;
 
@@ -40,7 +41,10 @@ public sealed partial class PhysicalMemoryManager
         z.FreeFrames -= (ulong)run;
         _freeFrames -= (ulong)run;
         _usedFrames += (ulong)run;
-        return Result<PhysicalAddress>.Success(PhysicalAddress.FromFrame(frame));
+        var taken = PhysicalAddress.FromFrame(frame);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.FrameTaken, frame: taken.Value, value: (ulong)usage, detail: (uint)order);
+        return Result<PhysicalAddress>.Success(taken);
     }
 
     // Marks a run free and merges it with its buddy while the buddy is a free block of the same order.
@@ -55,6 +59,9 @@ public sealed partial class PhysicalMemoryManager
         z.FreeFrames += (ulong)run;
         _freeFrames += (ulong)run;
         _usedFrames -= (ulong)run;
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.FrameFreed, frame: PhysicalAddress.FromFrame(frame).Value,
+                detail: (uint)order);
         while (order < MaxOrder)
         {
             ulong size = 1UL << order;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Physical;
 
@@ -184,8 +185,15 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
         var error = Locate(frame, MemoryError.DoubleFree, out int zi, out ulong number, out ulong idx);
         if (error != MemoryError.None) return error;
         ushort count = _refs[idx];
-        if (count == RefSpilled) { DropSpilled(number, idx); return MemoryError.None; }
-        if (count > 1) { _refs[idx] = (ushort)(count - 1); return MemoryError.None; }
+        if (count == RefSpilled || count > 1)
+        {
+            if (count == RefSpilled) DropSpilled(number, idx);
+            else _refs[idx] = (ushort)(count - 1);
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.ReferenceDropped, frame: frame.Value,
+                    value: (ulong)ReferenceCount(frame));
+            return MemoryError.None;
+        }
         // the last reference to part of a larger run: free the run with FreeContiguous
         if (HeadOrder(_tags[idx]) != 0) return MemoryError.InvalidArgument;
         Release(zi, number, 0);
@@ -219,8 +227,10 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
         var error = Locate(frame, MemoryError.NotAllocated, out _, out ulong number, out ulong idx);
         if (error != MemoryError.None) return error;
         ushort count = _refs[idx];
-        if (count < RefSpilled - 1) { _refs[idx] = (ushort)(count + 1); return MemoryError.None; }
-        return AddSpilledReference(number, idx);
+        error = count < RefSpilled - 1 ? Increment(idx, count) : AddSpilledReference(number, idx);
+        if (error == MemoryError.None && MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.ReferenceAdded, frame: frame.Value, value: (ulong)ReferenceCount(frame));
+        return error;
     }
 
     /// <summary>
@@ -283,6 +293,12 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
         idx = _zones[zi].Meta + number - _zones[zi].Start;
         if ((_bitmap[idx >> 6] & (1UL << (int)(idx & 63))) == 0) return notAllocated;
         if (_refs[idx] == 0) return MemoryError.ReservedFrame;
+        return MemoryError.None;
+    }
+
+    private MemoryError Increment(ulong idx, ushort count)
+    {
+        _refs[idx] = (ushort)(count + 1);
         return MemoryError.None;
     }
 

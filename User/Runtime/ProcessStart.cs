@@ -37,6 +37,7 @@ public static unsafe class ProcessStart
         RuntimeFatal.SetHandler(&Fatal);
         StackBounds.Set(InitialStack.Top - StackReserve, InitialStack.Top);
         PlatformHooks.Install(&Linux.MonotonicNanoseconds, &LogError);
+        PlatformHooks.InstallMemoryMapping(&PalMemoryMapping.Map, &PalMemoryMapping.Protect, &PalMemoryMapping.Unmap);
 
         ProcessHeap.Create(InitialStack.Variable("MEMOS_BACKING") != "demand");
         ManagedAllocator.Install("process heap", &AllocateManaged, &FreeManaged);

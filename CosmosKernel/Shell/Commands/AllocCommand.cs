@@ -2,6 +2,7 @@ using System;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
 using MemOS.Memory.Heap;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Virtual;
 
 namespace MemOS.Kernel.Shell.Commands;
@@ -55,11 +56,11 @@ internal sealed class AllocCommand : Command
         Region region = user ? m.UserHeapRegion : m.HeapRegion;
 
         // Before and after with nothing else in between: a managed `new` here would land in the kernel heap too.
-        ulong resident0 = region.ResidentPages, end0 = heap.End.Value;
+        ulong resident0 = region.ResidentPages;
         var window = AccessWindow.Open(m);
         Result<VirtualAddress> r = heap.Allocate(size, align);
         window = window.Close(m);
-        ulong resident1 = region.ResidentPages, end1 = heap.End.Value;
+        ulong resident1 = region.ResidentPages;
 
         ulong pages = resident1 > resident0 ? resident1 - resident0 : 0;
         if (!r.Ok) Console.WriteLine($"alloc: out of memory (could not allocate {size} B)");
@@ -69,21 +70,6 @@ internal sealed class AllocCommand : Command
                 + $"heap: {pages} new page(s) mapped, {window.Faults} page fault(s)");
             if (!user) shell.Session.KernelBlocks.Allocated(r.Value.Value, size);
         }
-        if (!shell.Session.Tracing) return;
-        TraceCommand.Step($"the heap looks for a free block of {size} B" + (align > 16 ? $" aligned to {align}" : ""));
-        if (end1 > end0)
-        {
-            TraceCommand.Step($"none fits: the heap grows by {end1 - end0} B at {Format.Hex(end0)} (VMM grows region {region.Name}, {m.Space.DefaultBacking.Describe()})");
-            if (m.Space.DefaultBacking == RegionBacking.Immediate && pages > 0)
-                TraceCommand.Step($"VMM asks PMM for {pages} frame(s), zeroes and maps them now (immediate)");
-        }
-        if (!r.Ok)
-        {
-            TraceCommand.Step("no block and no room to grow: the allocation fails, nothing changed");
-            return;
-        }
-        if (end1 == end0) TraceCommand.Step($"found one at {Format.Hex(r.Value.Value)}");
-        else TraceCommand.Step($"the block is carved at {Format.Hex(r.Value.Value)}");
-        TraceCommand.NarrateFaults(m.Faults, window, r.Value.Value);
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 }

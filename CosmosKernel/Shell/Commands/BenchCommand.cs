@@ -9,7 +9,8 @@ namespace MemOS.Kernel.Shell.Commands;
 
 /// <summary>
 /// bench: in-kernel microbenchmarks timed with rdtsc (deterministic under QEMU -icount): the page-fault round trip,
-/// a demand-zero fault, zeroing a page, PMM frame alloc+free, kernel heap alloc+free by size. Each is the median
+/// a demand-zero fault, zeroing a page, PMM frame alloc+free, kernel heap alloc+free by size, a throw caught 1 and
+/// 10 frames up. Each is the median
 /// cycles/op of a few rounds; interrupts are off inside a round. A program, never an assert: it prints a table.
 /// </summary>
 internal sealed class BenchCommand : Command
@@ -23,7 +24,7 @@ internal sealed class BenchCommand : Command
     public override string Name => "bench";
     public override string Usage => "bench";
     public override string Description
-        => "microbenchmarks in cycles (rdtsc): page fault, demand-zero, zeroing, PMM, heap";
+        => "microbenchmarks in cycles (rdtsc): page fault, demand-zero, zeroing, PMM, heap, throw";
     public override string Details =>
         "  #PF round trip, refused: a read with no region, resolved as a violation and resumed at SafeAccess's " +
         "fixup:\n" +
@@ -59,6 +60,8 @@ internal sealed class BenchCommand : Command
         Row("PMM frame alloc+free", Iterations, Median(r => Frames(m)));
         foreach (ulong size in HeapSizes)
             Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)));
+        Row("throw, caught 1 frame up", ExceptionBench.Iterations, Median(r => ExceptionBench.ThrowAndCatch(1)));
+        Row("throw, caught 10 frames up", ExceptionBench.Iterations, Median(r => ExceptionBench.ThrowAndCatch(10)));
 
         ulong floor = refused + zero;
         const string ratioText = "  demand-zero / (#PF round trip + zero page) = ";

@@ -1,6 +1,7 @@
 using System;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Heap;
 using MemOS.Memory.Virtual;
 
@@ -49,12 +50,10 @@ internal sealed class FreeCommand : Command
             return;
         }
 
-        ulong end0 = heap.End.Value;
         var window = AccessWindow.Open(m);
         // A block that is not live: Free names the reason (DoubleFree, BadPointer, Misaligned) and changes nothing.
         MemoryError error = heap.Free(va);
         window = window.Close(m);
-        ulong end1 = heap.End.Value;
         if (error != MemoryError.None)
         {
             Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block ({error.Name()})");
@@ -64,9 +63,6 @@ internal sealed class FreeCommand : Command
         Console.WriteLine(size.Ok
             ? $"freed {Format.Hex(address)} ({size.Value} B)"
             : $"freed {Format.Hex(address)} (size unknown)");
-        if (!shell.Session.Tracing) return;
-        TraceCommand.Step(size.Ok ? $"the heap takes back {size.Value} B at {Format.Hex(address)} and merges it with free neighbours" : $"the heap takes back the block at {Format.Hex(address)}");
-        if (end1 < end0) TraceCommand.Step($"the heap shrinks by {end0 - end1} B at {Format.Hex(end1)}: VMM shrinks region {region.Name}, pages unmapped, frames back to the PMM");
-        TraceCommand.NarrateFaults(m.Faults, window, 0);
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using MemOS.Kernel.Hardware;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Faults;
 using MemOS.Memory.Paging;
 using MemOS.Memory.Virtual;
@@ -55,7 +56,7 @@ internal sealed class TouchCommand : Command
         KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         Console.WriteLine(Touch(m, shell.Session.Space, address, access, out AccessWindow window));
-        if (shell.Session.Tracing) TraceCommand.NarrateFaults(m.Faults, window, address);
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 
     public static bool TryAccess(string word, out TouchAccess access)

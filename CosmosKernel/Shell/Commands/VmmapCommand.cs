@@ -18,8 +18,8 @@ internal sealed class VmmapCommand : Command
         => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
         "One line per mapping, in address order: start-end perms offset dev inode  [name]  then MemOS's notes:\n" +
-        "the backing the region was created with (immediate, demand, mmio; pages added by growth follow the mode at\n" +
-        "that time, see `mode`) and resident/total pages; the kernel image sections and the\n" +
+        "what backs the region (immediate, demand, mmio; a region grown under another `mode` lists each part with\n" +
+        "its range: immediate A-B + demand B-C) and resident/total pages; the kernel image sections and the\n" +
         "direct map are fixed mappings made at boot, not regions.\n" +
         "example: vmmap";
 
@@ -42,13 +42,15 @@ internal sealed class VmmapCommand : Command
         foreach (Region r in space.Regions) regions.Add(r);
         foreach (Region r in regions)
         {
-            ulong total = r.Length / VirtualAddress.PageSize;
-            resident += r.ResidentPages;
+            // Read before formatting: formatting allocates, which in demand mode may grow the kernel heap's region.
+            ulong end = r.End.Value, residentNow = r.ResidentPages;
+            ulong total = (end - r.Base.Value) / VirtualAddress.PageSize;
+            resident += residentNow;
             pages += total;
             string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-")
                 + (r.IsExecutable ? "x" : "-") + "p";
-            lines.Add((r.Base.Value, Line(r.Base.Value, r.End.Value, perms, r.Name,
-                $"{r.Backing.Describe()}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
+            lines.Add((r.Base.Value, Line(r.Base.Value, end, perms, r.Name,
+                $"{Backing(r, end)}, {residentNow}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
         }
 
         KernelImage image = m.Image;
@@ -70,6 +72,25 @@ internal sealed class VmmapCommand : Command
             + $"backing {MemoryView.Backing(space)} for new regions");
     }
 
+    /// <summary>
+    /// "immediate", or, for a region whose parts have different backings (grown under another `mode`), each part:
+    /// "immediate ffffc00000000000-ffffc00000040000 + demand ffffc00000040000-ffffc00000050000".
+    /// </summary>
+    private static string Backing(Region r, ulong end)
+    {
+        if (r.PartCount == 1) return r.BackingAt(r.Base).Describe();
+        string text = "";
+        for (int i = 0; i < r.PartCount; i++)
+        {
+            // Parts only grow at the end: clamped to `end`, they are the region as it was when `end` was read.
+            RegionPart part = r.Part(i);
+            if (part.Base.Value >= end && i > 0) break;
+            ulong partEnd = part.End.Value < end ? part.End.Value : end;
+            text += (i > 0 ? " + " : "") + $"{part.Backing.Describe()} {part.Base.Value:x16}-{partEnd:x16}";
+        }
+        return text;
+    }
+
     private static ulong PageUp(ulong a) => (a + VirtualAddress.PageSize - 1) & ~(VirtualAddress.PageSize - 1);
 
     private static string Line(ulong start, ulong end, string perms, string name, string note)
@@ -87,7 +108,7 @@ internal sealed class VmmapCommand : Command
             resident += r.ResidentPages;
             pages += total;
             string perms = (r.IsUser ? "r" : "-") + (r.IsWritable && r.IsUser ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
-            string note = $"{r.Backing.Describe()}, {r.ResidentPages}/{total} pages resident";
+            string note = $"{r.BackingAt(r.Base).Describe()}, {r.ResidentPages}/{total} pages resident";
             if (r == p.HeapRegion) note += $", break {Format.Hex(p.Break)}";
             Console.WriteLine(Line(r.Base.Value, r.End.Value, perms, r.Name, note));
         }

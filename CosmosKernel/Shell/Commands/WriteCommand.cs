@@ -1,6 +1,7 @@
 using System;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Paging;
 using MemOS.Memory.Virtual;
 
@@ -57,9 +58,10 @@ internal sealed class WriteCommand : Command
         bool ok = wide ? SafeAccess.TryWrite64(address, value) : SafeAccess.TryWrite8(address, (byte)value);
         window = window.Close(m);
         string outcome = AccessOutcome.Describe(m, window, "");
-        if (!ok) { Console.WriteLine($"write: {Format.Hex(address)}: {outcome}"); return; }
-        Console.WriteLine($"wrote {Format.Hex(value)} ({(wide ? "8 bytes" : "1 byte")}) at {Format.Hex(address)}"
+        if (!ok) Console.WriteLine($"write: {Format.Hex(address)}: {outcome}");
+        else Console.WriteLine($"wrote {Format.Hex(value)} ({(wide ? "8 bytes" : "1 byte")}) at {Format.Hex(address)}"
             + (outcome.Length > 0 ? $" after a {outcome}" : ""));
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 
     /// <summary>
