@@ -45,10 +45,12 @@ internal static unsafe class PageFaultHandler
         LastResolution = resolution;
 
         // An instruction fetch made by SafeAccess.TryExecuteFaulting never re-runs the target: it returns.
-        bool fromSafeExecute = (frame->Cs & 3) == 0 && code.InstructionFetch && *(ulong*)frame->Rsp == SafeAccess.ExecuteReturnAddress;
+        bool fromSafeExecute = (frame->Cs & 3) == 0 && code.InstructionFetch
+            && *(ulong*)frame->Rsp == SafeAccess.ExecuteReturnAddress;
         ulong fixup = fromSafeExecute ? 0 : SafeAccess.FixupFor(frame->Rip);
         bool fixedUp = resolution.IsViolation && (fixup != 0 || fromSafeExecute);
-        s_log.Add(new FaultRecord(0, Processes.Scheduler.CurrentProcess?.Pid ?? 0, cr2, code, frame->Rip, resolution.Outcome, resolution.Frame, fixedUp));
+        int pid = Processes.Scheduler.CurrentProcess?.Pid ?? 0;
+        s_log.Add(new FaultRecord(0, pid, cr2, code, frame->Rip, resolution.Outcome, resolution.Frame, fixedUp));
 
         if (fromSafeExecute)
         {

@@ -5,8 +5,8 @@ using MemOS.Kernel.Shell;
 namespace MemOS.Kernel.Processes;
 
 /// <summary>
-/// `bench`'s process rows, timed with rdtsc and shown in nanoseconds, which under QEMU -icount shift=0 are
-/// instructions (one instruction per virtual nanosecond): a getpid round trip (ring 3 → syscall → sysret), spawn +
+/// `bench`'s process rows, in TSC cycles like its other rows (under QEMU -icount shift=0 one cycle per guest
+/// instruction): a getpid round trip (ring 3 → syscall → sysret), spawn +
 /// exit of a minimal program, and a context switch (two processes ping-ponging sched_yield).
 /// </summary>
 internal static class ProcessBench
@@ -28,9 +28,9 @@ internal static class ProcessBench
         finally { Syscalls.Quiet = false; }
     }
 
-    private static void Row(string operation, int iterations, ulong ns)
+    private static void Row(string operation, int iterations, ulong cycles)
         => Console.WriteLine($"  {Format.Pad(operation, 48)} {Format.PadLeft(iterations.ToString(), 10)} "
-            + Format.PadLeft(ns == ulong.MaxValue ? "n/a" : ns.ToString(), 10) + " ns/op");
+            + Format.PadLeft(cycles == ulong.MaxValue ? "n/a" : cycles.ToString(), 10));
 
     private static ulong Median(Func<ulong> round)
     {
@@ -40,8 +40,6 @@ internal static class ProcessBench
         return r[Rounds / 2];
     }
 
-    private static ulong Nanoseconds(ulong cycles) => Timer.TscPerSecond == 0 ? 0 : (ulong)((UInt128)cycles * 1_000_000_000UL / Timer.TscPerSecond);
-
     // One program from spawn to its exit collected.
     private static ulong Time(string[] argv)
     {
@@ -50,7 +48,7 @@ internal static class ProcessBench
         if (p == null) return ulong.MaxValue;
         Scheduler.WaitForExit(p);
         Scheduler.Remove(p);
-        return Nanoseconds(Cpu.ReadTsc() - t0);
+        return Cpu.ReadTsc() - t0;
     }
 
     // Two yielders: time per kernel-stack switch while both run (the kernel task takes its turns too).
@@ -65,6 +63,6 @@ internal static class ProcessBench
         ulong cycles = Cpu.ReadTsc() - t0, switches = Scheduler.Switches - s0;
         Scheduler.Remove(a);
         Scheduler.Remove(b);
-        return switches == 0 ? ulong.MaxValue : Nanoseconds(cycles) / switches;
+        return switches == 0 ? ulong.MaxValue : cycles / switches;
     }
 }
