@@ -10,6 +10,7 @@ namespace MemOS.Build;
 /// also come from @response-files, one per line). Writes patched assemblies to DIR and, in FILE, the ilc arguments
 /// naming the assemblies to compile (inputs) and reference (-r:), patched or original. Errors go to stdout as
 /// MSBuild canonical lines and the exit code is 1.
+/// `dotnet MemOS.Build.dll symbols NM-OUTPUT ASSEMBLY-LIST OUT` writes the kernel's symbol table (SymbolTableWriter).
 /// </summary>
 internal static class Program
 {
@@ -18,6 +19,8 @@ internal static class Program
     private static int Main(string[] args)
     {
         List<string> arguments = Expand(args);
+        if (arguments.Count == 4 && arguments[0] == "symbols")
+            return SymbolTableWriter.Run(arguments[1], arguments[2], arguments[3]);
         if (arguments.Count == 0 || arguments[0] != "plugs") return Fail(PlugError.Tool(Usage));
 
         var plugs = new List<string>();

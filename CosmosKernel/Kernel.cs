@@ -11,7 +11,7 @@ namespace MemOS.Kernel;
 /// </summary>
 internal sealed class Kernel(BootInfo boot)
 {
-    private readonly Shell.Shell _shell = new();
+    private Shell.Shell? _shell;
     private readonly LineEditor _editor = new();
 
     public BootInfo Boot => boot;
@@ -19,35 +19,38 @@ internal sealed class Kernel(BootInfo boot)
 
     public void BeforeRun()
     {
-        _shell.Register(new HelpCommand());
-        _shell.Register(new EchoCommand());
-        _shell.Register(new ClearCommand());
-        _shell.Register(new UptimeCommand());
-        _shell.Register(new CpuInfoCommand());
-        _shell.Register(new MemMapCommand(boot));
-        // memory inspection (helper F1)
-        _shell.Register(new MeminfoCommand());
-        _shell.Register(new GcCommand());
-        _shell.Register(new PmmCommand());
-        _shell.Register(new HeapCommand());
-        _shell.Register(new ModeCommand());
-        _shell.Register(new VmmapCommand());
-        _shell.Register(new PagewalkCommand());
-        _shell.Register(new FaultsCommand());
-        _shell.Register(new SelftestCommand());
-        _shell.Register(new HaltCommand());
-        _shell.Register(new RebootCommand());
+        var shell = new Shell.Shell(new Shell.ShellSession(MemoryManagement.KernelMemory.Current));
+        shell.Register(new HelpCommand());
+        shell.Register(new EchoCommand());
+        shell.Register(new ClearCommand());
+        shell.Register(new UptimeCommand());
+        shell.Register(new CpuInfoCommand());
+        shell.Register(new MemMapCommand(boot));
+        // memory inspection
+        shell.Register(new MeminfoCommand());
+        shell.Register(new GcCommand());
+        shell.Register(new PmmCommand());
+        shell.Register(new HeapCommand());
+        shell.Register(new ModeCommand());
+        shell.Register(new VmmapCommand());
+        shell.Register(new PagewalkCommand());
+        shell.Register(new FaultsCommand());
+        shell.Register(new SelftestCommand());
+        shell.Register(new HaltCommand());
+        shell.Register(new RebootCommand());
         // memory actions: heap, real accesses, manual mappings, narration, microbenchmarks
-        _shell.Register(new AllocCommand());
-        _shell.Register(new FreeCommand());
-        _shell.Register(new TouchCommand());
-        _shell.Register(new ReadCommand());
-        _shell.Register(new WriteCommand());
-        _shell.Register(new MapCommand());
-        _shell.Register(new UnmapCommand());
-        _shell.Register(new TraceCommand());
-        _shell.Register(new BenchCommand());
+        shell.Register(new AllocCommand());
+        shell.Register(new FreeCommand());
+        shell.Register(new TouchCommand());
+        shell.Register(new ReadCommand());
+        shell.Register(new WriteCommand());
+        shell.Register(new MapCommand());
+        shell.Register(new UnmapCommand());
+        shell.Register(new TraceCommand());
+        shell.Register(new BenchCommand());
+        shell.Register(new ThrowCommand());
 
+        _shell = shell;
         System.Console.WriteLine("MemOS - memory management made visible. Type 'help' for the commands.");
         foreach (string problem in boot.Problems) System.Console.WriteLine($"boot: {problem}");
     }
@@ -56,7 +59,7 @@ internal sealed class Kernel(BootInfo boot)
     {
         Terminal.Write(Shell.Shell.Prompt);
         string? line = _editor.ReadLine();
-        if (line != null) _shell.Execute(line);
+        if (line != null) _shell?.Execute(line);
         MemoryManagement.GarbageCollection.MaybeCollect();
     }
 }

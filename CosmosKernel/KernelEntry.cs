@@ -33,6 +33,8 @@ internal static unsafe class KernelEntry
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
         MemoryManagement.KernelMemory.Initialize(kernel.Boot, CpuFeatures.Read());
+        Core.Exceptions.RuntimeExceptions.Preallocate();
+        Core.Exceptions.UnhandledExceptions.SetHandler(&Panic.FromUnhandledException);
 
         string? suite = kernel.Boot.Option("suite");
         if (suite != null) SuiteRunner.RunAndExit(suite);

@@ -9,7 +9,10 @@ public interface IFrameAllocator
     /// <summary>One 4 KiB frame, reference count 1, contents undefined.</summary>
     Result<PhysicalAddress> AllocateFrame();
 
-    /// <summary>Drops one reference; the frame is free when none remain. Double free, reserved or unknown frame → error, nothing changed.</summary>
+    /// <summary>
+    /// Drops one reference; the frame is free when none remain. Double free, reserved or unknown frame → error, nothing
+    /// changed.
+    /// </summary>
     MemoryError FreeFrame(PhysicalAddress frame);
 
     /// <summary>Adds a reference to an allocated frame (a second mapping of it).</summary>

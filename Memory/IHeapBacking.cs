@@ -6,7 +6,9 @@ namespace MemOS.Memory;
 /// </summary>
 public interface IHeapBacking
 {
-    /// <summary>Make [start, start + length) usable. Page aligned. Error (e.g. OutOfMemory, NoSpace) leaves nothing mapped.</summary>
+    /// <summary>
+    /// Make [start, start + length) usable. Page aligned. Error (e.g. OutOfMemory, NoSpace) leaves nothing mapped.
+    /// </summary>
     MemoryError Extend(VirtualAddress start, ulong length);
 
     /// <summary>Unmap [start, start + length) and return its frames. Page aligned.</summary>

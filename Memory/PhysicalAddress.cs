@@ -1,6 +1,8 @@
 namespace MemOS.Memory;
 
-/// <summary>A physical address. Its own type so a frame can never be passed where a virtual address is wanted.</summary>
+/// <summary>
+/// A physical address. Its own type so a frame can never be passed where a virtual address is wanted.
+/// </summary>
 public readonly record struct PhysicalAddress(ulong Value)
 {
     public const ulong FrameSize = 4096;

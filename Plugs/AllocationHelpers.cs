@@ -1,12 +1,15 @@
 using System.Runtime;
 using MemOS.Core;
+using MemOS.Core.Exceptions;
 
 namespace MemOS.Plugs;
 
 /// <summary>
 /// The allocation helpers ilc's code calls for `new`: objects, arrays and strings get their size from the
 /// MethodTable (component size in the low 16 bits of the flags word, base size at offset 4) and land in
-/// ManagedAllocator. An impossible size is a panic that says so, never a wrap-around.
+/// ManagedAllocator. A request the heap cannot satisfy runs a collection and tries once more; then it is an
+/// OutOfMemoryException (the preallocated one: allocating it could fail too). A negative length is an
+/// OverflowException, as in .NET; nothing wraps around.
 /// </summary>
 internal static unsafe class AllocationHelpers
 {
@@ -15,8 +18,7 @@ internal static unsafe class AllocationHelpers
     private static void* NewObject(void* methodTable)
     {
         ulong size = ObjectLayout.Size(methodTable, 0);
-        void** obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
-        if (obj == null) RuntimeFatal.Stop("out of memory", "allocating an object");
+        void** obj = AllocateOrCollect(size);
         *obj = methodTable;
         ManagedAllocator.Registered(obj, size);
         return obj;
@@ -24,14 +26,23 @@ internal static unsafe class AllocationHelpers
 
     private static void* NewArray(void* methodTable, long length)
     {
-        if (length < 0) RuntimeFatal.Stop("overflow", "negative array or string length");
+        if (length < 0) throw new System.OverflowException();
         ulong size = ObjectLayout.Size(methodTable, (ulong)length);
-        if (size > MaxObjectSize) RuntimeFatal.Stop("out of memory", "array or string larger than 4 GiB");
-        void** obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
-        if (obj == null) RuntimeFatal.Stop("out of memory", "allocating an array");
+        if (size > MaxObjectSize) throw RuntimeExceptions.OutOfMemory;
+        void** obj = AllocateOrCollect(size);
         *obj = methodTable;
         *(int*)(obj + 1) = (int)length;
         ManagedAllocator.Registered(obj, size);
+        return obj;
+    }
+
+    private static void** AllocateOrCollect(ulong size)
+    {
+        void** obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
+        if (obj != null) return obj;
+        ConservativeCollector.RequestCollection();
+        obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
+        if (obj == null) throw RuntimeExceptions.OutOfMemory;
         return obj;
     }
 

@@ -1,3 +1,5 @@
+using System;
+
 namespace MemOS.Plugs;
 
 /// <summary>
@@ -13,6 +15,19 @@ public static unsafe class PlatformHooks
     {
         Nanoseconds = nanoseconds;
         Log = log;
+    }
+
+    internal static delegate*<IntPtr, ulong, int, int, IntPtr, long, IntPtr> Map;
+    internal static delegate*<IntPtr, ulong, int, int> Protect;
+    internal static delegate*<IntPtr, ulong, int> Unmap;
+
+    /// <summary>SystemNative_MMap/MProtect/MUnmap (a user process's runtime has them; the kernel does not).</summary>
+    public static void InstallMemoryMapping(delegate*<IntPtr, ulong, int, int, IntPtr, long, IntPtr> map,
+        delegate*<IntPtr, ulong, int, int> protect, delegate*<IntPtr, ulong, int> unmap)
+    {
+        Map = map;
+        Protect = protect;
+        Unmap = unmap;
     }
 
     internal static long Now() => Nanoseconds == null ? 0 : Nanoseconds();

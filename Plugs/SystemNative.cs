@@ -58,8 +58,27 @@ internal static unsafe class SystemNative
         if (PlatformHooks.Log != null) PlatformHooks.Log(message, length);
     }
 
-    // No user-mode mappings through the PAL: MemOS's VMM is reached through its own API.
-    [RuntimeExport("SystemNative_MMap")] private static IntPtr MMap() { RuntimeFatal.Unsupported("SystemNative_MMap"); return IntPtr.Zero; }
-    [RuntimeExport("SystemNative_MProtect")] private static int MProtect() { RuntimeFatal.Unsupported("SystemNative_MProtect"); return -1; }
-    [RuntimeExport("SystemNative_MUnmap")] private static int MUnmap() { RuntimeFatal.Unsupported("SystemNative_MUnmap"); return -1; }
+    // Mappings through the PAL (CoreLib's frozen-object heap reserves with mmap): in a user process the runtime
+    // installs them (PlatformHooks.InstallMemoryMapping, PAL flag values passed through); the kernel has none, its VMM
+    // is reached through its own API. Failure is MAP_FAILED (-1) and -1, as libSystem.Native returns.
+    [RuntimeExport("SystemNative_MMap")]
+    private static IntPtr MMap(IntPtr address, ulong length, int protections, int flags, IntPtr fd, long offset)
+    {
+        if (PlatformHooks.Map == null) RuntimeFatal.Unsupported("SystemNative_MMap");
+        return PlatformHooks.Map(address, length, protections, flags, fd, offset);
+    }
+
+    [RuntimeExport("SystemNative_MProtect")]
+    private static int MProtect(IntPtr address, ulong length, int protections)
+    {
+        if (PlatformHooks.Protect == null) RuntimeFatal.Unsupported("SystemNative_MProtect");
+        return PlatformHooks.Protect(address, length, protections);
+    }
+
+    [RuntimeExport("SystemNative_MUnmap")]
+    private static int MUnmap(IntPtr address, ulong length)
+    {
+        if (PlatformHooks.Unmap == null) RuntimeFatal.Unsupported("SystemNative_MUnmap");
+        return PlatformHooks.Unmap(address, length);
+    }
 }

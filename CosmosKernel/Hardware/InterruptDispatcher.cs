@@ -4,12 +4,14 @@ namespace MemOS.Kernel.Hardware;
 
 /// <summary>
 /// Every interrupt arrives here from interrupts.asm. A registered handler may claim the vector (the page-fault
-/// handler does, and may rewrite the saved RIP); IRQs are acknowledged; any other CPU exception is a panic.
+/// handler does, and may rewrite the saved RIP); IRQs are acknowledged; #DE in managed code becomes a DivideByZeroException; any other CPU exception is a
+/// panic.
 /// Handlers run with interrupts off and must not allocate.
 /// </summary>
 internal static unsafe class InterruptDispatcher
 {
     private static delegate*<InterruptFrame*, bool>* s_handlers;
+    private const int DivideError = 0;
 
     public static void Initialize()
     {
@@ -34,6 +36,7 @@ internal static unsafe class InterruptDispatcher
             if (irq != 7) Pic.EndOfInterrupt(irq);
             return;
         }
+        if (vector == DivideError && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.DivideByZero)) return;
         if (vector < 32) Panic.FromException(frame);
         // any other vector (a stray software interrupt) is ignored
     }

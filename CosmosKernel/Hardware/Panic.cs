@@ -1,3 +1,5 @@
+using System;
+
 namespace MemOS.Kernel.Hardware;
 
 /// <summary>
@@ -16,6 +18,19 @@ internal static unsafe class Panic
         Text("!!! PANIC: "); Text(what); Line();
         Text("    "); Text(detail); Line();
         StackTrace(Cpu.ReadFramePointer());
+        End();
+    }
+
+    /// <summary>An exception no catch wanted: its type and message, then where it was thrown.</summary>
+    public static void FromUnhandledException(System.Exception exception)
+    {
+        Begin();
+        Text("!!! PANIC: unhandled exception "); Text(Core.Exceptions.ExceptionText.TypeName(exception)); Line();
+        Text("    "); Text(exception.Message); Line();
+        Text("    thrown through:"); Line();
+        Span<ulong> frames = stackalloc ulong[16];
+        int n = Core.Exceptions.ExceptionText.Frames(exception, frames);
+        for (int i = 0; i < n; i++) { Text("      "); Symbol(frames[i] - 1); Line(); }
         End();
     }
 
@@ -59,7 +74,7 @@ internal static unsafe class Panic
         Register("R9 ", frame->R9); Register("R10", frame->R10); Register("R11", frame->R11); Line();
         Register("R12", frame->R12); Register("R13", frame->R13); Register("R14", frame->R14); Line();
         Register("R15", frame->R15); Register("RFL", frame->Rflags); Register("CS ", frame->Cs); Line();
-        Text("    at "); Hex(frame->Rip); Line();
+        Text("    at "); Symbol(frame->Rip); Line();
         StackTrace(frame->Rbp);
         End();
     }
@@ -75,11 +90,12 @@ internal static unsafe class Panic
 
     private static void End()
     {
-        Text("MemOS halted. Look up addresses with: addr2line -f -e CosmosKernel/bin/kernel/kernel.elf ADDR"); Line();
+        Text("MemOS halted. Source lines: addr2line -f -e CosmosKernel/bin/kernel/kernel.elf ADDR (Debug build)"); Line();
         Cpu.HaltForever();
     }
 
     // Frames chain through RBP ([rbp] = caller's rbp, [rbp+8] = return address); stop at anything implausible.
+    // (A method without a frame pointer does not appear: its caller's line names the call into it.)
     private static void StackTrace(ulong rbp)
     {
         Text("    call stack:");
@@ -88,12 +104,24 @@ internal static unsafe class Panic
             if (rbp < 0xFFFF_8000_0000_0000 || (rbp & 7) != 0) break;
             ulong ret = ((ulong*)rbp)[1];
             if (ret < 0xFFFF_FFFF_8000_0000) break;
-            Text(" "); Hex(ret);
+            Line(); Text("      "); Symbol(ret - 1);
             ulong next = *(ulong*)rbp;
             if (next <= rbp) break;
             rbp = next;
         }
         Line();
+    }
+
+    // `Namespace.Type.Method+0xOFFSET (0xADDRESS)` from the image's symbol table, or the bare address.
+    private static void Symbol(ulong address)
+    {
+        if (Core.Exceptions.SymbolTable.TryFindCode(address, out byte* name, out ulong offset))
+        {
+            for (byte* c = name; *c != 0; c++) Char((char)*c);
+            Text("+"); Hex(offset); Text(" (");
+            Hex(address); Text(")");
+        }
+        else Hex(address);
     }
 
     private static void Register(string name, ulong value)

@@ -1,3 +1,4 @@
+using System;
 using MemOS.Memory;
 using MemOS.Memory.Physical;
 
@@ -5,32 +6,52 @@ namespace MemOS.Kernel.MemoryManagement;
 
 /// <summary>
 /// Frames for the kernel's first page tables, before the PMM exists: a bump pointer over one usable range below
-/// 4 GiB (which the boot tables already map). Once the PMM is attached every request goes to it. The bumped range
-/// is reserved in the memory map as boot tables before the PMM is built, so it is never handed out twice.
+/// 4 GiB (which the boot tables already map). The bumped range is reserved in the memory map as boot tables before
+/// the PMM is built, so it is never handed out twice; its frames are never freed (the kernel half lives there).
 /// </summary>
-internal sealed class BootFrameAllocator(PhysicalAddress start, PhysicalAddress end, IPhysicalMemory memory) : IFrameAllocator
+internal sealed class BootFrameAllocator(PhysicalAddress start, PhysicalAddress end, IPhysicalMemory memory)
+    : IFrameAllocator
 {
-    private PhysicalAddress _next = start;
+    /// <summary>How much the pool holds: the kernel's tables for the image and a direct map of a few TiB.</summary>
+    public const ulong PoolSize = 4UL * 1024 * 1024;
+
     private readonly PhysicalAddress _start = start;
-    private PhysicalMemoryManager? _pmm;
+    private PhysicalAddress _next = start;
 
     public PhysicalAddress Start => _start;
     public PhysicalAddress Next => _next;
-    public PhysicalMemoryManager? Pmm => _pmm;
 
-    public void Attach(PhysicalMemoryManager pmm) => _pmm = pmm;
+    /// <summary>Frames handed out so far.</summary>
+    public ulong Used => (_next.Value - _start.Value) / PhysicalAddress.FrameSize;
+
+    /// <summary>
+    /// The pool's place: the first usable run of PoolSize above the kernel image and below 4 GiB (the boot direct
+    /// map's reach), or null when there is none.
+    /// </summary>
+    public static PhysicalAddress? FindPool(MemoryMap map, KernelImage image)
+    {
+        ulong after = (KernelImage.Physical(image.End) + 0x1F_FFFF) & ~0x1F_FFFFUL;
+        foreach (MemoryRange r in map.Ranges)
+        {
+            if (r.Type != MemoryType.Usable) continue;
+            ulong first = Math.Max(r.Base.Value, after);
+            if (first + PoolSize <= r.End && first + PoolSize <= 0x1_0000_0000) return new PhysicalAddress(first);
+        }
+        return null;
+    }
 
     public Result<PhysicalAddress> AllocateFrame()
     {
-        if (_pmm != null) return _pmm.AllocateFrame();
-        if (_next.Value + PhysicalAddress.FrameSize > end.Value) return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
+        if (_next.Value + PhysicalAddress.FrameSize > end.Value)
+            return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
         PhysicalAddress frame = _next;
         _next = _next + PhysicalAddress.FrameSize;
         memory.Zero(frame, PhysicalAddress.FrameSize);
         return Result<PhysicalAddress>.Success(frame);
     }
 
-    public MemoryError FreeFrame(PhysicalAddress frame) => _pmm?.FreeFrame(frame) ?? MemoryError.ReservedFrame;
-    public MemoryError AddReference(PhysicalAddress frame) => _pmm?.AddReference(frame) ?? MemoryError.ReservedFrame;
-    public int ReferenceCount(PhysicalAddress frame) => _pmm?.ReferenceCount(frame) ?? (frame.Value >= _start.Value && frame.Value < _next.Value ? 1 : 0);
+    public MemoryError FreeFrame(PhysicalAddress frame) => MemoryError.ReservedFrame;
+    public MemoryError AddReference(PhysicalAddress frame) => MemoryError.ReservedFrame;
+    public int ReferenceCount(PhysicalAddress frame)
+        => frame.Value >= _start.Value && frame.Value < _next.Value ? 1 : 0;
 }

@@ -1,17 +1,18 @@
 using System.Collections.Generic;
-using MemOS.Memory.Faults;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Kernel.MemoryManagement;
 
 /// <summary>
-/// The recent page faults and the resolver's trace events, in fixed rings filled from the fault handler (no
-/// allocation there); the shell reads them afterwards. Sequence numbers let a command ask "what happened since".
+/// The recent page faults (filled from the fault handler) and, while `trace` is on, the memory layers' events (it is
+/// the <see cref="MemoryTrace"/> sink), in fixed rings: no allocation when they are written; the shell reads them
+/// afterwards. Sequence numbers let a command ask "what happened since".
 /// </summary>
-internal sealed class FaultLog
+internal sealed class FaultLog : IMemoryEventSink
 {
-    private const int Faults = 64, Events = 512;
+    private const int Faults = 64, Events = 2048;
     private readonly FaultRecord[] _faults = new FaultRecord[Faults];
-    private readonly FaultTraceEvent[] _events = new FaultTraceEvent[Events];
+    private readonly MemoryEvent[] _events = new MemoryEvent[Events];
     private ulong _faultCount, _eventCount;
 
     public ulong FaultCount => _faultCount;
@@ -19,7 +20,7 @@ internal sealed class FaultLog
 
     public void Add(in FaultRecord record) => _faults[_faultCount++ % Faults] = record with { Sequence = _faultCount };
 
-    public void Add(FaultTraceEvent e) => _events[_eventCount++ % Events] = e;
+    public void Record(in MemoryEvent e) => _events[_eventCount++ % Events] = e;
 
     /// <summary>The faults recorded after sequence `since` (at most the ring's size), oldest first.</summary>
     // The count is read once, before the list exists: growing the list may itself fault (a demand-backed heap page)
@@ -33,11 +34,12 @@ internal sealed class FaultLog
         return list;
     }
 
-    public List<FaultTraceEvent> EventsSince(ulong since)
+    /// <summary>The events recorded in [since, until) that the ring still holds, oldest first.</summary>
+    public List<MemoryEvent> EventsBetween(ulong since, ulong until)
     {
-        ulong end = _eventCount;
+        ulong end = until < _eventCount ? until : _eventCount;
         ulong from = end > Events && since < end - Events ? end - Events : since;
-        var list = new List<FaultTraceEvent>(end > from ? (int)(end - from) : 0);
+        var list = new List<MemoryEvent>(end > from ? (int)(end - from) : 0);
         for (ulong i = from; i < end; i++) list.Add(_events[i % Events]);
         return list;
     }

@@ -19,7 +19,7 @@ internal sealed class HardwareTlb : ITlb
     {
         FullFlushes++;
         ulong cr4 = Cpu.ReadCr4();
-        const ulong pge = 1UL << 7;
+        const ulong pge = ControlBits.Cr4GlobalPages;
         if ((cr4 & pge) != 0)
         {
             Cpu.WriteCr4(cr4 & ~pge); // clearing PGE flushes global entries too

@@ -6,7 +6,8 @@ namespace MemOS.Kernel.MemoryManagement;
 /// <summary>Where the linker put each part of the kernel image (virtual addresses in the top 2 GiB).</summary>
 internal readonly unsafe struct KernelImage
 {
-    public readonly ulong Start, TextStart, TextEnd, RodataStart, RodataEnd, DataStart, End, BootTablesStart, BootTablesEnd, StackGuard;
+    public readonly ulong Start, TextStart, TextEnd, RodataStart, RodataEnd, DataStart, End, BootTablesStart,
+        BootTablesEnd, StackGuard;
 
     private KernelImage(ulong* a)
     {
@@ -21,7 +22,7 @@ internal readonly unsafe struct KernelImage
         return new KernelImage(a);
     }
 
-    /// <summary>Physical address of an image address: the image is loaded at its virtual address minus the base.</summary>
+    /// <summary>Physical address of an image address: it is loaded at its virtual address minus the base.</summary>
     public static ulong Physical(ulong virtualAddress) => virtualAddress - KernelLayout.ImageBase;
 
     /// <summary>The image starts at 1 MiB (the multiboot headers and 32-bit entry precede .text).</summary>

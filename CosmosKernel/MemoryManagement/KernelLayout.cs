@@ -2,7 +2,7 @@ using MemOS.Memory;
 
 namespace MemOS.Kernel.MemoryManagement;
 
-/// <summary>The kernel's virtual address map (see DESIGN.md): where each kind of memory lives.</summary>
+/// <summary>The kernel's virtual address map (a table in docs/paging.md): where each kind of memory lives.</summary>
 internal static class KernelLayout
 {
     /// <summary>Below this nothing is ever mapped: null pointers and small offsets from them fault.</summary>

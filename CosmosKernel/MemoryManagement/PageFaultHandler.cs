@@ -36,10 +36,8 @@ internal static unsafe class PageFaultHandler
         var code = new ErrorCode((uint)frame->ErrorCode);
         // With EFLAGS.AC set (stac) the CPU lets the kernel reach user pages, so SMAP cannot be what faulted:
         // a not-present user page touched by UserPointerMemory or SafeAccess is a demand fault, not a violation.
-        bool smap = s_resolver.Smap;
-        if ((frame->Rflags & AlignmentCheckFlag) != 0) s_resolver.Smap = false;
-        FaultResolution resolution = s_resolver.Resolve(s_space, cr2, code);
-        s_resolver.Smap = smap;
+        bool userAccessAllowed = (frame->Rflags & AlignmentCheckFlag) != 0;
+        FaultResolution resolution = s_resolver.Resolve(s_space, cr2, code, userAccessAllowed);
         LastResolution = resolution;
 
         // An instruction fetch made by SafeAccess.TryExecuteFaulting never re-runs the target: it returns.
@@ -60,6 +58,10 @@ internal static unsafe class PageFaultHandler
             frame->Rip = fixup;
             return true;
         }
+        // Managed code dereferencing null (or a small offset from it): a NullReferenceException, not an oops.
+        if (cr2.Value < KernelLayout.NullGuardEnd
+            && ManagedFaults.TryRaise(frame, Core.Exceptions.HardwareFaults.NullReference))
+            return true;
         Oops(frame, cr2, code, resolution);
         return true;
     }
@@ -67,6 +69,7 @@ internal static unsafe class PageFaultHandler
     private static void Oops(InterruptFrame* frame, VirtualAddress cr2, ErrorCode code, FaultResolution resolution)
     {
         Region? region = resolution.Region;
-        Panic.FromPageFault(frame, cr2.Value, code.Describe(), resolution.Outcome.Describe(), region == null ? "no region" : region.Name);
+        string where = region == null ? "no region" : region.Name;
+        Panic.FromPageFault(frame, cr2.Value, code.Describe(), resolution.Outcome.Describe(), where);
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime;
 using System.Runtime.CompilerServices;
-using MemOS.Kernel.Hardware;
 
 namespace MemOS.Kernel.MemoryManagement;
 
@@ -12,9 +11,6 @@ namespace MemOS.Kernel.MemoryManagement;
 internal static unsafe class SafeAccess
 {
     private const int FixupCount = 5;
-
-    /// <summary>Whether SMAP is on: only then must a kernel access to a user page raise EFLAGS.AC (stac faults without SMAP).</summary>
-    public static bool Smap { get; set; }
 
     public static bool TryRead8(ulong address, out byte value)
     {
@@ -52,7 +48,7 @@ internal static unsafe class SafeAccess
         return ok;
     }
 
-    /// <summary>An instruction fetch at address; call only when the page is absent or NX, so the fetch faults.</summary>
+    /// <summary>An instruction fetch at address; only for a page absent or NX, so the fetch faults.</summary>
     public static bool TryExecuteFaulting(ulong address)
     {
         Enter(address);
@@ -70,7 +66,10 @@ internal static unsafe class SafeAccess
         return 0;
     }
 
-    /// <summary>The return address memos_safe_exec pushes: an instruction-fetch fault with it on top of the stack came from TryExecuteFaulting.</summary>
+    /// <summary>
+    /// The return address memos_safe_exec pushes: an instruction-fetch fault with it on top of the stack came from
+    /// TryExecuteFaulting.
+    /// </summary>
     public static ulong ExecuteReturnAddress => ExecReturn();
 
     /// <summary>Where a faulting fetch from TryExecuteFaulting resumes.</summary>
@@ -78,19 +77,32 @@ internal static unsafe class SafeAccess
 
     private static void Enter(ulong address)
     {
-        if (Smap && KernelLayout.IsUser(address)) Cpu.AllowUserAccess();
+        if (KernelLayout.IsUser(address)) KernelProtection.AllowUserAccess();
     }
 
     private static void Leave(ulong address)
     {
-        if (Smap && KernelLayout.IsUser(address)) Cpu.ForbidUserAccess();
+        if (KernelLayout.IsUser(address)) KernelProtection.ForbidUserAccess();
     }
 
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read8")] private static extern int SafeRead8(ulong address, byte* value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write8")] private static extern int SafeWrite8(ulong address, byte value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read64")] private static extern int SafeRead64(ulong address, ulong* value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write64")] private static extern int SafeWrite64(ulong address, ulong value);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec")] private static extern int SafeExecute(ulong address);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_fixup_table_address")] private static extern ulong* FixupTable();
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec_return_address")] private static extern ulong ExecReturn();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read8")]
+    private static extern int SafeRead8(ulong address, byte* value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write8")]
+    private static extern int SafeWrite8(ulong address, byte value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_read64")]
+    private static extern int SafeRead64(ulong address, ulong* value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_write64")]
+    private static extern int SafeWrite64(ulong address, ulong value);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec")]
+    private static extern int SafeExecute(ulong address);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_fixup_table_address")]
+    private static extern ulong* FixupTable();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec_return_address")]
+    private static extern ulong ExecReturn();
 }

@@ -1,4 +1,3 @@
-using MemOS.Kernel.Hardware;
 using MemOS.Memory;
 
 namespace MemOS.Kernel.MemoryManagement;
@@ -7,27 +6,27 @@ namespace MemOS.Kernel.MemoryManagement;
 /// How the kernel reads and writes user pages for the user heap: plain pointers with SMAP's AC flag raised for
 /// each access (stac/clac), so the kernel touches user memory only where it means to.
 /// </summary>
-internal sealed unsafe class UserPointerMemory(bool smap) : IVirtualMemory
+internal sealed unsafe class UserPointerMemory : IHeapWords
 {
     public ulong Read64(VirtualAddress address)
     {
-        if (smap) Cpu.AllowUserAccess();
+        KernelProtection.AllowUserAccess();
         ulong value = *(ulong*)address.Value;
-        if (smap) Cpu.ForbidUserAccess();
+        KernelProtection.ForbidUserAccess();
         return value;
     }
 
     public void Write64(VirtualAddress address, ulong value)
     {
-        if (smap) Cpu.AllowUserAccess();
+        KernelProtection.AllowUserAccess();
         *(ulong*)address.Value = value;
-        if (smap) Cpu.ForbidUserAccess();
+        KernelProtection.ForbidUserAccess();
     }
 
     public void Fill(VirtualAddress address, byte value, ulong length)
     {
-        if (smap) Cpu.AllowUserAccess();
+        KernelProtection.AllowUserAccess();
         System.Runtime.CompilerServices.Unsafe.InitBlockUnaligned((void*)address.Value, value, checked((uint)length));
-        if (smap) Cpu.ForbidUserAccess();
+        KernelProtection.ForbidUserAccess();
     }
 }

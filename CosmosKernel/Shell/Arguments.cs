@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace MemOS.Kernel.Shell;
 
@@ -73,9 +74,10 @@ internal sealed class Arguments
         value = 0;
         ReadOnlySpan<char> s = text;
         if (s.Length > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-            return s.Length <= 18 && ulong.TryParse(s[2..], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
+            return s.Length <= 18
+                && ulong.TryParse(s[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
         foreach (char c in s) if (c < '0' || c > '9') return false;
-        return s.Length > 0 && ulong.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+        return s.Length > 0 && ulong.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>A byte count: a number with an optional K, M or G suffix (binary units).</summary>
@@ -91,7 +93,8 @@ internal sealed class Arguments
             multiplier = last == 'K' ? 1024UL : last == 'M' ? 1024UL * 1024 : 1024UL * 1024 * 1024;
             text = text[..^1];
         }
-        else if (text.Length > 1 && char.ToUpperInvariant(text[^1]) == 'B' && !text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+        else if (text.Length > 1 && char.ToUpperInvariant(text[^1]) == 'B'
+            && !text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
         {
             text = text[..^1];
         }

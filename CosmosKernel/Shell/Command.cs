@@ -14,5 +14,14 @@ internal abstract class Command
     /// <summary>Longer help shown by `help NAME`, after the usage and description.</summary>
     public virtual string Details => "";
 
+    /// <summary>Runs the command; its state between lines lives in shell.Session.</summary>
     public abstract void Execute(Shell shell, Arguments args);
+
+    /// <summary>For a command that takes nothing: true (after the usage line) when something was given.</summary>
+    protected bool RefuseArguments(Arguments args)
+    {
+        if (args.Count == 0) return false;
+        Shell.UsageError(this, "takes no arguments");
+        return true;
+    }
 }

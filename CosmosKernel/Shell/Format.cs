@@ -7,7 +7,8 @@ internal static class Format
 
     public static string Size(ulong bytes)
     {
-        if (bytes >= 1024UL * 1024 * 1024 && bytes % (1024UL * 1024 * 1024) == 0) return $"{bytes / (1024UL * 1024 * 1024)} GiB";
+        const ulong GiB = 1024UL * 1024 * 1024;
+        if (bytes >= GiB && bytes % GiB == 0) return $"{bytes / GiB} GiB";
         if (bytes >= 1024UL * 1024 * 10) return $"{bytes / (1024UL * 1024)} MiB";
         if (bytes >= 1024UL * 10) return $"{bytes / 1024} KiB";
         return $"{bytes} B";

@@ -1,23 +1,15 @@
 using System;
-using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
 
 namespace MemOS.Kernel.Shell;
 
 /// <summary>
-/// What the memory action commands (alloc, free, touch, read, write, map, unmap) check before acting: the memory
-/// manager is up, an address parses, and it is canonical (a non-canonical access is a #GP, never a page fault).
-/// Each check prints its one line and says whether to go on.
+/// What the memory action commands (alloc, free, touch, read, write, map, unmap) check before acting: the words
+/// given, that an address parses, and that it is canonical (a non-canonical access is a #GP, never a page fault).
+/// Each check prints its one line and says whether to go on; the memory service is ShellSession.RequireMemory.
 /// </summary>
 internal static class MemoryArguments
 {
-    public static KernelMemory? Memory(Command command)
-    {
-        KernelMemory? memory = KernelMemory.Current;
-        if (memory == null) Console.WriteLine($"{command.Name}: the memory manager is not running");
-        return memory;
-    }
-
     public static bool TryAddress(Command command, string text, out ulong address)
     {
         if (Arguments.TryParseAddress(text, out address)) return true;
@@ -30,7 +22,8 @@ internal static class MemoryArguments
     {
         if (!TryAddress(command, text, out address)) return false;
         if (new VirtualAddress(address).IsCanonical) return true;
-        Console.WriteLine($"{command.Name}: {Format.Hex(address)}: non-canonical address (bits 63..47 differ: the CPU would raise #GP, not a page fault)");
+        Console.WriteLine($"{command.Name}: {Format.Hex(address)}: non-canonical address "
+            + "(bits 63..47 differ: the CPU would raise #GP, not a page fault)");
         return false;
     }
 
@@ -38,7 +31,11 @@ internal static class MemoryArguments
     public static bool CheckCount(Command command, Arguments args, int min, int max)
     {
         string? unknown = args.UnknownOption();
-        if (unknown != null) { Shell.UsageError(command, $"unknown option '{Shell.Printable(unknown)}'"); return false; }
+        if (unknown != null)
+        {
+            Shell.UsageError(command, $"unknown option '{Shell.Printable(unknown)}'");
+            return false;
+        }
         if (args.Count < min) { Shell.UsageError(command, "missing arguments"); return false; }
         if (args.Count > max) { Shell.UsageError(command, "too many arguments"); return false; }
         return true;

@@ -11,26 +11,22 @@ using MemOS.Memory.Virtual;
 namespace MemOS.Kernel.Shell;
 
 /// <summary>
-/// What several inspection commands read the same way: the memory manager (or a one-line "not running"),
-/// the fault counters line, the page-table frames of the address space, the end of RAM, and --user heap choice.
+/// What several inspection commands read the same way: the fault counters line, the backing mode, the page-table
+/// frames of an address space, and the frames of a heap's region.
 /// </summary>
 internal static class MemoryView
 {
     public const ulong Frame = PhysicalAddress.FrameSize;
 
-    /// <summary>The memory manager, or null after printing one line saying it is not there.</summary>
-    public static KernelMemory? Require(Command command)
-    {
-        KernelMemory? m = KernelMemory.Current;
-        if (m == null) Console.WriteLine($"{command.Name}: the memory manager is not running");
-        return m;
-    }
-
-    /// <summary>The contract's counters line: "faults: T total, Z zero-page, D demand-zero, C copy-on-write, V violations".</summary>
+    /// <summary>
+    /// The contract's counters line: "faults: T total, Z zero-page, D demand-zero, C copy-on-write, V violations".
+    /// </summary>
     public static string FaultSummary(FaultStatistics s)
-        => $"faults: {s.Faults} total, {s.ZeroPageMaps} zero-page, {s.PrivateFrames} demand-zero, {s.ZeroPageCopies + s.CopyOnWriteCopies} copy-on-write, {s.Violations} violations";
+        => $"faults: {s.Faults} total, {s.ZeroPageMaps} zero-page, {s.PrivateFrames} demand-zero, "
+            + $"{s.ZeroPageCopies + s.CopyOnWriteCopies} copy-on-write, {s.Violations} violations";
 
-    public static string Backing(KernelMemory m) => m.Space.DefaultBacking.Describe();
+    /// <summary>The backing new regions and heap growth of the address space get (what `mode` sets).</summary>
+    public static string Backing(AddressSpace space) => space.DefaultBacking.Describe();
 
     /// <summary>MiB, rounded down, for frame counts.</summary>
     public static ulong MiB(ulong frames) => frames * Frame / (1024 * 1024);
@@ -39,17 +35,18 @@ internal static class MemoryView
     /// Every paging-structure frame reachable from the address space's PML4 (the PML4 itself included), found by
     /// walking the tables through the direct map. Huge-page entries are leaves, not tables.
     /// </summary>
-    public static HashSet<ulong> PageTableFrames(KernelMemory m)
+    public static HashSet<ulong> PageTableFrames(IPhysicalMemory memory, AddressSpace space)
     {
         var tables = new HashSet<ulong>();
-        ulong mask = PageTableEntry.AddressMask(m.Space.PageTable.PhysicalAddressBits);
-        ulong root = m.Space.PageTable.Root.Value;
+        ulong mask = PageTableEntry.AddressMask(space.PageTable.PhysicalAddressBits);
+        ulong root = space.PageTable.Root.Value;
         tables.Add(root);
-        CollectTables(m.Physical, root, 4, mask, tables);
+        CollectTables(memory, root, 4, mask, tables);
         return tables;
     }
 
-    private static void CollectTables(IPhysicalMemory memory, ulong table, int level, ulong mask, HashSet<ulong> tables)
+    private static void CollectTables(
+        IPhysicalMemory memory, ulong table, int level, ulong mask, HashSet<ulong> tables)
     {
         if (level <= 1) return;
         for (int i = 0; i < 512; i++)
@@ -62,22 +59,13 @@ internal static class MemoryView
         }
     }
 
-    /// <summary>The end of the highest RAM the memory map knows of (what the direct map and `pmm map` cover).</summary>
-    public static ulong RamEnd(MemoryMap map)
-    {
-        ulong end = 0;
-        foreach (MemoryRange r in map.Ranges)
-            if (r.Type is not (MemoryType.Reserved or MemoryType.Bad or MemoryType.Firmware) && r.End > end) end = r.End;
-        return end;
-    }
-
     /// <summary>Frames a heap region has present (the heap's pages as the PMM sees them).</summary>
-    public static void CollectRegionFrames(KernelMemory m, Region region, HashSet<ulong> frames)
+    public static void CollectRegionFrames(AddressSpace space, Region region, HashSet<ulong> frames)
     {
         ulong pages = region.Length / VirtualAddress.PageSize;
         for (ulong i = 0; i < pages; i++)
         {
-            PageLookup lookup = m.Space.PageTable.Lookup(region.Base + i * VirtualAddress.PageSize);
+            PageLookup lookup = space.PageTable.Lookup(region.Base + i * VirtualAddress.PageSize);
             if (lookup.IsMapped && lookup.Size == PageSize.Size4K) frames.Add(lookup.Frame.Value);
         }
     }

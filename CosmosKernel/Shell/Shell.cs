@@ -5,15 +5,18 @@ namespace MemOS.Kernel.Shell;
 
 /// <summary>
 /// The MemOS shell: a registry of commands, looked up by name or alias (case-insensitive); one line in, its
-/// output out. Unknown commands and bad arguments get one clear line; nothing typed can stop the shell.
+/// output out. Unknown commands and bad arguments get one clear line; an exception a command throws is caught
+/// here and reported as `error: TYPE: message`; nothing typed can stop the shell.
+/// What commands leave for later ones lives in the session.
 /// </summary>
-internal sealed class Shell
+internal sealed class Shell(ShellSession session)
 {
     public const string Prompt = "memos> ";
     private readonly List<Command> _commands = new();
     private readonly Dictionary<string, Command> _byName = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyList<Command> Commands => _commands;
+    public ShellSession Session => session;
 
     public void Register(Command command)
     {
@@ -35,7 +38,20 @@ internal sealed class Shell
             Console.WriteLine($"unknown command '{Printable(name)}': type 'help' for the list of commands");
             return;
         }
-        command.Execute(this, words.Rest());
+        Exception? failed = null;
+        try
+        {
+            command.Execute(this, words.Rest());
+        }
+        catch (Exception e)
+        {
+            failed = e;
+        }
+        if (failed == null) return;
+        // One command failed; the shell and the kernel's state stay. Out of memory: collect the command's garbage
+        // (out here, where its dead frames are no longer on the stack) before formatting the report.
+        if (failed is OutOfMemoryException) Core.ConservativeCollector.RequestCollection();
+        Console.WriteLine("error: " + Core.Exceptions.ExceptionText.Describe(failed));
     }
 
     /// <summary>The one-line answer to bad arguments: what was wrong, then the usage.</summary>

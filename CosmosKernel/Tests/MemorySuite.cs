@@ -28,7 +28,7 @@ internal static unsafe class MemorySuite
         new("violation_write_to_read_only", WriteToReadOnly),
         new("violation_execute_on_nx", ExecuteOnNx),
         new("violation_no_region", NoRegion),
-        new("violation_user_page_from_kernel_exec", KernelExecuteOfUser, () => M.Smep ? null : "the CPU has no SMEP"),
+        new("violation_user_page_from_kernel_exec", KernelExecuteOfUser, () => KernelProtection.Smep ? null : "the CPU has no SMEP"),
         new("tlb_replace_protect_unmap_of_a_4k_page_seen_at_once", StaleTranslationChecks.FourKiB),
         new("tlb_split_of_a_2m_page_seen_at_once", StaleTranslationChecks.TwoMiBSplit),
         new("soak_100000_operations_returns_every_frame", Soak),

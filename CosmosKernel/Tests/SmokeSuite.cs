@@ -52,7 +52,7 @@ internal static unsafe class SmokeSuite
         if (m == null) return "memory was not brought up";
         ulong cr3 = Cpu.ReadCr3() & ~0xFFFUL;
         if (cr3 != m.Space.PageTable.Root.Value) return $"CR3 is 0x{cr3:x}, not the kernel address space's PML4 {m.Space.PageTable.Root}";
-        if ((Cpu.ReadCr0() & (1UL << 16)) == 0) return "CR0.WP is off";
+        if ((Cpu.ReadCr0() & ControlBits.Cr0WriteProtect) == 0) return "CR0.WP is off";
         return null;
     }
 

@@ -6,8 +6,8 @@ namespace MemOS.Kernel.Tests;
 
 /// <summary>
 /// Runs an in-kernel suite for the host test runner: one line per test ("[test] NAME PASS",
-/// "[test] NAME FAIL: reason" or "[test] NAME SKIP: reason"), a summary line, then QEMU exits through
-/// isa-debug-exit (status 1 nothing failed, 3 otherwise).
+/// "[test] NAME FAIL: reason" or "[test] NAME SKIP: reason"; a check that throws fails with the exception), a
+/// summary line, then QEMU exits through isa-debug-exit (status 1 nothing failed, 3 otherwise).
 /// </summary>
 internal static class SuiteRunner
 {
@@ -20,6 +20,7 @@ internal static class SuiteRunner
             "memory" => MemorySuite.Tests(),
             "oom" => OutOfMemorySuite.Tests(),
             "overflow" => StackOverflowProbe.Tests(),
+            "exceptions" => ExceptionSuite.Tests(),
             _ => null,
         };
         if (tests == null)
@@ -33,7 +34,9 @@ internal static class SuiteRunner
         {
             string? notApplicable = test.NotApplicable?.Invoke();
             if (notApplicable != null) { skipped++; Console.WriteLine($"[test] {test.Name} SKIP: {notApplicable}"); continue; }
-            string? reason = test.Check();
+            string? reason;
+            try { reason = test.Check(); }
+            catch (Exception e) { reason = "threw " + Core.Exceptions.ExceptionText.Describe(e); }
             if (reason == null) { passed++; Console.WriteLine($"[test] {test.Name} PASS"); }
             else { failed++; Console.WriteLine($"[test] {test.Name} FAIL: {reason}"); }
         }

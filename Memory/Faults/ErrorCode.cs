@@ -1,6 +1,8 @@
 namespace MemOS.Memory.Faults;
 
-/// <summary>The x86 page-fault error code the CPU pushes: P (protection, else not present), W, U, RSVD, I (instruction fetch).</summary>
+/// <summary>
+/// The x86 page-fault error code the CPU pushes: P (protection, else not present), W, U, RSVD, I (instruction fetch).
+/// </summary>
 public readonly record struct ErrorCode(uint Value)
 {
     public const uint PresentBit = 1;
@@ -20,7 +22,9 @@ public readonly record struct ErrorCode(uint Value)
         => new((present ? PresentBit : 0) | (write ? WriteBit : 0) | (user ? UserBit : 0)
                | (reserved ? ReservedBit : 0) | (instruction ? InstructionBit : 0));
 
-    /// <summary>"write, not present, kernel", "execute, present, user, reserved bit". Allocates: not for the fault path.</summary>
+    /// <summary>
+    /// "write, not present, kernel", "execute, present, user, reserved bit". Allocates: not for the fault path.
+    /// </summary>
     public string Describe()
         => (InstructionFetch ? "execute" : Write ? "write" : "read")
            + (Present ? ", present" : ", not present")

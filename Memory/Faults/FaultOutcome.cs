@@ -1,6 +1,8 @@
 namespace MemOS.Memory.Faults;
 
-/// <summary>Every way a page fault can end. Values from NoRegion on are violations (the access is not allowed).</summary>
+/// <summary>
+/// Every way a page fault can end. Values from NoRegion on are violations (the access is not allowed).
+/// </summary>
 public enum FaultOutcome : byte
 {
     None = 0,
@@ -8,7 +10,9 @@ public enum FaultOutcome : byte
     ZeroPageMapped,
     /// <summary>Demand write of an unbacked page: a private zeroed frame.</summary>
     PrivateFrameMapped,
-    /// <summary>Write to a zero-page mapping: a private zeroed frame replaces it (copy-on-write from the zero page).</summary>
+    /// <summary>
+    /// Write to a zero-page mapping: a private zeroed frame replaces it (copy-on-write from the zero page).
+    /// </summary>
     ZeroPageCopied,
     /// <summary>Write to a shared frame (refcount &gt; 1): a private copy replaces it.</summary>
     CopiedOnWrite,

@@ -22,7 +22,8 @@ public enum HeapBlockKind
 /// <param name="Size">Usable bytes for allocations, whole block bytes otherwise.</param>
 public readonly record struct HeapBlock(VirtualAddress Address, ulong Size, HeapBlockKind Kind)
 {
-    public bool Used => Kind is HeapBlockKind.Medium or HeapBlockKind.Large or HeapBlockKind.Slab or HeapBlockKind.Small;
+    public bool Used
+        => Kind is HeapBlockKind.Medium or HeapBlockKind.Large or HeapBlockKind.Slab or HeapBlockKind.Small;
 }
 
 /// <summary>Kind names for listings (no Enum.ToString in the kernel).</summary>

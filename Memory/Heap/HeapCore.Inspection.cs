@@ -13,9 +13,9 @@ public partial class HeapCore<TMemory>
         for (int bin = BinCount - 1; bin >= 0; bin--)
         {
             if (_bins[bin] == 0) continue;
-            for (ulong f = _bins[bin]; f != 0; f = Read(f + 16))
+            for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
             {
-                ulong size = Read(f) & SizeMask;
+                ulong size = Read(f + BlockHeader.SizeWord) & SizeMask;
                 if (size > largest) largest = size;
             }
             break; // bins grow with size: the highest non-empty one holds the largest block
@@ -64,19 +64,21 @@ public partial class HeapCore<TMemory>
         var blocks = new List<HeapBlock>();
         for (ulong x = _base; x < _top;)
         {
-            ulong h = Read(x), size = h & SizeMask;
+            ulong h = Read(x + BlockHeader.SizeWord), size = h & SizeMask;
             if (size < MinBlock) break; // corrupted: Check() says so
             if ((h & Used) == 0) blocks.Add(new HeapBlock(new VirtualAddress(x), size, HeapBlockKind.Free));
             else if ((h & KindMask) == KindSlab)
             {
                 ulong s = x + HeaderSize;
-                ulong info = Read(s) ^ Seal(s) ^ SlabTag;
-                int c = (int)(info & 0xFF), capacity = (int)((info >> 8) & 0xFF);
+                ulong info = SlabInfo(s);
+                int c = SlabHeader.Class(info), capacity = SlabHeader.Capacity(info);
                 blocks.Add(new HeapBlock(new VirtualAddress(x), size, HeapBlockKind.Slab));
-                ulong bitmap = Read(s + 8);
+                ulong bitmap = Read(s + SlabHeader.FreeMap);
+                ulong objectSize = _classes[c].Size;
                 for (int i = 0; i < capacity; i++)
                     if ((bitmap & (1UL << i)) == 0)
-                        blocks.Add(new HeapBlock(new VirtualAddress(s + 32 + (ulong)i * _classes[c].Size), _classes[c].Size, HeapBlockKind.Small));
+                        blocks.Add(new HeapBlock(new VirtualAddress(s + SlabHeader.Bytes + (ulong)i * objectSize),
+                            objectSize, HeapBlockKind.Small));
             }
             else
             {
@@ -96,23 +98,28 @@ public partial class HeapCore<TMemory>
     /// </summary>
     public MemoryError Check()
     {
-        if (_top < _base || _end < _top || _end > _limit || (_end & (Page - 1)) != 0) return MemoryError.HeapCorrupted;
+        if (_top < _base || _end < _top || _end > _limit || (_end & (Page - 1)) != 0)
+            return MemoryError.HeapCorrupted;
 
-        ulong used = 0, overhead = 0, freeBlocks = 0, freeBlockBytes = 0, freeSlots = 0, live = 0, blocksSeen = 0, mappedGranules = 0;
+        ulong used = 0, overhead = 0, freeBlocks = 0, freeBlockBytes = 0, freeSlots = 0, live = 0;
+        ulong blocksSeen = 0, mappedGranules = 0;
         var liveSmall = new ulong[SizeClasses.Count];
         var partialSlabs = new ulong[SizeClasses.Count];
         bool prevFree = false;
         ulong x = _base;
         while (x < _top)
         {
-            ulong h = Read(x), size = h & SizeMask;
-            if (size < MinBlock || size > _top - x || Read(x + 8) != SealOf(x, h)) return MemoryError.HeapCorrupted;
+            ulong h = Read(x + BlockHeader.SizeWord), size = h & SizeMask;
+            if (size < MinBlock || size > _top - x || Read(x + BlockHeader.SealWord) != SealOf(x, h))
+                return MemoryError.HeapCorrupted;
             if (((h & PrevFree) != 0) != prevFree) return MemoryError.HeapCorrupted;
             blocksSeen++;
             if ((h & Used) == 0)
             {
-                if (prevFree || (h & KindMask) != 0 || Read(x + size - 8) != size) return MemoryError.HeapCorrupted;
-                if (_poison && !PoisonIntact(x + 32, size - 40)) return MemoryError.HeapCorrupted;
+                if (prevFree || (h & KindMask) != 0 || Read(x + size - FreeBlock.FooterBytes) != size)
+                    return MemoryError.HeapCorrupted;
+                if (_poison && !PoisonIntact(x + FreeBlock.Body, size - FreeBlock.Body - FreeBlock.FooterBytes))
+                    return MemoryError.HeapCorrupted;
                 freeBlocks++;
                 freeBlockBytes += size;
                 prevFree = true;
@@ -123,21 +130,27 @@ public partial class HeapCore<TMemory>
                 if (kind == KindSlab)
                 {
                     ulong s = x + HeaderSize;
-                    ulong info = Read(s) ^ Seal(s) ^ SlabTag;
-                    if ((info >> 24) != 0) return MemoryError.HeapCorrupted;
-                    int c = (int)(info & 0xFF), capacity = (int)((info >> 8) & 0xFF), granules = (int)(info >> 16);
-                    if (c >= SizeClasses.Count || capacity != SizeClasses.Capacity(c) || granules != SizeClasses.SpanGranules(c))
+                    ulong info = SlabInfo(s);
+                    if (!SlabHeader.Plausible(info)) return MemoryError.HeapCorrupted;
+                    int c = SlabHeader.Class(info), capacity = SlabHeader.Capacity(info);
+                    if (capacity != SizeClasses.Capacity(c) || SlabHeader.Granules(info) != SizeClasses.SpanGranules(c))
                         return MemoryError.HeapCorrupted;
                     ulong objects = (ulong)capacity * _classes[c].Size, span = SizeClasses.BlockBytes(c);
                     // Objects on a granule; the block is the class's plus at most a sliver too small to be a block.
-                    if (((s + 32) & (SizeClasses.Granule - 1)) != 0 || size < span || size - span >= MinBlock)
+                    if (((s + SlabHeader.Bytes) & (SizeClasses.Granule - 1)) != 0 || size < span
+                        || size - span >= MinBlock)
                         return MemoryError.HeapCorrupted;
-                    ulong bitmap = Read(s + 8);
+                    ulong bitmap = Read(s + SlabHeader.FreeMap);
                     if ((bitmap & ~FullMask(capacity)) != 0) return MemoryError.HeapCorrupted;
                     for (int i = 0; i < capacity; i++)
                     {
-                        ulong o = s + 32 + (ulong)i * _classes[c].Size;
-                        if ((bitmap & (1UL << i)) == 0) { used += _classes[c].Size; liveSmall[c]++; live++; }
+                        ulong o = s + SlabHeader.Bytes + (ulong)i * _classes[c].Size;
+                        if ((bitmap & (1UL << i)) == 0)
+                        {
+                            used += _classes[c].Size;
+                            liveSmall[c]++;
+                            live++;
+                        }
                         else
                         {
                             freeSlots += _classes[c].Size;
@@ -146,7 +159,8 @@ public partial class HeapCore<TMemory>
                     }
                     if (bitmap != 0) partialSlabs[c]++;
                     // Each granule of the objects holds 1 + its distance from the first.
-                    ulong first = (s + 32 - _base) >> SlabMap.GranuleLog, last = (s + 32 - _base + objects - 1) >> SlabMap.GranuleLog;
+                    ulong first = (s + SlabHeader.Bytes - _base) >> SlabMap.GranuleLog;
+                    ulong last = (s + SlabHeader.Bytes - _base + objects - 1) >> SlabMap.GranuleLog;
                     for (ulong g = first; g <= last; g++)
                         if ((ulong)_slabMap.Get(g) != g - first + 1) return MemoryError.HeapCorrupted;
                     mappedGranules += last - first + 1;
@@ -175,14 +189,14 @@ public partial class HeapCore<TMemory>
         ulong listed = 0, listedBytes = 0;
         for (int bin = 0; bin < BinCount; bin++)
         {
-            bool mapped = bin < 64 ? (_binMap0 & (1UL << bin)) != 0 : (_binMap1 & (1UL << (bin - 64))) != 0;
-            if (mapped != (_bins[bin] != 0)) return MemoryError.HeapCorrupted;
+            if (BinMapped(bin) != (_bins[bin] != 0)) return MemoryError.HeapCorrupted;
             ulong prev = 0;
-            for (ulong f = _bins[bin]; f != 0; f = Read(f + 16))
+            for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
             {
                 if (f < _base || f >= _top || (f & 15) != 0 || ++listed > freeBlocks) return MemoryError.HeapCorrupted;
-                ulong h = Read(f);
-                if ((h & Used) != 0 || Read(f + 8) != SealOf(f, h) || BinOf(h & SizeMask) != bin || Read(f + 24) != prev)
+                ulong h = Read(f + BlockHeader.SizeWord);
+                if ((h & Used) != 0 || Read(f + BlockHeader.SealWord) != SealOf(f, h) || BinOf(h & SizeMask) != bin
+                    || Read(f + FreeBlock.Prev) != prev)
                     return MemoryError.HeapCorrupted;
                 listedBytes += h & SizeMask;
                 prev = f;
@@ -194,11 +208,12 @@ public partial class HeapCore<TMemory>
         for (int c = 0; c < SizeClasses.Count; c++)
         {
             ulong count = 0, prev = 0;
-            for (ulong s = _classes[c].Partial; s != 0; s = Read(s + 16))
+            for (ulong s = _classes[c].Partial; s != 0; s = Read(s + SlabHeader.Next))
             {
                 if (s < _base + HeaderSize || s >= _top || ++count > blocksSeen) return MemoryError.HeapCorrupted;
-                ulong info = Read(s) ^ Seal(s) ^ SlabTag;
-                if ((info >> 24) != 0 || (int)(info & 0xFF) != c || Read(s + 8) == 0 || Read(s + 24) != prev)
+                ulong info = SlabInfo(s);
+                if (!SlabHeader.Plausible(info) || SlabHeader.Class(info) != c || Read(s + SlabHeader.FreeMap) == 0
+                    || Read(s + SlabHeader.Prev) != prev)
                     return MemoryError.HeapCorrupted;
                 prev = s;
             }
@@ -209,7 +224,8 @@ public partial class HeapCore<TMemory>
         if (used != UsedBytes() || overhead != _overheadBytes || freeBlockBytes != _binBytes
             || freeSlots != FreeSlotBytes() || live != LiveCount())
             return MemoryError.HeapCorrupted;
-        if (used + overhead + freeBlockBytes + freeSlots + (_end - _top) != _end - _base) return MemoryError.HeapCorrupted;
+        if (used + overhead + freeBlockBytes + freeSlots + (_end - _top) != _end - _base)
+            return MemoryError.HeapCorrupted;
         return MemoryError.None;
     }
 
@@ -219,7 +235,7 @@ public partial class HeapCore<TMemory>
         for (ulong a = from; a < from + length; a += 8)
         {
             ulong v = Read(a);
-            if (v != 0xDDDD_DDDD_DDDD_DDDDUL && v != (Seal(a - 8) ^ DeadHeader)) return false;
+            if (v != 0xDDDD_DDDD_DDDD_DDDDUL && v != (Seal(a - BlockHeader.SealWord) ^ DeadHeader)) return false;
         }
         return true;
     }

@@ -4,16 +4,18 @@ using System.Runtime.InteropServices;
 namespace MemOS.Memory.Heap;
 
 /// <summary>
-/// How a heap core reads its own memory: through an IVirtualMemory (simulated machine, another address
+/// How a heap core reads its own memory: through an IHeapWords (simulated machine, another address
 /// space), or, when none is given, through raw pointers (the kernel arena, or native memory in benchmarks).
 /// A struct so the generic core inlines the pointer path; the null test is one predictable branch.
 /// </summary>
-public readonly unsafe struct HeapMemory : IVirtualMemory
+public readonly unsafe struct HeapMemory : IHeapWords
 {
-    private readonly IVirtualMemory? _memory;
+    private readonly IHeapWords? _memory;
 
-    /// <summary>Access through <paramref name="memory"/>; null means raw pointers (the address is dereferenced).</summary>
-    public HeapMemory(IVirtualMemory? memory) => _memory = memory;
+    /// <summary>
+    /// Access through <paramref name="memory"/>; null means raw pointers (the address is dereferenced).
+    /// </summary>
+    public HeapMemory(IHeapWords? memory) => _memory = memory;
 
     /// <summary>Raw-pointer access: the heap's virtual addresses are directly dereferenceable.</summary>
     public static HeapMemory Direct => default;

@@ -6,10 +6,15 @@ public readonly record struct HeapOptions
     /// <summary>Fill freed memory with <see cref="PoisonByte"/>; Check() reports a write after free.</summary>
     public bool Poison { get; init; }
 
-    /// <summary>Guard bytes after every block (all allocations then take the medium path); checked on free and by Check().</summary>
+    /// <summary>
+    /// Guard bytes after every block (all allocations then take the medium path); checked on free and by Check().
+    /// </summary>
     public bool RedZones { get; init; }
 
-    /// <summary>Smallest step the heap grows by (page multiple; 0 = 64 KiB). Trailing free space beyond twice this is given back.</summary>
+    /// <summary>
+    /// Smallest step the heap grows by (page multiple; 0 = <see cref="DefaultGrowIncrement"/>, 16 KiB). Trailing
+    /// free space beyond twice this is given back.
+    /// </summary>
     public ulong GrowIncrement { get; init; }
 
     public const byte PoisonByte = 0xDD;

@@ -15,6 +15,8 @@ public readonly record struct HeapStatistics(
     ulong FailedAllocations,
     ulong[] SmallObjectsPerClass)
 {
-    /// <summary>External fragmentation: 1 - largest free block / free bytes (0 = all free space in one piece).</summary>
+    /// <summary>
+    /// External fragmentation: 1 - largest free block / free bytes (0 = all free space in one piece).
+    /// </summary>
     public double Fragmentation => FreeBytes == 0 ? 0 : 1.0 - (double)LargestFreeBlock / FreeBytes;
 }

@@ -12,7 +12,9 @@ internal struct SlabClass
     public ulong Size;
     /// <summary>Bytes of objects in one slab (capacity × size): an offset at or past it is not an object.</summary>
     public ulong Objects;
-    /// <summary>ceil(2^32 / Size): off / Size == (off × Reciprocal) >> 32 for every offset inside a slab (&lt; 2^16).</summary>
+    /// <summary>
+    /// ceil(2^32 / Size): off / Size == (off × Reciprocal) >> 32 for every offset inside a slab (&lt; 2^16).
+    /// </summary>
     public ulong Reciprocal;
     /// <summary>Live objects of this class.</summary>
     public ulong Live;

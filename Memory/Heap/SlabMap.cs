@@ -22,7 +22,9 @@ internal readonly struct SlabMap
     /// <summary>1 + the distance of granule <paramref name="g"/> from its slab's first object granule, or 0.</summary>
     public int Get(ulong g) => _entries[g];
 
-    /// <summary>Mark granules [first, last] as one slab's objects (1, 2, ...), or with <paramref name="clear"/> erase them.</summary>
+    /// <summary>
+    /// Mark granules [first, last] as one slab's objects (1, 2, ...), or with <paramref name="clear"/> erase them.
+    /// </summary>
     public void Set(ulong first, ulong last, bool clear)
     {
         for (ulong g = first; g <= last; g++) _entries[g] = clear ? (byte)0 : (byte)(g - first + 1);

@@ -1,16 +1,37 @@
+using System;
+
 namespace MemOS.Memory.Heap;
 
 /// <summary>
-/// A process's heap (malloc/free) in the user half of its address space, grown brk-style through the VMM.
-/// The same algorithm as the kernel heap; memory is reached through that address space.
+/// A process's heap: malloc/free in the user half of one address space, grown brk-style at its end.
 /// </summary>
+/// <remarks>
+/// What makes it a user heap, as opposed to the <see cref="KernelHeap"/> running the same
+/// <see cref="HeapCore{TMemory}"/> algorithm:
+/// <list type="bullet">
+/// <item>It lives in the lower half, above the 4 MiB null guard (the kernel places its one user heap at
+/// KernelLayout.UserHeapBase), in pages marked User: it belongs to one address space, not to all.</item>
+/// <item>The kernel reaches its words through an <see cref="IHeapWords"/> that opens the SMAP window around each
+/// access (in the kernel) or walks the simulated machine's page tables (on the host): user pages are not the
+/// kernel's to touch freely.</item>
+/// <item>It grows through a user region of the VMM; with demand backing its pages arrive on first touch, through
+/// the page-fault resolver.</item>
+/// </list>
+/// </remarks>
 public sealed class UserHeap : HeapCore<HeapMemory>
 {
-    /// <summary>A user heap over [heapBase, heapBase + maxSize) in the lower half; <paramref name="memory"/> null = raw pointers.</summary>
-    public UserHeap(IVirtualMemory? memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize, HeapOptions options = default)
+    /// <summary>Lowest user address a heap may use: below it is the null guard.</summary>
+    public const ulong NullGuardEnd = 0x40_0000UL;
+
+    /// <summary>
+    /// A user heap over [heapBase, heapBase + maxSize) in the lower half, grown through <paramref name="backing"/>;
+    /// <paramref name="memory"/> null = raw pointers.
+    /// </summary>
+    public UserHeap(IHeapWords? memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize,
+        HeapOptions options = default)
         : base(new HeapMemory(memory), backing, heapBase, maxSize, options)
     {
-        if (heapBase.Value < 0x40_0000UL || ((heapBase.Value + maxSize - 1) >> 47) != 0)
-            throw new System.ArgumentException("a user heap lives in user space, above the null guard", nameof(heapBase));
+        if (heapBase.Value < NullGuardEnd || ((heapBase.Value + maxSize - 1) >> 47) != 0)
+            throw new ArgumentException("a user heap lives in user space, above the null guard", nameof(heapBase));
     }
 }

@@ -23,7 +23,8 @@ public sealed class KernelHalfTemplate
     public int PhysicalAddressBits { get; }
 
     /// <summary>Allocate and zero the 256 kernel PDPTs (1 MiB). Out of memory → nothing kept.</summary>
-    public static Result<KernelHalfTemplate> Create(IPhysicalMemory memory, IFrameAllocator frames, int physicalAddressBits = 52)
+    public static Result<KernelHalfTemplate> Create(IPhysicalMemory memory, IFrameAllocator frames,
+        int physicalAddressBits = 52)
     {
         var entries = new ulong[EntryCount];
         for (int i = 0; i < EntryCount; i++)
@@ -31,11 +32,13 @@ public sealed class KernelHalfTemplate
             var frame = frames.AllocateFrame();
             if (!frame.Ok)
             {
-                for (int j = 0; j < i; j++) frames.FreeFrame(new PhysicalAddress(entries[j] & PageTableEntry.AddressMask(physicalAddressBits)));
+                for (int j = 0; j < i; j++)
+                    frames.FreeFrame(new PhysicalAddress(entries[j] & PageTableEntry.AddressMask(physicalAddressBits)));
                 return Result<KernelHalfTemplate>.Fail(frame.Error);
             }
             memory.Zero(frame.Value, PhysicalAddress.FrameSize);
-            // Supervisor and executable at this level: the leaf entries decide W/NX; no U so user code never reaches the kernel half.
+            // Supervisor and executable at this level: the leaf entries decide W/NX; no U so user code never reaches
+            // the kernel half.
             entries[i] = PageTableEntry.Create(frame.Value, PageFlags.Present | PageFlags.Writable).Raw;
         }
         return Result<KernelHalfTemplate>.Success(new KernelHalfTemplate(entries, frames, physicalAddressBits));
@@ -45,7 +48,8 @@ public sealed class KernelHalfTemplate
     public ulong Entry(int pml4Index) => _entries[pml4Index - FirstEntry];
 
     /// <summary>The shared PDPT under a kernel-half PML4 index.</summary>
-    public PhysicalAddress Pdpt(int pml4Index) => new(Entry(pml4Index) & PageTableEntry.AddressMask(PhysicalAddressBits));
+    public PhysicalAddress Pdpt(int pml4Index)
+        => new(Entry(pml4Index) & PageTableEntry.AddressMask(PhysicalAddressBits));
 
     internal void CopyInto(IPhysicalMemory memory, PhysicalAddress pml4)
     {

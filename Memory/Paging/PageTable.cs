@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Paging;
 
@@ -28,7 +29,8 @@ public sealed class PageTable
     private readonly bool _sharedKernelHalf;
     private bool _destroyed;
 
-    private PageTable(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb, PhysicalAddress root, int physicalAddressBits, bool sharedKernelHalf)
+    private PageTable(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb, PhysicalAddress root,
+        int physicalAddressBits, bool sharedKernelHalf)
     {
         _memory = memory;
         _frames = frames;
@@ -49,15 +51,19 @@ public sealed class PageTable
     public ITlb Tlb => _tlb;
 
     /// <summary>A new, empty PML4 (plus the shared kernel half when a template is given).</summary>
-    public static Result<PageTable> Create(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb, KernelHalfTemplate? kernelHalf = null, int physicalAddressBits = 52)
+    public static Result<PageTable> Create(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb,
+        KernelHalfTemplate? kernelHalf = null, int physicalAddressBits = 52)
     {
-        if (physicalAddressBits < 32 || physicalAddressBits > 52) return Result<PageTable>.Fail(MemoryError.InvalidArgument);
-        if (kernelHalf != null && kernelHalf.PhysicalAddressBits != physicalAddressBits) return Result<PageTable>.Fail(MemoryError.InvalidArgument);
+        if (physicalAddressBits < 32 || physicalAddressBits > 52)
+            return Result<PageTable>.Fail(MemoryError.InvalidArgument);
+        if (kernelHalf != null && kernelHalf.PhysicalAddressBits != physicalAddressBits)
+            return Result<PageTable>.Fail(MemoryError.InvalidArgument);
         var root = frames.AllocateFrame();
         if (!root.Ok) return Result<PageTable>.Fail(root.Error);
         memory.Zero(root.Value, PhysicalAddress.FrameSize);
         kernelHalf?.CopyInto(memory, root.Value);
-        return Result<PageTable>.Success(new PageTable(memory, frames, tlb, root.Value, physicalAddressBits, kernelHalf != null));
+        return Result<PageTable>.Success(new PageTable(memory, frames, tlb, root.Value, physicalAddressBits,
+            kernelHalf != null));
     }
 
     /// <summary>Bytes in a page of a size.</summary>
@@ -68,8 +74,11 @@ public sealed class PageTable
         _ => VirtualAddress.PageSize,
     };
 
-    /// <summary>Map one page. Conflicting or existing mappings, bad addresses, out of memory → error, nothing changed.</summary>
-    public PageTableChange Map(VirtualAddress va, PhysicalAddress frame, PageFlags flags, PageSize size = PageSize.Size4K)
+    /// <summary>
+    /// Map one page. Conflicting or existing mappings, bad addresses, out of memory → error, nothing changed.
+    /// </summary>
+    public PageTableChange Map(VirtualAddress va, PhysicalAddress frame, PageFlags flags,
+        PageSize size = PageSize.Size4K)
     {
         var error = CheckTarget(va, frame, size);
         if (error != MemoryError.None) return PageTableChange.Fail(error);
@@ -81,7 +90,8 @@ public sealed class PageTable
             bool same = level == leafLevel && (leafLevel == 1 || (entry & PS) != 0);
             return PageTableChange.Fail(same ? MemoryError.AlreadyMapped : MemoryError.Conflict);
         }
-        if (level < leafLevel) return PageTableChange.Fail(MemoryError.Conflict); // a PT of 4 KiB pages where a 2 MiB page would go
+        // a PT of 4 KiB pages where a 2 MiB page would go
+        if (level < leafLevel) return PageTableChange.Fail(MemoryError.Conflict);
 
         // Allocate every missing table first so running out of frames changes nothing.
         int missing = level - leafLevel;
@@ -101,15 +111,23 @@ public sealed class PageTable
         {
             ulong next = fresh[level - l];
             WriteEntry(current, va.TableIndex(l), next | IntermediateFlags(va));
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: next, detail: (uint)(l - 1));
             current = next;
         }
         ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P | (leafLevel == 2 ? PS : 0);
         WriteEntry(current, va.TableIndex(leafLevel), leaf);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
+                detail: (uint)leafLevel);
         // A not-present entry is never cached by the TLB: nothing to invalidate.
         return new PageTableChange(MemoryError.None, default, TlbInvalidation.None);
     }
 
-    /// <summary>Unmap one page and return the frame it mapped (the caller decides whether to free it). A 4 KiB piece of a 2 MiB page splits it.</summary>
+    /// <summary>
+    /// Unmap one page and return the frame it mapped (the caller decides whether to free it). A 4 KiB piece of a 2 MiB
+    /// page splits it.
+    /// </summary>
     public PageTableChange Unmap(VirtualAddress va, PageSize size = PageSize.Size4K)
     {
         var error = CheckVirtual(va, size);
@@ -120,15 +138,19 @@ public sealed class PageTable
         error = Leaf(va, size, tables, ref entry, ref level, out TlbInvalidation invalidation);
         if (error != MemoryError.None) return PageTableChange.Fail(error);
         WriteEntry(tables[level], va.TableIndex(level), 0);
+        var frame = new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1));
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryCleared, va.Value, frame: frame.Value, detail: (uint)level);
         FreeEmptyTables(va, tables, level);
         invalidation.Apply(_tlb);
-        var frame = new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1));
         return new PageTableChange(MemoryError.None, frame, invalidation);
     }
 
-    // The leaf entry for a change of `size` at va: a 2 MiB change needs a 2 MiB page; a 4 KiB change inside a 2 MiB page
-    // splits it first (then the whole 2 MiB range needs invalidating). Says which addresses the change will invalidate.
-    private MemoryError Leaf(VirtualAddress va, PageSize size, Span<ulong> tables, ref ulong entry, ref int level, out TlbInvalidation invalidation)
+    // The leaf entry for a change of `size` at va: a 2 MiB change needs a 2 MiB page; a 4 KiB change inside a
+    // 2 MiB page splits it first (then the whole 2 MiB range needs invalidating). Says which addresses the change
+    // will invalidate.
+    private MemoryError Leaf(VirtualAddress va, PageSize size, Span<ulong> tables, ref ulong entry, ref int level,
+        out TlbInvalidation invalidation)
     {
         invalidation = TlbInvalidation.None;
         if (size == PageSize.Size2M)
@@ -164,11 +186,17 @@ public sealed class PageTable
         if (error != MemoryError.None) return PageTableChange.Fail(error);
         if (size == PageSize.Size2M) newFlags |= PS;
         WriteEntry(tables[level], va.TableIndex(level), (entry & (_addressMask | AD)) | newFlags);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: entry & _addressMask,
+                value: (entry & AD) | newFlags, detail: (uint)level);
         invalidation.Apply(_tlb);
-        return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1)), invalidation);
+        return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask & ~(Bytes(size) - 1)),
+            invalidation);
     }
 
-    /// <summary>Point a mapped 4 KiB page at another frame (copy-on-write); returns the frame it mapped before.</summary>
+    /// <summary>
+    /// Point a mapped 4 KiB page at another frame (copy-on-write); returns the frame it mapped before.
+    /// </summary>
     public PageTableChange Replace(VirtualAddress va, PhysicalAddress frame, PageFlags flags)
     {
         var error = CheckTarget(va, frame, PageSize.Size4K);
@@ -177,7 +205,11 @@ public sealed class PageTable
         int level = Descend(va, tables, out ulong entry);
         if ((entry & P) == 0) return PageTableChange.Fail(MemoryError.NotMapped);
         if (level != 1) return PageTableChange.Fail(MemoryError.Conflict);
-        WriteEntry(tables[1], va.TableIndex(1), frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P);
+        ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P;
+        WriteEntry(tables[1], va.TableIndex(1), leaf);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
+                detail: 1);
         var invalidation = TlbInvalidation.Page(va);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask), invalidation);
@@ -186,7 +218,9 @@ public sealed class PageTable
     /// <summary>What is mapped at an address (or how large the hole around it is).</summary>
     public PageLookup Lookup(VirtualAddress va)
     {
-        if (!va.IsCanonical || _destroyed) return new PageLookup(false, va.PageBase, default, PageFlags.None, PageSize.Size4K, VirtualAddress.PageSize);
+        if (!va.IsCanonical || _destroyed)
+            return new PageLookup(false, va.PageBase, default, PageFlags.None, PageSize.Size4K,
+                VirtualAddress.PageSize);
         Span<ulong> tables = stackalloc ulong[5];
         int level = Descend(va, tables, out ulong entry);
         ulong extent = 1UL << (12 + 9 * (level - 1));
@@ -202,10 +236,14 @@ public sealed class PageTable
     {
         if (!va.IsCanonical) return Result<PhysicalAddress>.Fail(MemoryError.NonCanonical);
         var lookup = Lookup(va);
-        return lookup.IsMapped ? Result<PhysicalAddress>.Success(lookup.Translate(va)) : Result<PhysicalAddress>.Fail(MemoryError.NotMapped);
+        return lookup.IsMapped ? Result<PhysicalAddress>.Success(lookup.Translate(va))
+            : Result<PhysicalAddress>.Fail(MemoryError.NotMapped);
     }
 
-    /// <summary>Walk level by level for display (`pagewalk`), checking reserved bits as the CPU would with EFER.NXE set. Allocates.</summary>
+    /// <summary>
+    /// Walk level by level for display (`pagewalk`), checking reserved bits as the CPU would with EFER.NXE set.
+    /// Allocates.
+    /// </summary>
     public PageWalk Walk(VirtualAddress va)
     {
         var steps = new List<PageWalkStep>(4);
@@ -216,22 +254,28 @@ public sealed class PageTable
             int index = va.TableIndex(level);
             ulong entry = ReadEntry(table, index);
             var next = new PhysicalAddress(entry & _addressMask);
-            steps.Add(new PageWalkStep((PageTableLevel)level, index, new PhysicalAddress(table), entry, (PageFlags)(entry & PageTableEntry.FlagMask), next));
+            steps.Add(new PageWalkStep((PageTableLevel)level, index, new PhysicalAddress(table), entry,
+                (PageFlags)(entry & PageTableEntry.FlagMask), next));
             if ((entry & P) == 0) return new PageWalk(va, steps, PageWalkStop.NotPresent, default, 0);
-            ulong reserved = PageTableEntry.ReservedBits(entry, (PageTableLevel)level, PhysicalAddressBits, noExecuteEnabled: true);
+            ulong reserved = PageTableEntry.ReservedBits(entry, (PageTableLevel)level, PhysicalAddressBits,
+                noExecuteEnabled: true);
             if (reserved != 0) return new PageWalk(va, steps, PageWalkStop.ReservedBits, default, reserved);
             if (level == 1)
                 return new PageWalk(va, steps, PageWalkStop.Translated, next + va.PageOffset, 0);
             if ((entry & PS) != 0)
             {
                 ulong extent = 1UL << (12 + 9 * (level - 1));
-                return new PageWalk(va, steps, PageWalkStop.HugePage, new PhysicalAddress((entry & _addressMask & ~(extent - 1)) + (va.Value & (extent - 1))), 0);
+                return new PageWalk(va, steps, PageWalkStop.HugePage,
+                    new PhysicalAddress((entry & _addressMask & ~(extent - 1)) + (va.Value & (extent - 1))), 0);
             }
             table = next.Value;
         }
     }
 
-    /// <summary>Free the PML4 (and kernel-half PDPTs it owns when there is no template). Anything still mapped → Conflict, nothing freed.</summary>
+    /// <summary>
+    /// Free the PML4 (and kernel-half PDPTs it owns when there is no template). Anything still mapped → Conflict,
+    /// nothing freed.
+    /// </summary>
     public MemoryError Destroy()
     {
         if (_destroyed) return MemoryError.DoubleFree;
@@ -247,10 +291,14 @@ public sealed class PageTable
             for (int i = KernelHalfTemplate.FirstEntry; i < EntriesPerTable; i++)
             {
                 ulong entry = ReadEntry(Root.Value, i);
-                if ((entry & P) != 0) _frames.FreeFrame(new PhysicalAddress(entry & _addressMask));
+                if ((entry & P) == 0) continue;
+                _frames.FreeFrame(new PhysicalAddress(entry & _addressMask));
+                if (MemoryTrace.On)
+                    MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: entry & _addressMask, detail: 3);
             }
         }
         _frames.FreeFrame(Root);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.TableFreed, frame: Root.Value, detail: 4);
         _destroyed = true;
         return MemoryError.None;
     }
@@ -281,6 +329,8 @@ public sealed class PageTable
         for (int i = 0; i < EntriesPerTable; i++)
             WriteEntry(pt.Value.Value, i, (baseFrame + (ulong)i * VirtualAddress.PageSize) | flags);
         WriteEntry(tables[2], va.TableIndex(2), pt.Value.Value | IntermediateFlags(va));
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: pt.Value.Value, detail: 1);
         tables[1] = pt.Value.Value;
         return MemoryError.None;
     }
@@ -290,10 +340,13 @@ public sealed class PageTable
     {
         for (; level < 4; level++)
         {
-            if (level == 3 && va.TableIndex(4) >= KernelHalfTemplate.FirstEntry) return; // shared kernel PDPTs stay forever
+            // shared kernel PDPTs stay forever
+            if (level == 3 && va.TableIndex(4) >= KernelHalfTemplate.FirstEntry) return;
             if (!IsEmpty(tables[level])) return;
             WriteEntry(tables[level + 1], va.TableIndex(level + 1), 0);
             _frames.FreeFrame(new PhysicalAddress(tables[level]));
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.TableFreed, va.Value, frame: tables[level], detail: (uint)level);
         }
     }
 
@@ -311,9 +364,11 @@ public sealed class PageTable
         return frame;
     }
 
-    // Upper levels are permissive (the leaf decides W/NX); U only in the user half, so the kernel half stays supervisor-only.
+    // Upper levels are permissive (the leaf decides W/NX); U only in the user half, so the kernel half stays
+    // supervisor-only.
     private static ulong IntermediateFlags(VirtualAddress va)
-        => (ulong)(PageFlags.Present | PageFlags.Writable) | (va.TableIndex(4) < KernelHalfTemplate.FirstEntry ? (ulong)PageFlags.User : 0);
+        => (ulong)(PageFlags.Present | PageFlags.Writable)
+           | (va.TableIndex(4) < KernelHalfTemplate.FirstEntry ? (ulong)PageFlags.User : 0);
 
     private MemoryError CheckVirtual(VirtualAddress va, PageSize size)
     {
@@ -334,5 +389,6 @@ public sealed class PageTable
     }
 
     private ulong ReadEntry(ulong table, int index) => _memory.Read64(new PhysicalAddress(table + (ulong)index * 8));
-    private void WriteEntry(ulong table, int index, ulong value) => _memory.Write64(new PhysicalAddress(table + (ulong)index * 8), value);
+    private void WriteEntry(ulong table, int index, ulong value)
+        => _memory.Write64(new PhysicalAddress(table + (ulong)index * 8), value);
 }

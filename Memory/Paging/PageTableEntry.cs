@@ -13,7 +13,9 @@ public readonly record struct PageTableEntry(ulong Raw)
     public bool IsHuge => (Raw & (ulong)PageFlags.HugePage) != 0;
     public PageFlags Flags => (PageFlags)(Raw & FlagMask);
 
-    /// <summary>The physical address field (a table, a 4 KiB frame, or a 2 MiB / 1 GiB page base with the PAT bit masked off).</summary>
+    /// <summary>
+    /// The physical address field (a table, a 4 KiB frame, or a 2 MiB / 1 GiB page base with the PAT bit masked off).
+    /// </summary>
     public PhysicalAddress Address(ulong addressMask) => new(Raw & addressMask);
 
     public static PageTableEntry Create(PhysicalAddress address, PageFlags flags) => new(address.Value | (ulong)flags);

@@ -17,10 +17,12 @@ public enum PageWalkStop : byte
 }
 
 /// <summary>One level of a walk: the table, the index used in it, the raw entry read and its decoded flags.</summary>
-public readonly record struct PageWalkStep(PageTableLevel Level, int Index, PhysicalAddress Table, ulong RawEntry, PageFlags Flags, PhysicalAddress Next)
+public readonly record struct PageWalkStep(PageTableLevel Level, int Index, PhysicalAddress Table, ulong RawEntry,
+    PageFlags Flags, PhysicalAddress Next)
 {
     public override string ToString()
-        => Level.Name() + "[" + Index + "] in table " + Table + ": 0x" + RawEntry.ToString("x16") + " (" + PageFlagsText.Describe(Flags) + ") -> " + Next;
+        => Level.Name() + "[" + Index + "] in table " + Table + ": 0x" + RawEntry.ToString("x16") + " ("
+            + PageFlagsText.Describe(Flags) + ") -> " + Next;
 }
 
 /// <summary>
@@ -29,7 +31,8 @@ public readonly record struct PageWalkStep(PageTableLevel Level, int Index, Phys
 /// </summary>
 public sealed class PageWalk
 {
-    internal PageWalk(VirtualAddress address, List<PageWalkStep> steps, PageWalkStop stop, PhysicalAddress physical, ulong reservedBits)
+    internal PageWalk(VirtualAddress address, List<PageWalkStep> steps, PageWalkStop stop, PhysicalAddress physical,
+        ulong reservedBits)
     {
         Address = address;
         Steps = steps;

@@ -20,8 +20,10 @@ public readonly record struct TlbInvalidation(TlbInvalidationKind Kind, VirtualA
 
     public static TlbInvalidation None => default;
     public static TlbInvalidation All => new(TlbInvalidationKind.All, default, 0);
-    public static TlbInvalidation Page(VirtualAddress page) => new(TlbInvalidationKind.Page, page.PageBase, VirtualAddress.PageSize);
-    public static TlbInvalidation Range(VirtualAddress start, ulong length) => new(TlbInvalidationKind.Range, start, length);
+    public static TlbInvalidation Page(VirtualAddress page)
+        => new(TlbInvalidationKind.Page, page.PageBase, VirtualAddress.PageSize);
+    public static TlbInvalidation Range(VirtualAddress start, ulong length)
+        => new(TlbInvalidationKind.Range, start, length);
 
     /// <summary>Does this invalidation cover the page holding an address?</summary>
     public bool Covers(VirtualAddress address) => Kind switch

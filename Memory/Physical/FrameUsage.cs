@@ -16,3 +16,20 @@ public enum FrameUsage : byte
     /// <summary>No RAM at this address (not in the memory map).</summary>
     Absent = 7,
 }
+
+/// <summary>Usage names for the trace (no Enum.ToString in the kernel).</summary>
+public static class FrameUsages
+{
+    public static string Name(this FrameUsage usage) => usage switch
+    {
+        FrameUsage.Free => "free",
+        FrameUsage.Used => "used",
+        FrameUsage.Reserved => "reserved",
+        FrameUsage.Kernel => "kernel",
+        FrameUsage.PageTable => "page table",
+        FrameUsage.Heap => "heap",
+        FrameUsage.Zero => "zero page",
+        FrameUsage.Absent => "absent",
+        _ => "usage " + ((int)usage).ToString(),
+    };
+}

@@ -15,7 +15,9 @@ namespace MemOS.Memory.Physical;
 /// </remarks>
 public sealed class MemoryMap
 {
-    /// <summary>Diagnostics listed before the rest are summarised by one <see cref="MemoryMapProblem.Truncated"/>.</summary>
+    /// <summary>
+    /// Diagnostics listed before the rest are summarised by one <see cref="MemoryMapProblem.Truncated"/>.
+    /// </summary>
     public const int MaxDiagnostics = 256;
 
     private const ulong FrameMask = PhysicalAddress.FrameSize - 1;
@@ -31,11 +33,15 @@ public sealed class MemoryMap
         public int Index;
     }
 
-    /// <summary>Sanitises <paramref name="entries"/>; addresses at or above 2^<paramref name="physicalAddressBits"/> are not memory.</summary>
+    /// <summary>
+    /// Sanitises <paramref name="entries"/>; addresses at or above 2^<paramref name="physicalAddressBits"/> are not
+    /// memory.
+    /// </summary>
     public MemoryMap(ReadOnlySpan<MemoryMapEntry> entries, int physicalAddressBits = 52)
     {
         if (physicalAddressBits < 32 || physicalAddressBits > 52)
-            throw new ArgumentOutOfRangeException(nameof(physicalAddressBits), "x86_64 physical address width is 32..52 bits");
+            throw new ArgumentOutOfRangeException(nameof(physicalAddressBits),
+                "x86_64 physical address width is 32..52 bits");
         PhysicalAddressBits = physicalAddressBits;
         _limit = 1UL << physicalAddressBits;
 
@@ -58,7 +64,9 @@ public sealed class MemoryMap
         }
     }
 
-    /// <summary>None when the map can be used; InvalidArgument for a missing/empty map, OutOfMemory when nothing is usable.</summary>
+    /// <summary>
+    /// None when the map can be used; InvalidArgument for a missing/empty map, OutOfMemory when nothing is usable.
+    /// </summary>
     public MemoryError Error { get; private set; }
 
     /// <summary>Width of physical addresses this map was clipped to.</summary>
@@ -108,7 +116,9 @@ public sealed class MemoryMap
         var entry = new MemoryMapEntry(@base, length, 0);
         if (length == 0 || @base.Value + length < @base.Value)
         {
-            Report(MemoryMapProblem.InvalidReservation, -1, entry, "reservation (" + MemoryTypes.Name(MemoryTypes.Of(kind)) + ") refused: " + (length == 0 ? "length 0" : "wraps past 2^64"));
+            Report(MemoryMapProblem.InvalidReservation, -1, entry, "reservation ("
+                + MemoryTypes.Name(MemoryTypes.Of(kind)) + ") refused: "
+                    + (length == 0 ? "length 0" : "wraps past 2^64"));
             return MemoryError.InvalidArgument;
         }
         ulong start = @base.Value & ~FrameMask;
@@ -119,7 +129,8 @@ public sealed class MemoryMap
             if (r.Base.Value < end && r.End > start) { touches = true; break; }
         if (!touches)
         {
-            Report(MemoryMapProblem.ReservationOutsideMemory, -1, entry, "reservation (" + MemoryTypes.Name(MemoryTypes.Of(kind)) + ") refused: no memory there");
+            Report(MemoryMapProblem.ReservationOutsideMemory, -1, entry, "reservation ("
+                + MemoryTypes.Name(MemoryTypes.Of(kind)) + ") refused: no memory there");
             return MemoryError.OutOfRange;
         }
 
@@ -127,7 +138,11 @@ public sealed class MemoryMap
         var result = new List<MemoryRange>(_ranges.Count + 2);
         foreach (var r in _ranges)
         {
-            if (r.Base.Value >= end || r.End <= start || r.Type >= type) { Append(result, r.Base.Value, r.End, r.Type); continue; }
+            if (r.Base.Value >= end || r.End <= start || r.Type >= type)
+            {
+                Append(result, r.Base.Value, r.End, r.Type);
+                continue;
+            }
             ulong s = Math.Max(start, r.Base.Value), e = Math.Min(end, r.End);
             if (r.Base.Value < s) Append(result, r.Base.Value, s, r.Type);
             Append(result, s, e, type);
@@ -145,7 +160,8 @@ public sealed class MemoryMap
         {
             if (entries[i].Base.Value < entries[i - 1].Base.Value)
             {
-                Report(MemoryMapProblem.Unsorted, i, entries[i], "below entry " + (i - 1).ToString() + "; entries sorted by base");
+                Report(MemoryMapProblem.Unsorted, i, entries[i], "below entry " + (i - 1).ToString()
+                    + "; entries sorted by base");
                 break;
             }
         }
@@ -164,7 +180,8 @@ public sealed class MemoryMap
                 var problem = wraps ? MemoryMapProblem.Overflow : MemoryMapProblem.BeyondAddressWidth;
                 if (start >= _limit)
                 {
-                    Report(problem, i, e, "dropped: starts beyond the " + PhysicalAddressBits.ToString() + "-bit physical address width");
+                    Report(problem, i, e, "dropped: starts beyond the " + PhysicalAddressBits.ToString()
+                        + "-bit physical address width");
                     continue;
                 }
                 end = _limit;
@@ -237,7 +254,8 @@ public sealed class MemoryMap
             if (s == r.Base.Value && e == r.End) { Append(result, s, e, r.Type); continue; }
             var entry = new MemoryMapEntry(r.Base, r.Length, 1);
             if (s >= e) { Report(MemoryMapProblem.Unaligned, -1, entry, "dropped: no whole 4 KiB frame"); continue; }
-            Report(MemoryMapProblem.Unaligned, -1, entry, "trimmed to [0x" + s.ToString("x") + ", 0x" + e.ToString("x") + ")");
+            Report(MemoryMapProblem.Unaligned, -1, entry, "trimmed to [0x" + s.ToString("x") + ", 0x"
+                + e.ToString("x") + ")");
             Append(result, s, e, r.Type);
         }
         _ranges = result;
@@ -271,6 +289,7 @@ public sealed class MemoryMap
         if (_diagnostics.Count < MaxDiagnostics)
             _diagnostics.Add(new MemoryMapDiagnostic(problem, index, entry, action, other));
         else if (_diagnostics.Count == MaxDiagnostics)
-            _diagnostics.Add(new MemoryMapDiagnostic(MemoryMapProblem.Truncated, -1, default, "more problems were handled but not listed"));
+            _diagnostics.Add(new MemoryMapDiagnostic(MemoryMapProblem.Truncated, -1, default,
+                "more problems were handled but not listed"));
     }
 }

@@ -4,7 +4,8 @@ namespace MemOS.Memory.Physical;
 /// One problem found while sanitising a memory map: what, which entry (index into the firmware's list, or -1
 /// for a range derived after merging), the entry itself, and what was done about it.
 /// </summary>
-public sealed record MemoryMapDiagnostic(MemoryMapProblem Problem, int EntryIndex, MemoryMapEntry Entry, string Action, int OtherEntryIndex = -1)
+public sealed record MemoryMapDiagnostic(MemoryMapProblem Problem, int EntryIndex, MemoryMapEntry Entry, string Action,
+    int OtherEntryIndex = -1)
 {
     public override string ToString()
     {

@@ -29,7 +29,9 @@ public enum MemoryMapProblem : byte
     Truncated,
 }
 
-/// <summary>Names for diagnostics (the kernel has no reflection data, so Enum.ToString is not available there).</summary>
+/// <summary>
+/// Names for diagnostics (the kernel has no reflection data, so Enum.ToString is not available there).
+/// </summary>
 public static class MemoryMapProblems
 {
     public static string Name(this MemoryMapProblem problem) => problem switch

@@ -40,7 +40,9 @@ public static class MemoryTypes
         _ => "unknown",
     };
 
-    /// <summary>Multiboot type number (1..5) to a type; anything else is reserved and <paramref name="known"/> false.</summary>
+    /// <summary>
+    /// Multiboot type number (1..5) to a type; anything else is reserved and <paramref name="known"/> false.
+    /// </summary>
     public static MemoryType FromMultiboot(uint type, out bool known)
     {
         known = true;

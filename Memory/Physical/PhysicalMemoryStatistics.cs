@@ -19,7 +19,8 @@ public readonly struct PhysicalMemoryStatistics
 {
     private readonly FreeBlockCounts _freeBlocks;
 
-    internal PhysicalMemoryStatistics(ulong total, ulong usable, ulong free, ulong used, ulong reserved, FreeBlockCounts freeBlocks, ulong metadataBytes)
+    internal PhysicalMemoryStatistics(ulong total, ulong usable, ulong free, ulong used, ulong reserved,
+        FreeBlockCounts freeBlocks, ulong metadataBytes)
     {
         TotalFrames = total;
         UsableFrames = usable;

@@ -1,15 +1,20 @@
 using System;
 using MemOS.Memory.Paging;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Virtual;
 
 /// <summary>
 /// The VMM's view of one address space: its page table and a sorted, non-overlapping set of Regions.
-/// Creates, grows, shrinks and frees regions, backing their pages immediately, on demand, or from MMIO.
+/// Creates, grows, shrinks and frees regions, backing their pages immediately, on demand, or from MMIO, and
+/// carries out what the page-fault resolver decides (map the zero page or a demand page, copy on write, make
+/// writable).
 /// </summary>
 /// <remarks>
-/// Every operation returns an error with nothing changed, or succeeds. Grow, Shrink and the fault path do
-/// not allocate managed memory (heaps grow through them while serving an allocation); creating a region does.
+/// The only code that changes a region's mappings or residency: the resolver decides, this acts, with the one frame
+/// allocator the address space was made with. Every operation returns an error with nothing changed, or succeeds.
+/// Grow, Shrink and the fault actions do not allocate managed memory (heaps grow through them while serving an
+/// allocation); creating a region does. Each step is narrated to <see cref="MemoryTrace"/> when tracing is on.
 /// </remarks>
 public sealed class AddressSpace
 {
@@ -31,8 +36,11 @@ public sealed class AddressSpace
         GuardBytes = guardBytes;
     }
 
-    /// <summary>A new address space with an empty user half (and the shared kernel half when a template is given).</summary>
-    public static Result<AddressSpace> Create(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb, KernelHalfTemplate? kernelHalf = null, int guardPages = 1, int physicalAddressBits = 52)
+    /// <summary>
+    /// A new address space with an empty user half (and the shared kernel half when a template is given).
+    /// </summary>
+    public static Result<AddressSpace> Create(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb,
+        KernelHalfTemplate? kernelHalf = null, int guardPages = 1, int physicalAddressBits = 52)
     {
         if (guardPages < 0 || guardPages > 1 << 20) return Result<AddressSpace>.Fail(MemoryError.InvalidArgument);
         var table = PageTable.Create(memory, frames, tlb, kernelHalf, physicalAddressBits);
@@ -47,7 +55,10 @@ public sealed class AddressSpace
     /// <summary>Unmapped bytes first-fit placement and Grow keep between regions.</summary>
     public ulong GuardBytes { get; }
 
-    /// <summary>The backing new regions and growth get unless told otherwise (Immediate or Demand).</summary>
+    /// <summary>
+    /// The policy for what is mapped from now on (Immediate or Demand): new regions and growth get it unless told
+    /// otherwise. Switching it changes nothing already mapped; each region records what backs each of its parts.
+    /// </summary>
     public RegionBacking DefaultBacking { get; private set; } = RegionBacking.Immediate;
 
     /// <summary>Switch the default policy at run time. MMIO is not a policy → InvalidArgument.</summary>
@@ -82,22 +93,28 @@ public sealed class AddressSpace
     }
 
     /// <summary>Create an anonymous region (Immediate or Demand; default policy when null).</summary>
-    public Result<Region> CreateRegion(string name, ulong length, RegionFlags flags, RegionPlacement placement, RegionBacking? backing = null)
+    public Result<Region> CreateRegion(string name, ulong length, RegionFlags flags, RegionPlacement placement,
+        RegionBacking? backing = null)
     {
         var policy = backing ?? DefaultBacking;
         if (policy == RegionBacking.Mmio) return Result<Region>.Fail(MemoryError.InvalidArgument);
         return CreateCore(name, length, flags, placement, policy, default);
     }
 
-    /// <summary>Map a device's physical range [physical, physical + length) uncached. Its frames are never freed.</summary>
-    public Result<Region> CreateMmioRegion(string name, PhysicalAddress physical, ulong length, RegionFlags flags, RegionPlacement placement)
+    /// <summary>
+    /// Map a device's physical range [physical, physical + length) uncached. Its frames are never freed.
+    /// </summary>
+    public Result<Region> CreateMmioRegion(string name, PhysicalAddress physical, ulong length, RegionFlags flags,
+        RegionPlacement placement)
     {
         if (!physical.IsFrameAligned) return Result<Region>.Fail(MemoryError.Misaligned);
         if (length == 0) return Result<Region>.Fail(MemoryError.InvalidArgument);
         return CreateCore(name, length, flags, placement, RegionBacking.Mmio, physical);
     }
 
-    /// <summary>Unmap every page of a region, return its frames (not MMIO ones) and empty tables, and forget it.</summary>
+    /// <summary>
+    /// Unmap every page of a region, return its frames (not MMIO ones) and empty tables, and forget it.
+    /// </summary>
     public MemoryError FreeRegion(Region region)
     {
         int index = IndexOf(region);
@@ -105,10 +122,15 @@ public sealed class AddressSpace
         UnmapRange(region, region.Base, region.Length);
         Array.Copy(_regions, index + 1, _regions, index, _count - index - 1);
         _regions[--_count] = null!;
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.RegionFreed, region.Base.Value, region.Length, region: region);
         return MemoryError.None;
     }
 
-    /// <summary>Extend a region at its end by page-aligned bytes, backed per the policy (default when null). No managed allocation.</summary>
+    /// <summary>
+    /// Extend a region at its end by page-aligned bytes, backed per the policy (default when null); the region
+    /// records the new part's backing. No managed allocation.
+    /// </summary>
     public MemoryError Grow(Region region, ulong bytes, RegionBacking? backing = null)
     {
         int index = IndexOf(region);
@@ -116,41 +138,55 @@ public sealed class AddressSpace
         if ((bytes & (Page - 1)) != 0) return MemoryError.Misaligned;
         if (bytes == 0) return MemoryError.None;
         var policy = backing ?? DefaultBacking;
-        if (region.Backing == RegionBacking.Mmio || policy == RegionBacking.Mmio) return MemoryError.InvalidArgument;
+        if (region.IsMmio || policy == RegionBacking.Mmio) return MemoryError.InvalidArgument;
         if (bytes > ulong.MaxValue - region.Length) return MemoryError.OutOfRange;
         ulong newLength = region.Length + bytes;
         var error = CheckRange(region.Base.Value, newLength, region.Flags);
         if (error != MemoryError.None) return error;
-        if (index + 1 < _count && SaturatingAdd(region.Base.Value + newLength, GuardBytes) > _regions[index + 1].Base.Value)
+        if (index + 1 < _count
+            && SaturatingAdd(region.Base.Value + newLength, GuardBytes) > _regions[index + 1].Base.Value)
             return MemoryError.NoSpace;
+        if (region.PartCount == Region.MaxParts && region.BackingAt(region.End) != policy) return MemoryError.NoSpace;
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.RegionGrown, region.End.Value, bytes, detail: (uint)policy,
+                region: region);
         if (policy == RegionBacking.Immediate)
         {
             error = Populate(region, region.End, bytes);
             if (error != MemoryError.None) return error;
         }
+        region.BackFromEnd(policy);
         region.Length = newLength;
         return MemoryError.None;
     }
 
-    /// <summary>Give back page-aligned bytes at a region's end (unmapped, frames returned). No managed allocation.</summary>
+    /// <summary>
+    /// Give back page-aligned bytes at a region's end (unmapped, frames returned). No managed allocation.
+    /// </summary>
     public MemoryError Shrink(Region region, ulong bytes)
     {
         int index = IndexOf(region);
         if (index < 0) return MemoryError.NoRegion;
         if ((bytes & (Page - 1)) != 0) return MemoryError.Misaligned;
         if (bytes > region.Length) return MemoryError.InvalidArgument;
-        UnmapRange(region, new VirtualAddress(region.End.Value - bytes), bytes);
+        var newEnd = new VirtualAddress(region.End.Value - bytes);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.RegionShrunk, newEnd.Value, bytes, region: region);
+        UnmapRange(region, newEnd, bytes);
         region.Length -= bytes;
+        region.TrimParts(region.Length);
         return MemoryError.None;
     }
 
-    /// <summary>Map an existing frame read-only at an unmapped page of a region, adding a reference: the next write copies it (COW sharing).</summary>
+    /// <summary>
+    /// Map an existing frame read-only at an unmapped page of a region, adding a reference: the next write copies it
+    /// (COW sharing).
+    /// </summary>
     public MemoryError ShareFrame(Region region, VirtualAddress page, PhysicalAddress frame)
     {
         if (IndexOf(region) < 0) return MemoryError.NoRegion;
         if (!page.IsPageAligned || !frame.IsFrameAligned) return MemoryError.Misaligned;
         if (!region.Contains(page)) return MemoryError.OutOfRange;
-        if (region.Backing == RegionBacking.Mmio) return MemoryError.InvalidArgument;
+        if (region.IsMmio) return MemoryError.InvalidArgument;
         if (PageTable.Lookup(page).IsMapped) return MemoryError.AlreadyMapped;
         var error = _frames.AddReference(frame);
         if (error != MemoryError.None) return error;
@@ -161,6 +197,81 @@ public sealed class AddressSpace
             return change.Error;
         }
         region.ResidentPages++;
+        return MemoryError.None;
+    }
+
+    // ---- fault actions: what the page-fault resolver decided, carried out ------------------------------------
+
+    /// <summary>
+    /// Demand read of an unmapped page of an anonymous region: map the shared zero page read-only, adding a
+    /// reference. OutOfRange when the zero page's count cannot grow; the page table's error otherwise.
+    /// </summary>
+    public MemoryError MapZeroPage(Region region, VirtualAddress page, PhysicalAddress zeroPage)
+    {
+        var flags = region.PageFlags & ~PageFlags.Writable;
+        var error = _frames.AddReference(zeroPage);
+        if (error != MemoryError.None) return MemoryError.OutOfRange;
+        var change = PageTable.Map(page, zeroPage, flags);
+        if (!change.Ok)
+        {
+            _frames.FreeFrame(zeroPage);
+            return change.Error;
+        }
+        region.ResidentPages++;
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.ZeroPageMapped, page.Value, frame: zeroPage.Value, region: region);
+        return MemoryError.None;
+    }
+
+    /// <summary>Demand write of an unmapped page: a fresh zeroed frame, mapped with the region's permissions.</summary>
+    public Result<PhysicalAddress> MapDemandPage(Region region, VirtualAddress page)
+    {
+        var frame = _frames.AllocateFrame();
+        if (!frame.Ok) return frame;
+        _memory.Zero(frame.Value, Page);
+        var change = PageTable.Map(page, frame.Value, region.PageFlags);
+        if (!change.Ok)
+        {
+            _frames.FreeFrame(frame.Value);
+            return Result<PhysicalAddress>.Fail(change.Error);
+        }
+        region.ResidentPages++;
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.DemandPageMapped, page.Value, frame: frame.Value.Value, region: region);
+        return frame;
+    }
+
+    /// <summary>
+    /// Copy on write: a new frame, a copy of <paramref name="source"/> (zeroed when the source is the zero page,
+    /// <paramref name="sourceIsZero"/>), replaces the read-only mapping, and the old frame loses a reference.
+    /// </summary>
+    public Result<PhysicalAddress> CopyOnWrite(Region region, VirtualAddress page, PhysicalAddress source,
+        bool sourceIsZero)
+    {
+        var frame = _frames.AllocateFrame();
+        if (!frame.Ok) return frame;
+        if (sourceIsZero) _memory.Zero(frame.Value, Page);
+        else _memory.Copy(frame.Value, source, Page);
+        var change = PageTable.Replace(page, frame.Value, region.PageFlags);
+        if (!change.Ok)
+        {
+            _frames.FreeFrame(frame.Value);
+            return Result<PhysicalAddress>.Fail(change.Error);
+        }
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.PageCopied, page.Value, frame: frame.Value.Value,
+                value: sourceIsZero ? 0 : source.Value, region: region);
+        _frames.FreeFrame(change.Frame);
+        return frame;
+    }
+
+    /// <summary>A read-only page whose frame nobody else holds: give it the region's permissions in place.</summary>
+    public MemoryError MakeWritable(Region region, VirtualAddress page, PhysicalAddress frame)
+    {
+        var change = PageTable.Protect(page, region.PageFlags);
+        if (!change.Ok) return change.Error;
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.PageMadeWritable, page.Value, frame: frame.Value, region: region);
         return MemoryError.None;
     }
 
@@ -176,7 +287,8 @@ public sealed class AddressSpace
 
     // ---- internals -------------------------------------------------------------------------------
 
-    private Result<Region> CreateCore(string name, ulong length, RegionFlags flags, RegionPlacement placement, RegionBacking backing, PhysicalAddress mmioBase)
+    private Result<Region> CreateCore(string name, ulong length, RegionFlags flags, RegionPlacement placement,
+        RegionBacking backing, PhysicalAddress mmioBase)
     {
         if (_destroyed) return Result<Region>.Fail(MemoryError.InvalidArgument);
         if ((length & (Page - 1)) != 0) return Result<Region>.Fail(MemoryError.Misaligned);
@@ -197,10 +309,13 @@ public sealed class AddressSpace
             var error = CheckRange(baseAddress, length, flags);
             if (error != MemoryError.None) return Result<Region>.Fail(error);
         }
-        if (backing == RegionBacking.Mmio && mmioBase.Value > ulong.MaxValue - length) return Result<Region>.Fail(MemoryError.OutOfRange);
+        if (backing == RegionBacking.Mmio && mmioBase.Value > ulong.MaxValue - length)
+            return Result<Region>.Fail(MemoryError.OutOfRange);
 
         var region = new Region(this, name, new VirtualAddress(baseAddress), length, flags, backing, mmioBase);
         if (_count == _regions.Length) Array.Resize(ref _regions, _regions.Length * 2);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.RegionCreated, baseAddress, length, detail: (uint)backing, region: region);
         if (backing != RegionBacking.Demand)
         {
             var error = Populate(region, region.Base, length);
@@ -221,7 +336,7 @@ public sealed class AddressSpace
         {
             var va = start + offset;
             PhysicalAddress frame;
-            if (region.Backing == RegionBacking.Mmio) frame = region.MmioBase + (va.Value - region.Base.Value);
+            if (region.IsMmio) frame = region.MmioBase + (va.Value - region.Base.Value);
             else
             {
                 var allocated = _frames.AllocateFrame();
@@ -236,7 +351,7 @@ public sealed class AddressSpace
             var change = PageTable.Map(va, frame, flags);
             if (!change.Ok)
             {
-                if (region.Backing != RegionBacking.Mmio) _frames.FreeFrame(frame);
+                if (!region.IsMmio) _frames.FreeFrame(frame);
                 UnmapRange(region, start, offset);
                 return change.Error;
             }
@@ -263,7 +378,7 @@ public sealed class AddressSpace
             var change = PageTable.Unmap(new VirtualAddress(va));
             if (change.Ok)
             {
-                if (region.Backing != RegionBacking.Mmio) _frames.FreeFrame(change.Frame);
+                if (!region.IsMmio) _frames.FreeFrame(change.Frame);
                 region.ResidentPages--;
             }
             va += Page;
@@ -295,7 +410,8 @@ public sealed class AddressSpace
         ulong occupied = Math.Max(length, Page);
         if (baseAddress > HighestUsable || occupied > HighestUsable - baseAddress) return MemoryError.OutOfRange;
         ulong last = baseAddress + occupied - 1;
-        if (!new VirtualAddress(last).IsCanonical || (last >> 63) != (baseAddress >> 63)) return MemoryError.NonCanonical;
+        if (!new VirtualAddress(last).IsCanonical || (last >> 63) != (baseAddress >> 63))
+            return MemoryError.NonCanonical;
         if ((flags & RegionFlags.User) != 0 && (baseAddress >> 63) != 0) return MemoryError.InvalidArgument;
         return MemoryError.None;
     }

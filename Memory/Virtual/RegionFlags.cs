@@ -2,7 +2,9 @@ using System;
 
 namespace MemOS.Memory.Virtual;
 
-/// <summary>What a region allows. x86 cannot make a present page unreadable, so Read is implied by any mapping.</summary>
+/// <summary>
+/// What a region allows. x86 cannot make a present page unreadable, so Read is implied by any mapping.
+/// </summary>
 [Flags]
 public enum RegionFlags : byte
 {

@@ -23,7 +23,8 @@ public sealed class RegionHeapBacking : IHeapBacking
     /// <summary>Unmap [start, start + length); it must end at the region's end.</summary>
     public MemoryError Release(VirtualAddress start, ulong length)
     {
-        if (start.Value < Region.Base.Value || length > Region.End.Value - start.Value || start.Value + length != Region.End.Value)
+        if (start.Value < Region.Base.Value || length > Region.End.Value - start.Value
+            || start.Value + length != Region.End.Value)
             return MemoryError.InvalidArgument;
         return _space.Shrink(Region, length);
     }

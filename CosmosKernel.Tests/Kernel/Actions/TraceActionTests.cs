@@ -1,20 +1,35 @@
+using System;
+using System.Linq;
 using NUnit.Framework;
 
 namespace MemOS.Tests.Kernel.Actions;
 
-/// <summary>trace: the narration of alloc, free and touch.</summary>
+/// <summary>
+/// trace: every memory layer narrates itself, and alloc, free, touch and write print the events their operation
+/// caused, in order, each line prefixed with the layer that emitted it.
+/// </summary>
 [Category(KernelTestEnvironment.Category)]
 public class TraceActionTests : ActionSession
 {
+    private static readonly string[] LayerOrder = ["heap", "VMM", "fault", "PMM", "page table"];
+
+    /// <summary>The layer prefix of each narrated line ("  heap: ..." -> "heap"), in order.</summary>
+    private static string[] Layers(string output)
+        => output.Split('\n').Skip(1).Where(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.StartsWith("  ...", StringComparison.Ordinal))
+            .Select(l => l[2..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
+
     [Test]
     public void Trace_on_narrates_a_fault_and_off_stops()
     {
         Assert.That(Run("trace"), Is.EqualTo("trace: off"));
         Assert.That(Run("trace on"), Does.StartWith("trace: on"));
         string touch = Run("touch 0x0");
-        Assert.That(touch, Is.EqualTo("touch 0x0 read: refused: no region (no region)\n  page fault at 0x0 (read, not present, kernel) -> violation: no region"));
+        // SafeAccess raises EFLAGS.AC for user addresses (0x0 is one): the fault says so, as the resolver was told.
+        Assert.That(touch, Is.EqualTo("touch 0x0 read: refused: no region (no region)\n"
+            + "  fault: page fault at 0x0 (read, not present, kernel, AC set)\n  fault: violation: no region"));
         string text = Run("touch 0xffffffff80101000 w");
-        Assert.That(text, Does.EndWith("  page fault at 0xffffffff80101000 (write, present, kernel) -> violation: write to read-only"));
+        Assert.That(text, Does.EndWith("  fault: page fault at 0xffffffff80101000 (write, present, kernel)\n"
+            + "  fault: violation: write to read-only"));
         Assert.That(Run("trace off"), Is.EqualTo("trace: off"));
         Assert.That(Run("touch 0x0"), Is.EqualTo("touch 0x0 read: refused: no region (no region)"));
     }
@@ -24,13 +39,66 @@ public class TraceActionTests : ActionSession
     {
         Run("trace on");
         string grow = Run("alloc 200K");
-        Assert.That(grow, Does.Contain("\n  the heap looks for a free block of 204800 B\n  none fits: the heap grows by "));
-        Assert.That(grow, Does.Contain("(VMM grows region kernel heap, immediate)"));
+        Assert.That(grow, Does.Contain("\n  heap: looks for a block of 204800 B\n  heap: none fits: grows by "));
+        Assert.That(grow, Does.Contain(": populated now (immediate)\n  PMM: frame "), "the VMM populates, the PMM gives");
+        Assert.That(grow, Does.Match(@"\n  \.\.\. the same 2 steps \d+ more times, the last: "), "per-page steps folded");
+        Assert.That(grow, Does.Contain("\n  heap: carves "));
         string small = Run("alloc 16");
         string address = small.Split(' ')[4];
-        Assert.That(small, Does.Contain($"\n  found one at {address}\n  {address} is already mapped, no work"));
-        Assert.That(Run("free " + address), Does.Contain("\n  the heap takes back "));
+        Assert.That(small, Does.Contain("\n  heap: looks for a block of 16 B\n"));
+        Assert.That(small, Does.EndWith($"\n  heap: block of 16 B at {address}"));
+        Assert.That(Run("free " + address), Does.EndWith($"\n  heap: takes back 16 B at {address}"));
         Run("trace off");
+    }
+
+    [Test]
+    public void Trace_of_a_demand_allocation_and_a_write_goes_heap_vmm_fault_pmm_page_table()
+    {
+        Run("mode demand");
+        try
+        {
+            Run("trace on");
+            string alloc = Run("alloc 3000 --user");
+            ulong block = ulong.Parse(alloc.Split(' ')[4][2..], System.Globalization.NumberStyles.HexNumber,
+                System.Globalization.CultureInfo.InvariantCulture);
+            // A page of the user heap the allocation grew (left to demand) and nobody has touched.
+            ulong fresh = (block + 3000 + 0xFFF) & ~0xFFFUL;
+            string write = Run($"write {Hex(fresh)} 7");
+            Run("trace off");
+
+            string[] layers = Layers(alloc).Concat(Layers(write)).ToArray();
+            Assert.That(layers.Distinct().ToArray(), Is.EqualTo(LayerOrder), alloc + "\n" + write);
+            Assert.That(alloc, Does.Contain("\n  heap: looks for a block of 3000 B\n  heap: none fits: grows by "));
+            Assert.That(alloc, Does.Contain(": left to demand (demand)\n  fault: page fault at "));
+            Assert.That(write, Does.StartWith($"wrote 0x7 (1 byte) at {Hex(fresh)} after a page fault"));
+            Assert.That(Layers(write), Is.EqualTo(new[] { "fault", "fault", "PMM", "page table", "VMM" }), write);
+            Assert.That(write, Does.Contain($"\n  fault: page fault at {Hex(fresh)} (write, not present, kernel, AC set)\n"
+                + "  fault: region user heap (demand): private zeroed frame mapped\n  PMM: frame "));
+        }
+        finally
+        {
+            Run("trace off");
+            Run("mode immediate");
+        }
+    }
+
+    [Test]
+    public void Vmmap_shows_which_part_of_an_immediate_heap_grew_on_demand()
+    {
+        Run("mode immediate");
+        Run("alloc 64K");
+        Run("mode demand");
+        try
+        {
+            Run("alloc 2M");
+            string line = Run("vmmap").Split('\n').Single(l => l.Contains("[kernel heap]", StringComparison.Ordinal));
+            Assert.That(line, Does.Match(@"\[kernel heap\]  immediate ffffc00000000000-(?<a>[0-9a-f]{16}) \+ demand "
+                + @"\k<a>-[0-9a-f]{16}( \+ (immediate|demand) [0-9a-f]{16}-[0-9a-f]{16})*, \d+/\d+ pages resident$"));
+        }
+        finally
+        {
+            Run("mode immediate");
+        }
     }
 
     [Test]

@@ -3,8 +3,10 @@ using System.Collections.Generic;
 using MemOS.Memory;
 using MemOS.Memory.Faults;
 using MemOS.Memory.Paging;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Virtual;
 using MemOS.Tests.Memory.Simulation;
+using MemOS.Tests.Memory.Tracing;
 using NUnit.Framework;
 
 namespace MemOS.Tests.Memory.Faults;
@@ -19,7 +21,7 @@ public class PageFaultResolverTests
     private AddressSpace _space = null!;
     private PageFaultResolver _resolver = null!;
     private Region _heap = null!;
-    private readonly List<FaultTraceEvent> _events = new();
+    private RecordingSink _trace = null!;
 
     [SetUp]
     public void SetUp()
@@ -29,16 +31,19 @@ public class PageFaultResolverTests
         _resolver = PageFaultResolver.Create(_rig.Ram, _rig.Frames).Value;
         _heap = _space.CreateRegion("heap", 16 * Page, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
             RegionPlacement.Fixed(V(0x10000)), RegionBacking.Demand).Value;
-        _events.Clear();
-        _resolver.Trace = _events.Add;
+        _trace = new RecordingSink();
     }
 
     [TearDown]
-    public void TearDown() => _rig.Dispose();
+    public void TearDown()
+    {
+        _trace.Dispose();
+        _rig.Dispose();
+    }
 
     private static VirtualAddress V(ulong v) => new(v);
     private FaultResolution Fault(ulong va, ErrorCode code) => _resolver.Resolve(_space, V(va), code);
-    private string TraceText() => FaultTraceEvent.Join(_events);
+    private string TraceText() => _trace.Text;
 
     [Test]
     public void Demand_write_maps_a_private_zeroed_frame_and_tells_the_story()
@@ -51,9 +56,19 @@ public class PageFaultResolverTests
         Assert.That(lookup.Flags & PageFlags.Writable, Is.EqualTo(PageFlags.Writable));
         Assert.That(_rig.Ram.Read64(result.Frame + 0x800), Is.Zero, "zeroed, not junk");
         Assert.That(_heap.ResidentPages, Is.EqualTo(1UL));
-        Assert.That(TraceText(), Is.EqualTo(
-            "page fault at 0x10010 (write, not present, user) → region heap (demand) → VMM asks PMM for a frame → "
-            + $"frame {result.Frame} zeroed → frame {result.Frame} mapped at 0x10000 (RW, user)"));
+        // The resolver tells the fault and its decision; the VMM and the page table tell what they did.
+        Assert.That(_trace.Kinds, Is.EqualTo(new[]
+        {
+            MemoryEventKind.Fault, MemoryEventKind.FaultDecided, MemoryEventKind.TableAllocated,
+            MemoryEventKind.TableAllocated, MemoryEventKind.TableAllocated, MemoryEventKind.EntryWritten,
+            MemoryEventKind.DemandPageMapped,
+        }));
+        Assert.That(TraceText(), Does.StartWith(
+            "fault: page fault at 0x10010 (write, not present, user) → fault: region heap (demand): private zeroed "
+            + "frame mapped → page table: new PDPT table at "));
+        Assert.That(TraceText(), Does.EndWith(
+            $"page table: PT entry for 0x10000 -> 0x{result.Frame.Value:x} (P W U NX) → VMM: zeroed frame "
+            + $"0x{result.Frame.Value:x} mapped at 0x10000"));
     }
 
     [Test]
@@ -69,7 +84,7 @@ public class PageFaultResolverTests
         Assert.That(_space.PageTable.Lookup(V(0x11000)).Flags & PageFlags.Writable, Is.EqualTo(PageFlags.None));
         int allocated = _rig.Frames.AllocatedFrames;
 
-        _events.Clear();
+        _trace.Events.Clear();
         var write = Fault(0x11008, WritePresent);
         Assert.That(write.Outcome, Is.EqualTo(FaultOutcome.ZeroPageCopied));
         Assert.That(write.Frame, Is.Not.EqualTo(zero));
@@ -78,7 +93,8 @@ public class PageFaultResolverTests
         Assert.That(_space.PageTable.Lookup(V(0x11000)).Frame, Is.EqualTo(write.Frame));
         Assert.That(_rig.Ram.Read64(write.Frame), Is.Zero);
         Assert.That(_heap.ResidentPages, Is.EqualTo(2UL));
-        Assert.That(TraceText(), Does.Contain($"frame {write.Frame} zeroed → frame {zero} reference dropped → frame {write.Frame} mapped at 0x11000 (RW, user)"));
+        Assert.That(TraceText(), Does.Contain($"VMM: frame 0x{write.Frame.Value:x} zeroed replaces the read-only page at "
+            + "0x11000"));
         var stats = _resolver.Statistics;
         Assert.That((stats.Faults, stats.ZeroPageMaps, stats.ZeroPageCopies, stats.PrivateFrames), Is.EqualTo((3L, 2L, 1L, 0L)));
     }
@@ -93,7 +109,7 @@ public class PageFaultResolverTests
         Assert.That(copy.Outcome, Is.EqualTo(FaultOutcome.CopiedOnWrite));
         Assert.That(_rig.Ram.Read64(copy.Frame + 16), Is.EqualTo(0xDEADBEEFUL), "contents copied");
         Assert.That(_rig.Frames.ReferenceCount(frame), Is.EqualTo(1));
-        Assert.That(TraceText(), Does.Contain($"frame {copy.Frame} copied from {frame}"));
+        Assert.That(TraceText(), Does.Contain($"VMM: frame 0x{copy.Frame.Value:x} copied from 0x{frame.Value:x}"));
 
         // Share again, then drop the other holder: the mapping is the only reference left.
         _space.ShareFrame(_heap, V(0x13000), frame);
@@ -112,19 +128,20 @@ public class PageFaultResolverTests
         var heap = _space.CreateRegion("grown", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User, RegionPlacement.Fixed(V(0x50000)), RegionBacking.Immediate).Value;
         _space.SetDefaultBacking(RegionBacking.Demand);
         Assert.That(_space.Grow(heap, Page), Is.EqualTo(MemoryError.None));
-        _events.Clear();
+        _trace.Events.Clear();
         Assert.That(Fault(0x50008, WriteNotPresent).Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
-        Assert.That(TraceText(), Does.Contain("region grown (demand)"));
+        Assert.That(TraceText(), Does.Contain("fault: region grown (demand)"));
+        Assert.That(heap.DescribeBacking(), Is.EqualTo("demand"), "created empty: every page it has came on demand");
     }
 
     [Test]
     public void Present_and_allowed_is_spurious_no_work()
     {
         Fault(0x10000, WriteNotPresent);
-        _events.Clear();
+        _trace.Events.Clear();
         var again = Fault(0x10008, WritePresent);
         Assert.That(again.Outcome, Is.EqualTo(FaultOutcome.Spurious));
-        Assert.That(TraceText(), Does.EndWith("already mapped, no work"));
+        Assert.That(TraceText(), Does.EndWith("present but allowed (spurious)"));
         Assert.That(_resolver.Statistics.Spurious, Is.EqualTo(1));
     }
 
@@ -164,7 +181,7 @@ public class PageFaultResolverTests
         });
         Assert.That(ro.ResidentPages, Is.Zero);
         Assert.That(_resolver.Statistics.Violations, Is.EqualTo(6));
-        Assert.That(_events[^1].Describe(), Is.EqualTo("violation: reserved bit set"));
+        Assert.That(_trace.Events[^1].Describe(), Is.EqualTo("fault: violation: reserved bit set"));
         Assert.That(FaultOutcome.UserToSupervisor.Describe(), Is.EqualTo("user touching supervisor"));
     }
 
@@ -176,8 +193,34 @@ public class PageFaultResolverTests
         _resolver.Smap = true;
         _resolver.Smep = true;
         Assert.That(Fault(0x10000, kernelRead).Outcome, Is.EqualTo(FaultOutcome.KernelAccessToUser));
+        Assert.That(_resolver.Resolve(_space, V(0x10000), kernelRead, userAccessAllowed: true).Outcome,
+            Is.EqualTo(FaultOutcome.ZeroPageMapped), "EFLAGS.AC set: SMAP allowed the access, a demand fault");
+        Assert.That(_resolver.Smap, Is.True, "the AC state is the fault's, not a setting of the resolver");
         var exec = _space.CreateRegion("code", Page, RegionFlags.Read | RegionFlags.Execute | RegionFlags.User, RegionPlacement.Fixed(V(0x60000)), RegionBacking.Demand).Value;
         Assert.That(Fault(exec.Base.Value, ErrorCode.From(false, false, false, instruction: true)).Outcome, Is.EqualTo(FaultOutcome.KernelExecuteOfUser));
+    }
+
+    [Test]
+    public void The_resolver_holds_no_frame_allocator_and_changes_no_mapping_itself()
+    {
+        // Every field of the resolver, whatever its declared type: none is (or holds) a frame allocator, the page
+        // table or physical memory. Mapping and residency are the address space's, with its one allocator.
+        var fields = typeof(PageFaultResolver).GetFields(System.Reflection.BindingFlags.Instance
+            | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic);
+        Assert.That(fields, Is.Not.Empty);
+        foreach (var field in fields)
+        {
+            Assert.That(typeof(IFrameAllocator).IsAssignableFrom(field.FieldType), Is.False, field.Name);
+            Assert.That(typeof(IPhysicalMemory).IsAssignableFrom(field.FieldType), Is.False, field.Name);
+            Assert.That(field.FieldType, Is.Not.EqualTo(typeof(PageTable)).And.Not.EqualTo(typeof(AddressSpace)),
+                field.Name);
+            Assert.That(field.FieldType.IsInterface || field.FieldType == typeof(object), Is.False, field.Name);
+        }
+        // And it acts through that allocator: a demand write takes its frame from the space's allocator.
+        int before = _rig.Frames.AllocatedFrames;
+        Assert.That(Fault(0x10000, WriteNotPresent).Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
+        Assert.That(_rig.Frames.AllocatedFrames, Is.GreaterThan(before));
+        Assert.That(_heap.ResidentPages, Is.EqualTo(1UL));
     }
 
     [Test]
@@ -209,7 +252,7 @@ public class PageFaultResolverTests
         Assert.That(decision.Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
         Assert.That(_rig.Frames.AllocatedFrames, Is.EqualTo(allocated));
         Assert.That(_resolver.Statistics.Faults, Is.Zero);
-        Assert.That(_resolver.Apply(_space, decision, WriteNotPresent).Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
+        Assert.That(_resolver.Apply(_space, decision).Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
         Assert.That(_resolver.Statistics.Faults, Is.EqualTo(1));
     }
 
@@ -222,15 +265,15 @@ public class PageFaultResolverTests
         Fault(0x12000, WritePresent);
         Assert.That(_space.Destroy(), Is.EqualTo(MemoryError.None));
         Assert.That(_rig.Frames.ReferenceCount(_resolver.ZeroPage), Is.EqualTo(1));
-        Assert.That(_resolver.Release(), Is.EqualTo(MemoryError.None));
-        Assert.That(_resolver.Release(), Is.EqualTo(MemoryError.DoubleFree));
+        Assert.That(_resolver.Release(_rig.Frames), Is.EqualTo(MemoryError.None));
+        Assert.That(_resolver.Release(_rig.Frames), Is.EqualTo(MemoryError.DoubleFree));
         Assert.That(_rig.Frames.AllocatedFrames, Is.Zero);
     }
 
     [Test]
     public void The_fault_path_allocates_no_managed_memory()
     {
-        _resolver.Trace = null;
+        _trace.Dispose();
         int count = 0;
         void Cycle()
         {

@@ -9,7 +9,7 @@ namespace MemOS.Tests.Memory.Heap;
 /// can fail on demand, and a memory accessor that throws if the heap touches a page it was not given.
 /// Pages count as "touched" (a frame mapped on demand) on first access, like demand backing.
 /// </summary>
-public sealed unsafe class TestArena : IVirtualMemory, IHeapBacking, IDisposable
+public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
 {
     public static readonly VirtualAddress KernelBase = new(0xFFFF_C000_0000_0000UL);
     private byte* _memory;

@@ -1,10 +1,13 @@
 using System;
+using System.Linq;
 using MemOS.Memory;
 using MemOS.Memory.Faults;
 using MemOS.Memory.Heap;
 using MemOS.Memory.Physical;
 using MemOS.Memory.Simulation;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Virtual;
+using MemOS.Tests.Memory.Tracing;
 using NUnit.Framework;
 
 namespace MemOS.Tests.Memory.Integration;
@@ -72,6 +75,71 @@ public sealed class SeedWalkthroughOnSimulatedMachineTests
         for (ulong i = 0; i < 4000; i += 8) Assert.That(_machine.Write64(new VirtualAddress(p + i), i).Ok, Is.True);
         Assert.That(region.ResidentPages, Is.EqualTo(2UL));
         Assert.That(_machine.Statistics.Faults - faults, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Every_layer_narrates_an_allocation_and_a_write_to_its_fresh_page_in_order()
+    {
+        UserHeap heap = DemandHeap(out Region region);
+        using var trace = new RecordingSink();
+        ulong block = heap.Allocate(3000).Value.Value;
+        // A fresh page of the heap: grown (left to demand) with the block, not touched yet.
+        ulong fresh = (block + 4096) & ~0xFFFUL;
+        Assert.That(fresh, Is.LessThan(region.End.Value));
+        int afterAlloc = trace.Events.Count;
+        Assert.That(_machine.Write8(new VirtualAddress(fresh), 1).Ok, Is.True);
+
+        // Each layer's first event, in the order the layers acted: the heap looked and grew, the VMM grew the region
+        // (left to demand), the header write faulted, the PMM gave a frame, the page table mapped it.
+        var layers = trace.Events.Select(e => e.Layer).Distinct().ToArray();
+        Assert.That(layers, Is.EqualTo(new[]
+            { MemoryLayer.Heap, MemoryLayer.Vmm, MemoryLayer.Fault, MemoryLayer.Pmm, MemoryLayer.PageTable }));
+        var kinds = trace.Kinds;
+        Assert.That(kinds.Take(3), Is.EqualTo(new[]
+            { MemoryEventKind.HeapSearch, MemoryEventKind.HeapGrew, MemoryEventKind.RegionGrown }));
+        Assert.That(trace.Events[2].Region, Is.SameAs(region));
+        Assert.That(trace.Events[2].Detail, Is.EqualTo((uint)RegionBacking.Demand), "left to demand");
+        Assert.That(kinds[afterAlloc - 1], Is.EqualTo(MemoryEventKind.HeapAllocated));
+        Assert.That(trace.Events[afterAlloc - 1].Address, Is.EqualTo(block));
+        // The write: one fault at the fresh page, decided as demand, a frame taken, mapped, then the VMM's record.
+        Assert.That(kinds.Skip(afterAlloc), Is.EqualTo(new[]
+        {
+            MemoryEventKind.Fault, MemoryEventKind.FaultDecided, MemoryEventKind.FrameTaken,
+            MemoryEventKind.EntryWritten, MemoryEventKind.DemandPageMapped,
+        }));
+        Assert.That(trace.Events[afterAlloc].Address, Is.EqualTo(fresh));
+        Assert.That(trace.Events[afterAlloc + 2].Frame, Is.EqualTo(trace.Events[afterAlloc + 3].Frame),
+            "the page table maps the frame the PMM gave");
+        Assert.That(trace.Events[afterAlloc + 3].Describe(), Does.StartWith($"page table: PT entry for 0x{fresh:x} -> "));
+    }
+
+    [Test]
+    public void Nothing_is_recorded_or_allocated_when_tracing_is_off()
+    {
+        UserHeap heap = DemandHeap(out _);
+        Assert.That(MemoryTrace.On, Is.False);
+        for (int i = 0; i < 100; i++) heap.Free(heap.Allocate(3000).Value);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++) heap.Free(heap.Allocate(3000).Value);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
+    public void An_immediate_heap_grown_on_demand_records_which_part_is_demand_backed()
+    {
+        _space.SetDefaultBacking(RegionBacking.Immediate);
+        Region region = _space.CreateRegion("user heap", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
+            RegionPlacement.Fixed(new VirtualAddress(HeapBase))).Value;
+        var heap = new UserHeap(new SimulatedVirtualMemory(_machine, user: true), new RegionHeapBacking(_space, region),
+            new VirtualAddress(HeapBase), 64UL << 20);
+        heap.Allocate(100);
+        ulong immediateEnd = region.End.Value;
+        _space.SetDefaultBacking(RegionBacking.Demand);
+        heap.Allocate(64 * 1024);
+        Assert.That(region.DescribeBacking(), Is.EqualTo("immediate+demand"));
+        Assert.That(region.Part(0).End.Value, Is.EqualTo(immediateEnd));
+        Assert.That(region.BackingAt(new VirtualAddress(immediateEnd)), Is.EqualTo(RegionBacking.Demand));
+        Assert.That(region.ResidentPages, Is.LessThan(region.Length / 4096), "the demand part is mostly untouched");
     }
 
     [Test]

@@ -104,7 +104,7 @@ public class MachinePropertyTests
                 Assert.That(rig.Frames.ReferenceCount(new PhysicalAddress(shared)), Is.EqualTo(1), "only our own reference is left");
                 rig.Frames.FreeFrame(new PhysicalAddress(shared));
             }
-            Assert.That(resolver.Release(), Is.EqualTo(MemoryError.None));
+            Assert.That(resolver.Release(rig.Frames), Is.EqualTo(MemoryError.None));
             Assert.That(rig.Frames.AllocatedFrames, Is.Zero, "every table and data frame returned");
         }, iter: 150);
     }

@@ -208,7 +208,7 @@ public class SimulatedMachineTests
     public void Simulated_virtual_memory_serves_a_heap_and_throws_on_violation()
     {
         Demand(0x10000, 4);
-        IVirtualMemory memory = new SimulatedVirtualMemory(_machine, user: true);
+        IHeapWords memory = new SimulatedVirtualMemory(_machine, user: true);
         memory.Write64(V(0x12000), 99);
         memory.Fill(V(0x10000), 1, 16);
         Assert.That(memory.Read64(V(0x12000)), Is.EqualTo(99UL));

@@ -181,10 +181,56 @@ public class AddressSpaceTests
         Assert.That(_space.Grow(region, 4 * Page), Is.EqualTo(MemoryError.None));
         Assert.That(region.ResidentPages, Is.EqualTo(1UL), "growth under the demand policy maps nothing");
         var lazy = _space.CreateRegion("lazy", Page, URW, At(0x100_0000)).Value;
-        Assert.That(lazy.Backing, Is.EqualTo(RegionBacking.Demand));
+        Assert.That(lazy.BackingAt(lazy.Base), Is.EqualTo(RegionBacking.Demand));
         _space.SetDefaultBacking(RegionBacking.Immediate);
         Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.None));
         Assert.That(region.ResidentPages, Is.EqualTo(2UL));
+    }
+
+    [Test]
+    public void A_region_records_what_backs_each_part_as_the_policy_changes_while_it_grows()
+    {
+        var region = _space.CreateRegion("heap", 2 * Page, URW, At(0x40_0000), RegionBacking.Immediate).Value;
+        _space.SetDefaultBacking(RegionBacking.Demand);
+        Assert.That(_space.Grow(region, 3 * Page), Is.EqualTo(MemoryError.None));
+        _space.SetDefaultBacking(RegionBacking.Immediate);
+        Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.None));
+        Assert.That(region.PartCount, Is.EqualTo(3));
+        Assert.That(region.Part(0), Is.EqualTo(new RegionPart(V(0x40_0000), 2 * Page, RegionBacking.Immediate)));
+        Assert.That(region.Part(1), Is.EqualTo(new RegionPart(V(0x40_2000), 3 * Page, RegionBacking.Demand)));
+        Assert.That(region.Part(2), Is.EqualTo(new RegionPart(V(0x40_5000), Page, RegionBacking.Immediate)));
+        Assert.That(region.BackingAt(V(0x40_1fff)), Is.EqualTo(RegionBacking.Immediate));
+        Assert.That(region.BackingAt(V(0x40_2000)), Is.EqualTo(RegionBacking.Demand));
+        Assert.That(region.DescribeBacking(), Is.EqualTo("immediate+demand+immediate"));
+        Assert.That(region.ToString(), Does.Contain(" immediate+demand+immediate 3/6 "));
+        Assert.That(region.ResidentPages, Is.EqualTo(3UL), "the demand part is not resident until touched");
+
+        // Shrinking forgets the parts it removes; growing again under the same policy extends the last part.
+        Assert.That(_space.Shrink(region, 4 * Page), Is.EqualTo(MemoryError.None));
+        Assert.That(region.PartCount, Is.EqualTo(1));
+        Assert.That(region.DescribeBacking(), Is.EqualTo("immediate"));
+        Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.None));
+        Assert.That(region.PartCount, Is.EqualTo(1));
+        Assert.That(region.Part(0).Length, Is.EqualTo(3 * Page));
+    }
+
+    [Test]
+    public void A_region_with_the_most_parts_refuses_a_growth_that_would_add_one()
+    {
+        var region = _space.CreateRegion("flip", 0, URW, At(0x40_0000), RegionBacking.Demand).Value;
+        for (int i = 0; i < Region.MaxParts; i++)
+        {
+            _space.SetDefaultBacking(i % 2 == 0 ? RegionBacking.Demand : RegionBacking.Immediate);
+            Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.None));
+        }
+        Assert.That(region.PartCount, Is.EqualTo(Region.MaxParts));
+        int frames = _rig.Frames.AllocatedFrames;
+        _space.SetDefaultBacking(RegionBacking.Demand);
+        Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.NoSpace), "nothing allocated to record it");
+        Assert.That(region.Length, Is.EqualTo((ulong)Region.MaxParts * Page));
+        Assert.That(_rig.Frames.AllocatedFrames, Is.EqualTo(frames));
+        _space.SetDefaultBacking(RegionBacking.Immediate);
+        Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.None), "the last part's own backing still grows");
     }
 
     [Test]

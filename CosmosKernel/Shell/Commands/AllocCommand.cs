@@ -1,8 +1,8 @@
 using System;
-using System.Collections.Generic;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
 using MemOS.Memory.Heap;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Virtual;
 
 namespace MemOS.Kernel.Shell.Commands;
@@ -15,23 +15,16 @@ internal sealed class AllocCommand : Command
 {
     private const ulong MaxSize = 1UL << 30, MinAlign = 8, MaxAlign = 1UL << 20;
 
-    /// <summary>Kernel-heap blocks this shell handed out (address → size asked): `free` gives back only these,
-    /// never a block a managed object of the kernel lives in.</summary>
-    public static Dictionary<ulong, ulong> KernelBlocks { get; } = new();
-
-    /// <summary>Kernel-heap blocks `free` gave back (value unused), so freeing one again is named a double free even
-    /// when a managed object of the kernel has taken the space since. Forgotten past a bound.</summary>
-    public static Dictionary<ulong, bool> FreedKernelBlocks { get; } = new();
-    public const int FreedMemory = 1024;
-
     public override string Name => "alloc";
     public override string[] Aliases => ["kmalloc"];
     public override string Usage => "alloc SIZE [--user] [--align N]";
-    public override string Description => "allocate from the kernel heap (or the user heap) and show the pages and faults it took";
+    public override string Description
+        => "allocate from the kernel heap (or the user heap) and show the pages and faults it took";
     public override string Details =>
         "  SIZE 1 B..1 GiB, with an optional K, M or G suffix; --align N: a power of two 8 B..1 MiB (default 16)\n" +
         "  examples:\n" +
-        "    alloc 64            allocated 64 B at 0xffffc00000001230 in the kernel heap: 0 new page(s) mapped, 0 page fault(s)\n" +
+        "    alloc 64            allocated 64 B at 0xffffc00000001230 in the kernel heap: 0 new page(s) mapped, " +
+        "0 page fault(s)\n" +
         "    alloc 1M --user     from the user heap (user pages at 0x10000000)\n" +
         "    alloc 100 --align 4K\n" +
         "  `free ADDR` gives it back; `trace on` narrates each step";
@@ -39,7 +32,11 @@ internal sealed class AllocCommand : Command
     public override void Execute(Shell shell, Arguments args)
     {
         bool user = args.TakeFlag("--user");
-        if (!args.TakeOption("--align", out string? alignText)) { Shell.UsageError(this, "--align needs a value"); return; }
+        if (!args.TakeOption("--align", out string? alignText))
+        {
+            Shell.UsageError(this, "--align needs a value");
+            return;
+        }
         if (!MemoryArguments.CheckCount(this, args, 1, 1)) return;
         if (!Arguments.TryParseSize(args[0], out ulong size) || size == 0 || size > MaxSize)
         {
@@ -47,49 +44,32 @@ internal sealed class AllocCommand : Command
             return;
         }
         ulong align = 16;
-        if (alignText != null && (!Arguments.TryParseSize(alignText, out align) || align < MinAlign || align > MaxAlign || (align & (align - 1)) != 0))
+        if (alignText != null && (!Arguments.TryParseSize(alignText, out align)
+            || align < MinAlign || align > MaxAlign || (align & (align - 1)) != 0))
         {
             Shell.UsageError(this, $"--align must be a power of two 8..1M, not '{Shell.Printable(alignText)}'");
             return;
         }
-        KernelMemory? m = MemoryArguments.Memory(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         HeapCore<HeapMemory> heap = user ? m.UserHeap : m.Heap;
         Region region = user ? m.UserHeapRegion : m.HeapRegion;
 
         // Before and after with nothing else in between: a managed `new` here would land in the kernel heap too.
-        ulong resident0 = region.ResidentPages, end0 = heap.End.Value;
+        ulong resident0 = region.ResidentPages;
         var window = AccessWindow.Open(m);
         Result<VirtualAddress> r = heap.Allocate(size, align);
         window = window.Close(m);
-        ulong resident1 = region.ResidentPages, end1 = heap.End.Value;
+        ulong resident1 = region.ResidentPages;
 
         ulong pages = resident1 > resident0 ? resident1 - resident0 : 0;
         if (!r.Ok) Console.WriteLine($"alloc: out of memory (could not allocate {size} B)");
         else
         {
-            Console.WriteLine($"allocated {size} B at {Format.Hex(r.Value.Value)} in the {(user ? "user" : "kernel")} heap: {pages} new page(s) mapped, {window.Faults} page fault(s)");
-            if (!user)
-            {
-                KernelBlocks[r.Value.Value] = size;
-                FreedKernelBlocks.Remove(r.Value.Value);
-            }
+            Console.WriteLine($"allocated {size} B at {Format.Hex(r.Value.Value)} in the {(user ? "user" : "kernel")} "
+                + $"heap: {pages} new page(s) mapped, {window.Faults} page fault(s)");
+            if (!user) shell.Session.KernelBlocks.Allocated(r.Value.Value, size);
         }
-        if (!TraceCommand.On) return;
-        TraceCommand.Step($"the heap looks for a free block of {size} B" + (align > 16 ? $" aligned to {align}" : ""));
-        if (end1 > end0)
-        {
-            TraceCommand.Step($"none fits: the heap grows by {end1 - end0} B at {Format.Hex(end0)} (VMM grows region {region.Name}, {m.Space.DefaultBacking.Describe()})");
-            if (m.Space.DefaultBacking == RegionBacking.Immediate && pages > 0)
-                TraceCommand.Step($"VMM asks PMM for {pages} frame(s), zeroes and maps them now (immediate)");
-        }
-        if (!r.Ok)
-        {
-            TraceCommand.Step("no block and no room to grow: the allocation fails, nothing changed");
-            return;
-        }
-        if (end1 == end0) TraceCommand.Step($"found one at {Format.Hex(r.Value.Value)}");
-        else TraceCommand.Step($"the block is carved at {Format.Hex(r.Value.Value)}");
-        TraceCommand.NarrateFaults(m.Faults, window, r.Value.Value);
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 }

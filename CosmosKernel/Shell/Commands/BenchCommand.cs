@@ -9,7 +9,8 @@ namespace MemOS.Kernel.Shell.Commands;
 
 /// <summary>
 /// bench: in-kernel microbenchmarks timed with rdtsc (deterministic under QEMU -icount): the page-fault round trip,
-/// a demand-zero fault, zeroing a page, PMM frame alloc+free, kernel heap alloc+free by size. Each is the median
+/// a demand-zero fault, zeroing a page, PMM frame alloc+free, kernel heap alloc+free by size, a throw caught 1 and
+/// 10 frames up. Each is the median
 /// cycles/op of a few rounds; interrupts are off inside a round. A program, never an assert: it prints a table.
 /// </summary>
 internal sealed class BenchCommand : Command
@@ -22,9 +23,11 @@ internal sealed class BenchCommand : Command
 
     public override string Name => "bench";
     public override string Usage => "bench";
-    public override string Description => "microbenchmarks in cycles (rdtsc): page fault, demand-zero, zeroing, PMM, heap";
+    public override string Description
+        => "microbenchmarks in cycles (rdtsc): page fault, demand-zero, zeroing, PMM, heap, throw";
     public override string Details =>
-        "  #PF round trip, refused: a read with no region, resolved as a violation and resumed at SafeAccess's fixup:\n" +
+        "  #PF round trip, refused: a read with no region, resolved as a violation and resumed at SafeAccess's " +
+        "fixup:\n" +
         "    the whole trip through the CPU, the handler and the resolver's decision, with no mapping work\n" +
         "  demand-zero fault: a write to a fresh page of a demand region made for the bench (freed after):\n" +
         "    the trip plus a PMM frame, zeroing it and mapping it\n" +
@@ -33,40 +36,48 @@ internal sealed class BenchCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryArguments.Memory(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         ulong start = Cpu.ReadTsc();
         Result<PhysicalAddress> scratch = m.Pmm.AllocateFrame(FrameUsage.Kernel);
         if (!scratch.Ok) { Console.WriteLine("bench: out of memory (no frame to zero)"); return; }
 
-        Console.WriteLine($"bench: cycles from rdtsc (TSC {Timer.TscPerSecond / 1_000_000} MHz), median of {Rounds} rounds, interrupts off in a round");
-        Console.WriteLine($"  {Format.Pad("operation", 48)} {Format.PadLeft("iterations", 10)} {Format.PadLeft("cycles/op", 10)}");
+        Console.WriteLine($"bench: cycles from rdtsc (TSC {Timer.TscPerSecond / 1_000_000} MHz), "
+            + $"median of {Rounds} rounds, interrupts off in a round");
+        Console.WriteLine(
+            $"  {Format.Pad("operation", 48)} {Format.PadLeft("iterations", 10)} {Format.PadLeft("cycles/op", 10)}");
 
         ulong refused = Median(r => RefusedFaults(m));
         Row("#PF round trip, refused (decision, no mapping)", Iterations, refused);
         ulong demand = Median(r => DemandZero(m));
-        Row(demand == ulong.MaxValue ? "demand-zero fault (no room for the region)" : "demand-zero fault (frame + zero + map)", DemandPages, demand);
+        Row(demand == ulong.MaxValue
+            ? "demand-zero fault (no room for the region)"
+            : "demand-zero fault (frame + zero + map)", DemandPages, demand);
         ulong zero = Median(r => ZeroPage(m, scratch.Value));
         Row("zero one 4 KiB page", Iterations, zero);
         m.Pmm.FreeFrame(scratch.Value);
         Row("PMM frame alloc+free", Iterations, Median(r => Frames(m)));
         foreach (ulong size in HeapSizes)
             Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)));
+        Row("throw, caught 1 frame up", ExceptionBench.Iterations, Median(r => ExceptionBench.ThrowAndCatch(1)));
+        Row("throw, caught 10 frames up", ExceptionBench.Iterations, Median(r => ExceptionBench.ThrowAndCatch(10)));
 
         ulong floor = refused + zero;
-        if (demand == ulong.MaxValue || floor == 0) Console.WriteLine("  demand-zero / (#PF round trip + zero page) = n/a");
+        const string ratioText = "  demand-zero / (#PF round trip + zero page) = ";
+        if (demand == ulong.MaxValue || floor == 0) Console.WriteLine(ratioText + "n/a");
         else
         {
             ulong ratio = demand * 100 / floor;
-            Console.WriteLine($"  demand-zero / (#PF round trip + zero page) = {ratio / 100}.{(ratio % 100).ToString("00")}");
+            Console.WriteLine($"{ratioText}{ratio / 100}.{(ratio % 100).ToString("00")}");
         }
         ulong perMs = Timer.TscPerSecond / 1000;
         if (perMs > 0) Console.WriteLine($"bench: {(Cpu.ReadTsc() - start) / perMs} ms");
     }
 
     private static void Row(string operation, int iterations, ulong cycles)
-        => Console.WriteLine($"  {Format.Pad(operation, 48)} {Format.PadLeft(iterations.ToString(), 10)} {Format.PadLeft(cycles == ulong.MaxValue ? "n/a" : cycles.ToString(), 10)}");
+        => Console.WriteLine($"  {Format.Pad(operation, 48)} {Format.PadLeft(iterations.ToString(), 10)} "
+            + Format.PadLeft(cycles == ulong.MaxValue ? "n/a" : cycles.ToString(), 10));
 
     // Cycles/op of each round (ulong.MaxValue = could not run), median of them.
     private static ulong Median(Func<int, ulong> round)
@@ -90,8 +101,10 @@ internal sealed class BenchCommand : Command
     private static ulong DemandZero(KernelMemory m)
     {
         const ulong length = DemandPages * VirtualAddress.PageSize;
-        var placement = RegionPlacement.FirstFit(new VirtualAddress(KernelLayout.KernelVirtualArea), new VirtualAddress(KernelLayout.ScratchBase));
-        Result<Region> region = m.Space.CreateRegion("bench", length, RegionFlags.Read | RegionFlags.Write, placement, RegionBacking.Demand);
+        var placement = RegionPlacement.FirstFit(
+            new VirtualAddress(KernelLayout.KernelVirtualArea), new VirtualAddress(KernelLayout.ScratchBase));
+        Result<Region> region = m.Space.CreateRegion(
+            "bench", length, RegionFlags.Read | RegionFlags.Write, placement, RegionBacking.Demand);
         if (!region.Ok) return ulong.MaxValue;
         ulong start = region.Value.Base.Value;
         bool interrupts = Off();

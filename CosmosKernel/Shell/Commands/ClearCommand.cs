@@ -12,7 +12,7 @@ internal sealed class ClearCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         Terminal.Clear();
     }
 }

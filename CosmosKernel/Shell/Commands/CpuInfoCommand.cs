@@ -8,11 +8,12 @@ internal sealed class CpuInfoCommand : Command
 {
     public override string Name => "cpuinfo";
     public override string Usage => "cpuinfo";
-    public override string Description => "processor and its memory features (PAE, NX, PGE, 1 GiB pages, PCID, SMEP, SMAP, address bits)";
+    public override string Description
+        => "processor and its memory features (PAE, NX, PGE, 1 GiB pages, PCID, SMEP, SMAP, address bits)";
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         CpuFeatures f = CpuFeatures.Read();
         Console.WriteLine($"vendor:        {f.Vendor}");
         Console.WriteLine($"brand:         {f.Brand}");

@@ -18,7 +18,7 @@ internal sealed class FaultsCommand : Command
         "  (zero-page: a demand read mapped the shared zero page; demand-zero: a demand write got a private zeroed\n" +
         "   frame; copy-on-write: a write to the zero page or a shared frame got a private copy).\n" +
         $"Then one line per fault, oldest first (default {DefaultCount}, at most {MaxCount}):\n" +
-        "  #SEQ cr2=0xADDR ERROR-CODE rip=0xADDR -> OUTCOME\n" +
+        "  #SEQ cr2=0xADDR ERROR-CODE rip=0xADDR (Namespace.Type.Method+0xOFFSET) -> OUTCOME\n" +
         "examples: faults   faults 64";
 
     public override void Execute(Shell shell, Arguments args)
@@ -30,7 +30,7 @@ internal sealed class FaultsCommand : Command
             Shell.UsageError(this, $"count must be 1..{MaxCount}, not '{Shell.Printable(args[0])}'");
             return;
         }
-        KernelMemory? m = MemoryView.Require(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
 
         FaultStatistics stats = m.Resolver.Statistics;
@@ -38,6 +38,14 @@ internal sealed class FaultsCommand : Command
         List<FaultRecord> recent = m.Faults.FaultsSince(count > n ? count - n : 0);
         Console.WriteLine(MemoryView.FaultSummary(stats));
         foreach (FaultRecord f in recent)
-            Console.WriteLine($"#{f.Sequence} cr2={Format.Hex(f.Cr2.Value)} {f.Code.Describe()} rip={Format.Hex(f.Rip)} -> {f.Outcome.Describe()}");
+            Console.WriteLine($"#{f.Sequence} cr2={Format.Hex(f.Cr2.Value)} {f.Code.Describe()} "
+                + $"rip={Format.Hex(f.Rip)}{RipSymbol(f.Rip)} -> {f.Outcome.Describe()}");
     }
+
+    // The method the faulting instruction is in, when it has a symbol.
+    private static unsafe string RipSymbol(ulong rip)
+        => Core.Exceptions.SymbolTable.TryFindCode(rip, out _, out _)
+            ? " (" + Core.Exceptions.SymbolTable.Describe(rip) + ")"
+            : "";
+
 }

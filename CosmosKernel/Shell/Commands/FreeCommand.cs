@@ -1,6 +1,7 @@
 using System;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Heap;
 using MemOS.Memory.Virtual;
 
@@ -28,14 +29,15 @@ internal sealed class FreeCommand : Command
         bool user = args.TakeFlag("--user");
         if (!MemoryArguments.CheckCount(this, args, 1, 1)) return;
         if (!MemoryArguments.TryCanonical(this, args[0], out ulong address)) return;
-        KernelMemory? m = MemoryArguments.Memory(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         HeapCore<HeapMemory> heap = user ? m.UserHeap : m.Heap;
         Region region = user ? m.UserHeapRegion : m.HeapRegion;
         var va = new VirtualAddress(address);
 
-        bool ours = user || AllocCommand.KernelBlocks.ContainsKey(address);
-        if (!ours && AllocCommand.FreedKernelBlocks.ContainsKey(address))
+        LiveBlocks blocks = shell.Session.KernelBlocks;
+        bool ours = user || blocks.IsLive(address);
+        if (!ours && blocks.WasFreed(address))
         {
             Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (DoubleFree)");
             return;
@@ -43,31 +45,24 @@ internal sealed class FreeCommand : Command
         Result<ulong> size = heap.SizeOf(va);
         if (!ours && size.Ok)
         {
-            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block (in use by the kernel, not from alloc)");
+            Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block "
+                + "(in use by the kernel, not from alloc)");
             return;
         }
 
-        ulong end0 = heap.End.Value;
         var window = AccessWindow.Open(m);
         // A block that is not live: Free names the reason (DoubleFree, BadPointer, Misaligned) and changes nothing.
         MemoryError error = heap.Free(va);
         window = window.Close(m);
-        ulong end1 = heap.End.Value;
         if (error != MemoryError.None)
         {
             Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block ({error.Name()})");
             return;
         }
-        if (!user)
-        {
-            AllocCommand.KernelBlocks.Remove(address);
-            if (AllocCommand.FreedKernelBlocks.Count >= AllocCommand.FreedMemory) AllocCommand.FreedKernelBlocks.Clear();
-            AllocCommand.FreedKernelBlocks[address] = true;
-        }
-        Console.WriteLine(size.Ok ? $"freed {Format.Hex(address)} ({size.Value} B)" : $"freed {Format.Hex(address)} (size unknown)");
-        if (!TraceCommand.On) return;
-        TraceCommand.Step(size.Ok ? $"the heap takes back {size.Value} B at {Format.Hex(address)} and merges it with free neighbours" : $"the heap takes back the block at {Format.Hex(address)}");
-        if (end1 < end0) TraceCommand.Step($"the heap shrinks by {end0 - end1} B at {Format.Hex(end1)}: VMM shrinks region {region.Name}, pages unmapped, frames back to the PMM");
-        TraceCommand.NarrateFaults(m.Faults, window, 0);
+        if (!user) blocks.Freed(address);
+        Console.WriteLine(size.Ok
+            ? $"freed {Format.Hex(address)} ({size.Value} B)"
+            : $"freed {Format.Hex(address)} (size unknown)");
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 }

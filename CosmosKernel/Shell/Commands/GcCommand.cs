@@ -10,21 +10,26 @@ internal sealed class GcCommand : Command
 {
     public override string Name => "gc";
     public override string Usage => "gc";
-    public override string Description => "collect garbage in the kernel heap now (it also runs by itself between commands)";
+    public override string Description
+        => "collect garbage in the kernel heap now (it also runs by itself between commands)";
     public override string Details =>
         $"  A conservative mark-and-sweep: roots are the kernel's data and bss, the live stack and the early block;\n" +
-        $"  every word that points into an object keeps it. It runs by itself after a command once {GarbageCollection.Threshold / (1024 * 1024)} MiB\n" +
+        "  every word that points into an object keeps it. It runs by itself after a command once " +
+        $"{GarbageCollection.Threshold / (1024 * 1024)} MiB\n" +
         "  of objects were allocated since the last collection.";
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        if (KernelMemory.Current is not { } m) { Console.WriteLine("gc: the memory manager is not running"); return; }
+        if (RefuseArguments(args)) return;
+        if (shell.Session.RequireMemory(this) is not { } m) return;
         ulong usedBefore = m.Heap.Statistics().UsedBytes;
         ConservativeCollector.Result r = GarbageCollection.Collect();
         ulong usedAfter = m.Heap.Statistics().UsedBytes;
         ulong us = Timer.TscPerSecond == 0 ? 0 : GarbageCollection.LastCycles * 1_000_000 / Timer.TscPerSecond;
-        Console.WriteLine($"gc: {r.ObjectsBefore} objects, {r.ObjectsFreed} freed ({Format.Size(r.BytesFreed)}), {r.ObjectsBefore - r.ObjectsFreed} live; kernel heap used {Format.Size(usedBefore)} -> {Format.Size(usedAfter)}; {us / 1000}.{us % 1000:000} ms");
-        Console.WriteLine($"gc: {ConservativeCollector.Collections} collections so far, {Format.Size(ConservativeCollector.TotalFreedBytes)} freed in all");
+        Console.WriteLine($"gc: {r.ObjectsBefore} objects, {r.ObjectsFreed} freed ({Format.Size(r.BytesFreed)}), "
+            + $"{r.ObjectsBefore - r.ObjectsFreed} live; kernel heap used {Format.Size(usedBefore)} -> "
+            + $"{Format.Size(usedAfter)}; {us / 1000}.{us % 1000:000} ms");
+        Console.WriteLine($"gc: {ConservativeCollector.Collections} collections so far, "
+            + $"{Format.Size(ConservativeCollector.TotalFreedBytes)} freed in all");
     }
 }

@@ -3,7 +3,7 @@ using MemOS.Kernel.Hardware;
 
 namespace MemOS.Kernel.Shell.Commands;
 
-/// <summary>halt: stops the machine (QEMU exits through isa-debug-exit when present; otherwise the CPU halts).</summary>
+/// <summary>halt: stops the machine (QEMU exits through isa-debug-exit when present, else the CPU halts).</summary>
 internal sealed class HaltCommand : Command
 {
     public override string Name => "halt";
@@ -13,7 +13,7 @@ internal sealed class HaltCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         Console.WriteLine("MemOS halted.");
         Machine.PowerOff();
     }

@@ -16,7 +16,11 @@ internal sealed class HelpCommand : Command
         if (args.Count == 1)
         {
             Command? command = shell.Find(args[0]);
-            if (command == null) { Console.WriteLine($"help: no command '{Shell.Printable(args[0])}': type 'help' for the list"); return; }
+            if (command == null)
+            {
+                Console.WriteLine($"help: no command '{Shell.Printable(args[0])}': type 'help' for the list");
+                return;
+            }
             Console.WriteLine($"usage: {command.Usage}");
             Console.WriteLine($"  {command.Description}");
             if (command.Aliases.Length > 0) Console.WriteLine($"  aliases: {string.Join(", ", command.Aliases)}");

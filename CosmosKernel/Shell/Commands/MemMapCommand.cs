@@ -3,16 +3,21 @@ using MemOS.Kernel.Boot;
 
 namespace MemOS.Kernel.Shell.Commands;
 
-/// <summary>memmap: the bootloader's memory map as a table with type names and totals, and any problems with it.</summary>
+/// <summary>
+/// memmap: the bootloader's memory map as a table with type names and totals, and any problems with it; then the
+/// map the PMM was built from.
+/// </summary>
 internal sealed class MemMapCommand(BootInfo boot) : Command
 {
     public override string Name => "memmap";
     public override string Usage => "memmap";
     public override string Description => "the bootloader's memory map, with type names and totals";
     public override string Details =>
-        "  First the map exactly as the bootloader gave it, with any problem the parser found; then the map the PMM was\n" +
+        "  First the map exactly as the bootloader gave it, with any problem the parser found; then the map the PMM " +
+        "was\n" +
         "  built from: sanitised (overlaps resolved, usable ranges trimmed to whole frames) with the kernel's own\n" +
-        "  reservations (first MiB, kernel image, boot tables, modules), one diagnostic per problem, and bring-up notes.";
+        "  reservations (first MiB, kernel image, boot tables, modules), one diagnostic per problem, and bring-up " +
+        "notes.";
 
     public static string TypeName(uint type) => type switch
     {
@@ -26,24 +31,30 @@ internal sealed class MemMapCommand(BootInfo boot) : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        Console.WriteLine($"memory map from {boot.Protocol} ({(boot.BootloaderName.Length > 0 ? boot.BootloaderName : "bootloader unnamed")}):");
+        if (RefuseArguments(args)) return;
+        string loader = boot.BootloaderName.Length > 0 ? boot.BootloaderName : "bootloader unnamed";
+        Console.WriteLine($"memory map from {boot.Protocol} ({loader}):");
         Console.WriteLine("  start               end (exclusive)     size        type");
         ulong usable = 0, other = 0;
         foreach (BootMemoryEntry e in boot.MemoryMap)
         {
             ulong end = e.Base + e.Length < e.Base ? ulong.MaxValue : e.Base + e.Length;
-            Console.WriteLine($"  {Format.Pad(Format.Hex(e.Base), 19)} {Format.Pad(Format.Hex(end), 19)} {Format.PadLeft(Format.Size(e.Length), 10)}  {TypeName(e.Type)}");
+            Console.WriteLine(Row(e.Base, end, e.Length, TypeName(e.Type)));
             if (e.Type == 1) usable += e.Length; else other += e.Length;
         }
-        Console.WriteLine($"  {boot.MemoryMap.Count} entries: usable {Format.Size(usable)}, other {Format.Size(other)}");
+        Console.WriteLine(
+            $"  {boot.MemoryMap.Count} entries: usable {Format.Size(usable)}, other {Format.Size(other)}");
         foreach (string problem in boot.Problems) Console.WriteLine($"  problem: {problem}");
-        if (MemoryManagement.KernelMemory.Current is not { } m) return;
+        if (shell.Session.Memory is not { } m) return;
         // what the PMM was built from: the map sanitised, with the kernel's own reservations
         Console.WriteLine($"sanitised for the PMM ({m.Map.Diagnostics.Count} diagnostic(s)):");
         foreach (var range in m.Map.Ranges)
-            Console.WriteLine($"  {Format.Pad(Format.Hex(range.Base.Value), 19)} {Format.Pad(Format.Hex(range.End), 19)} {Format.PadLeft(Format.Size(range.Length), 10)}  {range.Name}");
+            Console.WriteLine(Row(range.Base.Value, range.End, range.Length, range.Name));
         foreach (var diagnostic in m.Map.Diagnostics) Console.WriteLine($"  diagnostic: {diagnostic}");
         foreach (string note in m.Notes) Console.WriteLine($"  note: {note}");
     }
+
+    private static string Row(ulong start, ulong end, ulong length, string type)
+        => $"  {Format.Pad(Format.Hex(start), 19)} {Format.Pad(Format.Hex(end), 19)} "
+            + $"{Format.PadLeft(Format.Size(length), 10)}  {type}";
 }

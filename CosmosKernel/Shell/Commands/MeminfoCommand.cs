@@ -3,45 +3,58 @@ using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
 using MemOS.Memory.Heap;
 using MemOS.Memory.Physical;
+using MemOS.Memory.Virtual;
 
 namespace MemOS.Kernel.Shell.Commands;
 
-/// <summary>meminfo: the whole memory picture on one screen: frames, both heaps, page tables, the zero page, faults, the backing policy.</summary>
+/// <summary>
+/// meminfo: the whole memory picture on one screen: frames, both heaps, page tables, the zero page, faults, the
+/// backing policy.
+/// </summary>
 internal sealed class MeminfoCommand : Command
 {
     public override string Name => "meminfo";
     public override string Usage => "meminfo";
-    public override string Description => "physical frames, kernel and user heap, page tables, zero page, fault counters, backing mode";
+    public override string Description
+        => "physical frames, kernel and user heap, page tables, zero page, fault counters, backing mode";
     public override string Details =>
-        "  Frames are 4 KiB. 'used' frames are allocated by the PMM; 'reserved' frames sit inside its zones but are never\n" +
-        "  handed out (first MiB, kernel image, boot page tables, holes). The kernel heap also serves every managed `new`,\n" +
+        "  Frames are 4 KiB. 'used' frames are allocated by the PMM; 'reserved' frames sit inside its zones but are " +
+        "never\n" +
+        "  handed out (first MiB, kernel image, boot page tables, holes). The kernel heap also serves every managed " +
+        "`new`,\n" +
         "  so its numbers move while you look at them (and `gc` gives dead objects back).\n" +
         "  example: meminfo";
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryView.Require(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
+        AddressSpace space = shell.Session.Space;
 
         // Read everything first, then print: printing allocates in the kernel heap.
         PhysicalMemoryStatistics p = m.Pmm.Statistics;
         HeapStatistics k = m.Heap.Statistics();
         HeapStatistics u = m.UserHeap.Statistics();
-        int tables = MemoryView.PageTableFrames(m).Count;
+        int tables = MemoryView.PageTableFrames(m.Physical, space).Count;
         int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);
         var faults = m.Resolver.Statistics;
 
-        Console.WriteLine($"physical: total {p.TotalFrames} frames ({MemoryView.MiB(p.TotalFrames)} MiB), usable {p.UsableFrames}, free {p.FreeFrames} frames ({MemoryView.MiB(p.FreeFrames)} MiB), used {p.UsedFrames} frames ({MemoryView.MiB(p.UsedFrames)} MiB), reserved {p.ReservedFrames} frames ({MemoryView.MiB(p.ReservedFrames)} MiB)");
+        Console.WriteLine($"physical: total {p.TotalFrames} frames ({MemoryView.MiB(p.TotalFrames)} MiB), "
+            + $"usable {p.UsableFrames}, free {p.FreeFrames} frames ({MemoryView.MiB(p.FreeFrames)} MiB), "
+            + $"used {p.UsedFrames} frames ({MemoryView.MiB(p.UsedFrames)} MiB), "
+            + $"reserved {p.ReservedFrames} frames ({MemoryView.MiB(p.ReservedFrames)} MiB)");
         Console.WriteLine(HeapLine("kernel heap", k));
         Console.WriteLine(HeapLine("user heap", u));
-        Console.WriteLine($"page tables: {tables} frames ({Format.Size((ulong)tables * MemoryView.Frame)}) reachable from the PML4 at {Format.Hex(m.Space.PageTable.Root.Value)}");
+        Console.WriteLine($"page tables: {tables} frames ({Format.Size((ulong)tables * MemoryView.Frame)}) "
+            + $"reachable from the PML4 at {Format.Hex(space.PageTable.Root.Value)}");
         Console.WriteLine($"zero page: {Format.Hex(m.Resolver.ZeroPage.Value)}, {Math.Max(0, zeroRefs - 1)} sharers");
         Console.WriteLine(MemoryView.FaultSummary(faults));
-        Console.WriteLine($"backing: {MemoryView.Backing(m)} (new regions and heap growth)");
+        Console.WriteLine($"backing: {MemoryView.Backing(space)} (new regions and heap growth)");
         Console.WriteLine("managed new -> kernel heap");
     }
 
     public static string HeapLine(string name, HeapStatistics s)
-        => $"{name}: size {s.HeapSize} B ({Format.Size(s.HeapSize)}), used {s.UsedBytes} B, free {s.FreeBytes} B, overhead {s.OverheadBytes} B, {s.LiveAllocations} live allocations";
+        => $"{name}: size {s.HeapSize} B ({Format.Size(s.HeapSize)}), used {s.UsedBytes} B, free {s.FreeBytes} B, "
+            + $"overhead {s.OverheadBytes} B, {s.LiveAllocations} live allocations";
 }

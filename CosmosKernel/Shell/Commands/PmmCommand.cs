@@ -10,32 +10,28 @@ namespace MemOS.Kernel.Shell.Commands;
 
 /// <summary>
 /// pmm: the physical memory manager: counters and free blocks per buddy order; `pmm map` draws RAM as a grid;
-/// `pmm alloc`/`pmm free` take frames by hand. Only frames `pmm alloc` handed out can be freed here: freeing a
-/// frame the kernel uses would corrupt it, so that is refused.
+/// `pmm alloc`/`pmm free` take frames by hand (the session's HandFrames remembers which). Only frames `pmm alloc`
+/// handed out can be freed here: freeing a frame the kernel uses would corrupt it, so that is refused.
 /// </summary>
 internal sealed class PmmCommand : Command
 {
     private const int MaxAlloc = 1024, MapRows = 16, DefaultWidth = 64, MinWidth = 8, AddressesPerLine = 8;
 
-    // Frames `pmm alloc` handed out: frame -> head of its run; run head -> order and frames still held.
-    // A run from AllocateContiguous goes back to the PMM whole, when the last of its frames is freed.
-    private static readonly Dictionary<ulong, ulong> s_runOf = new();
-    private static readonly Dictionary<ulong, (int Order, int Held)> s_runs = new();
-    // Frames `pmm free` took back (a second free of one is a double free even if the kernel has reused the frame since).
-    private static readonly HashSet<ulong> s_freed = new();
-    private const int FreedMemory = 4096;
-
     public override string Name => "pmm";
     public override string Usage => "pmm [map [WIDTH] | alloc [N] | free ADDR]";
-    public override string Description => "physical memory manager: statistics, free blocks per order, a map of RAM, frames by hand";
+    public override string Description
+        => "physical memory manager: statistics, free blocks per order, a map of RAM, frames by hand";
     public override string Details =>
         "pmm              counters, free blocks per buddy order (0..10), fragmentation index, metadata size\n" +
-        "pmm map [WIDTH]  RAM as a grid, WIDTH characters per row (8..64, default 64), 16 rows; each character is\n" +
+        "pmm map [WIDTH]  RAM as a grid, WIDTH characters per row (8..64, default 64), 16 rows; each character " +
+        "is\n" +
         "                 one chunk of frames showing its most notable kind:\n" +
         "                 . free  # used  R reserved  K kernel  P page table  H heap  Z zero page  (blank) no RAM\n" +
-        "pmm alloc [N]    N frames (1..1024, default 1): a power of two is one contiguous run (AllocateContiguous),\n" +
+        "pmm alloc [N]    N frames (1..1024, default 1): a power of two is one contiguous run " +
+        "(AllocateContiguous),\n" +
         "                 otherwise N single frames; prints their addresses\n" +
-        "pmm free ADDR    frees one frame that `pmm alloc` gave (a run returns to the PMM when all its frames are freed)\n" +
+        "pmm free ADDR    frees one frame that `pmm alloc` gave (a run returns to the PMM when all its frames are " +
+        "freed)\n" +
         "examples: pmm   pmm map 32   pmm alloc 4   pmm free 0x2000000";
 
     public override void Execute(Shell shell, Arguments args)
@@ -43,24 +39,30 @@ internal sealed class PmmCommand : Command
         string? unknown = args.UnknownOption();
         if (unknown != null) { Shell.UsageError(this, $"unknown option '{Shell.Printable(unknown)}'"); return; }
         string sub = args[0];
-        if (args.Count == 0) { if (Require() is KernelMemory m0) Statistics(m0); return; }
-        if (sub == "map") { Map(args); return; }
-        if (sub == "alloc") { Alloc(args); return; }
-        if (sub == "free") { Free(args); return; }
+        if (args.Count == 0)
+        {
+            if (shell.Session.RequireMemory(this) is KernelMemory m0) Statistics(m0);
+            return;
+        }
+        if (sub == "map") { Map(shell.Session, args); return; }
+        if (sub == "alloc") { Alloc(shell.Session, args); return; }
+        if (sub == "free") { Free(shell.Session, args); return; }
         Shell.UsageError(this, $"unknown subcommand '{Shell.Printable(sub)}'");
     }
-
-    private KernelMemory? Require() => MemoryView.Require(this);
 
     private static void Statistics(KernelMemory m)
     {
         PhysicalMemoryStatistics s = m.Pmm.Statistics;
-        Console.WriteLine($"pmm: total {s.TotalFrames} frames ({MemoryView.MiB(s.TotalFrames)} MiB), usable {s.UsableFrames}, free {s.FreeFrames}, used {s.UsedFrames}, reserved {s.ReservedFrames}");
+        Console.WriteLine($"pmm: total {s.TotalFrames} frames ({MemoryView.MiB(s.TotalFrames)} MiB), "
+            + $"usable {s.UsableFrames}, free {s.FreeFrames}, used {s.UsedFrames}, reserved {s.ReservedFrames}");
         Console.WriteLine("free blocks per order:");
         for (int order = 0; order <= PhysicalMemoryManager.MaxOrder; order++)
         {
             ulong blocks = s.FreeBlocks(order);
-            Console.WriteLine($"  order {Format.PadLeft(order.ToString(), 2)} {Format.Pad("(" + Format.Size(MemoryView.Frame << order) + ")", 10)} {Format.PadLeft(blocks.ToString(), 8)} blocks  {Format.PadLeft((blocks << order).ToString(), 8)} frames");
+            string size = Format.Pad("(" + Format.Size(MemoryView.Frame << order) + ")", 10);
+            Console.WriteLine($"  order {Format.PadLeft(order.ToString(), 2)} {size} "
+                + $"{Format.PadLeft(blocks.ToString(), 8)} blocks  "
+                + $"{Format.PadLeft((blocks << order).ToString(), 8)} frames");
         }
         string largest = s.LargestFreeOrder < 0 ? "nothing free" : $"largest free order {s.LargestFreeOrder}";
         Console.WriteLine($"fragmentation index: {s.FragmentationIndex:0.000} ({largest})");
@@ -71,11 +73,12 @@ internal sealed class PmmCommand : Command
 
     // ---- pmm map ----
 
-    private const int KindFree = 0, KindUsed = 1, KindReserved = 2, KindKernel = 3, KindTable = 4, KindHeap = 5, KindZero = 6, KindAbsent = 7;
+    private const int KindFree = 0, KindUsed = 1, KindReserved = 2, KindKernel = 3, KindTable = 4, KindHeap = 5,
+        KindZero = 6, KindAbsent = 7;
     private const string KindChars = ".#RKPHZ ";
     private static readonly byte[] KindColours = [0x08, 0x0E, 0x04, 0x09, 0x0D, 0x0A, 0x0F, 0x07];
 
-    private void Map(Arguments args)
+    private void Map(ShellSession session, Arguments args)
     {
         if (args.Count > 2) { Shell.UsageError(this, "map takes at most a width"); return; }
         int width = DefaultWidth;
@@ -88,23 +91,26 @@ internal sealed class PmmCommand : Command
             }
             width = (int)w;
         }
-        KernelMemory? m = Require();
+        KernelMemory? m = session.RequireMemory(this);
         if (m == null) return;
 
-        // What the PMM's tags cannot say (frames are allocated as plain Used): page tables, heap pages, the zero page.
-        HashSet<ulong> tables = MemoryView.PageTableFrames(m);
+        // What the PMM's tags cannot say (frames are allocated as plain Used): page tables, heap pages, the zero
+        // page.
+        HashSet<ulong> tables = MemoryView.PageTableFrames(m.Physical, m.Space);
         var heap = new HashSet<ulong>();
-        MemoryView.CollectRegionFrames(m, m.HeapRegion, heap);
-        MemoryView.CollectRegionFrames(m, m.UserHeapRegion, heap);
+        MemoryView.CollectRegionFrames(m.Space, m.HeapRegion, heap);
+        MemoryView.CollectRegionFrames(m.Space, m.UserHeapRegion, heap);
         ulong zero = m.Resolver.ZeroPage.Value;
 
-        ulong frames = (MemoryView.RamEnd(m.Map) + MemoryView.Frame - 1) / MemoryView.Frame;
+        ulong frames = (m.RamEnd + MemoryView.Frame - 1) / MemoryView.Frame;
         if (frames == 0) { Console.WriteLine("pmm map: no RAM"); return; }
         ulong cells = (ulong)(MapRows * width);
         ulong perChunk = (frames + cells - 1) / cells;
         ulong rows = (frames + perChunk * (ulong)width - 1) / (perChunk * (ulong)width);
-        Console.WriteLine($"pmm map: {Format.Hex(0)}-{Format.Hex(frames * MemoryView.Frame)}, {rows} rows x {width}, one character = {perChunk} frames ({Format.Size(perChunk * MemoryView.Frame)})");
-        Console.WriteLine("legend: . free  # used  R reserved  K kernel  P page table  H heap  Z zero page  (blank) no RAM");
+        Console.WriteLine($"pmm map: {Format.Hex(0)}-{Format.Hex(frames * MemoryView.Frame)}, {rows} rows x {width}, "
+            + $"one character = {perChunk} frames ({Format.Size(perChunk * MemoryView.Frame)})");
+        Console.WriteLine(
+            "legend: . free  # used  R reserved  K kernel  P page table  H heap  Z zero page  (blank) no RAM");
 
         Span<int> counts = stackalloc int[8];
         for (ulong row = 0; row < rows; row++)
@@ -117,7 +123,8 @@ internal sealed class PmmCommand : Command
                 if (first >= frames) break;
                 counts.Clear();
                 ulong last = Math.Min(first + perChunk, frames);
-                for (ulong f = first; f < last; f++) counts[KindOf(m, f * MemoryView.Frame, tables, heap, zero)]++;
+                for (ulong f = first; f < last; f++)
+                    counts[KindOf(m, f * MemoryView.Frame, tables, heap, zero)]++;
                 int kind = Notable(counts);
                 Terminal.Write(KindChars[kind], KindColours[kind]);
             }
@@ -159,7 +166,7 @@ internal sealed class PmmCommand : Command
 
     // ---- pmm alloc / free ----
 
-    private void Alloc(Arguments args)
+    private void Alloc(ShellSession session, Arguments args)
     {
         if (args.Count > 2) { Shell.UsageError(this, "alloc takes at most a count"); return; }
         ulong n = 1;
@@ -168,7 +175,7 @@ internal sealed class PmmCommand : Command
             Shell.UsageError(this, $"count must be 1..{MaxAlloc}, not '{Shell.Printable(args[1])}'");
             return;
         }
-        KernelMemory? m = Require();
+        KernelMemory? m = session.RequireMemory(this);
         if (m == null) return;
 
         var got = new List<ulong>((int)n);
@@ -176,15 +183,14 @@ internal sealed class PmmCommand : Command
         {
             int order = BitOperations.Log2(n);
             Result<PhysicalAddress> r = m.Pmm.AllocateContiguous(order, default, FrameUsage.Used);
-            if (!r.Ok) { Console.WriteLine($"pmm alloc: could not allocate {n} contiguous frames ({r.Error.Name()})"); return; }
-            ulong head = r.Value.Value;
-            s_runs[head] = (order, (int)n);
-            for (ulong i = 0; i < n; i++)
+            if (!r.Ok)
             {
-                got.Add(head + i * MemoryView.Frame);
-                s_runOf[head + i * MemoryView.Frame] = head;
-                s_freed.Remove(head + i * MemoryView.Frame);
+                Console.WriteLine($"pmm alloc: could not allocate {n} contiguous frames ({r.Error.Name()})");
+                return;
             }
+            ulong head = r.Value.Value;
+            session.Frames.AddRun(head, order, (int)n);
+            for (ulong i = 0; i < n; i++) got.Add(head + i * MemoryView.Frame);
             Console.WriteLine($"pmm alloc: {n} frame(s), one contiguous run of order {order} at {Format.Hex(head)}");
         }
         else
@@ -200,7 +206,7 @@ internal sealed class PmmCommand : Command
                 }
                 got.Add(r.Value.Value);
             }
-            foreach (ulong f in got) { s_runs[f] = (0, 1); s_runOf[f] = f; s_freed.Remove(f); }
+            foreach (ulong f in got) session.Frames.AddRun(f, 0, 1);
             Console.WriteLine($"pmm alloc: {n} frame(s), one at a time");
         }
         for (int i = 0; i < got.Count; i += AddressesPerLine)
@@ -211,43 +217,52 @@ internal sealed class PmmCommand : Command
         }
     }
 
-    private void Free(Arguments args)
+    private void Free(ShellSession session, Arguments args)
     {
-        if (args.Count != 2) { Shell.UsageError(this, args.Count < 2 ? "free needs a frame address" : "free takes one address"); return; }
-        if (!Arguments.TryParseAddress(args[1], out ulong address)) { Shell.UsageError(this, $"not an address: '{Shell.Printable(args[1])}'"); return; }
-        KernelMemory? m = Require();
+        if (args.Count != 2)
+        {
+            Shell.UsageError(this, args.Count < 2 ? "free needs a frame address" : "free takes one address");
+            return;
+        }
+        if (!Arguments.TryParseAddress(args[1], out ulong address))
+        {
+            Shell.UsageError(this, $"not an address: '{Shell.Printable(args[1])}'");
+            return;
+        }
+        KernelMemory? m = session.RequireMemory(this);
         if (m == null) return;
         string at = Format.Hex(address);
         var frame = new PhysicalAddress(address);
 
-        if (frame.IsFrameAligned && s_runOf.TryGetValue(address, out ulong head) && s_runs.TryGetValue(head, out var run))
+        if (frame.IsFrameAligned && session.Frames.TryRelease(address, out ulong head, out int order, out int held))
         {
-            s_runOf.Remove(address);
-            if (s_freed.Count >= FreedMemory) s_freed.Clear(); // bounded: forget the oldest history wholesale
-            s_freed.Add(address);
-            if (run.Held > 1)
+            if (held > 0)
             {
-                s_runs[head] = (run.Order, run.Held - 1);
-                Console.WriteLine($"freed {at} (part of the order-{run.Order} run at {Format.Hex(head)}: it goes back to the PMM when its other {run.Held - 1} frame(s) are freed)");
+                Console.WriteLine($"freed {at} (part of the order-{order} run at {Format.Hex(head)}: it goes back "
+                    + $"to the PMM when its other {held} frame(s) are freed)");
                 return;
             }
-            MemoryError e = run.Order == 0 ? m.Pmm.FreeFrame(frame) : m.Pmm.FreeContiguous(new PhysicalAddress(head), run.Order);
-            s_runs.Remove(head);
+            MemoryError e = order == 0
+                ? m.Pmm.FreeFrame(frame)
+                : m.Pmm.FreeContiguous(new PhysicalAddress(head), order);
             if (e != MemoryError.None) { Console.WriteLine($"pmm free: {at}: {Explain(e)} ({e.Name()})"); return; }
-            Console.WriteLine(run.Order == 0
+            Console.WriteLine(order == 0
                 ? $"freed {at}"
-                : $"freed {at} (last of the order-{run.Order} run at {Format.Hex(head)}: {1UL << run.Order} frames back in the PMM)");
+                : $"freed {at} (last of the order-{order} run at {Format.Hex(head)}: "
+                    + $"{1UL << order} frames back in the PMM)");
             return;
         }
-        if (frame.IsFrameAligned && s_freed.Contains(address))
+        if (frame.IsFrameAligned && session.Frames.WasFreed(address))
         {
             Console.WriteLine($"pmm free: {at}: {Explain(MemoryError.DoubleFree)} ({MemoryError.DoubleFree.Name()})");
             return;
         }
-        // Not ours: a frame the kernel holds is refused; anything else lets the PMM name the error (it changes nothing).
+        // Not ours: a frame the kernel holds is refused; anything else lets the PMM name the error (it changes
+        // nothing).
         if (frame.IsFrameAligned && m.Pmm.ReferenceCount(frame) > 0)
         {
-            Console.WriteLine($"pmm free: {at}: in use by the kernel, not from `pmm alloc` ({MemoryError.Conflict.Name()})");
+            Console.WriteLine($"pmm free: {at}: in use by the kernel, not from `pmm alloc` "
+                + $"({MemoryError.Conflict.Name()})");
             return;
         }
         MemoryError error = m.Pmm.FreeFrame(frame);

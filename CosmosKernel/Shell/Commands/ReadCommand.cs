@@ -15,7 +15,8 @@ internal sealed class ReadCommand : Command
 
     public override string Name => "read";
     public override string Usage => "read ADDR [N]";
-    public override string Description => "hexdump N bytes (default 64, at most 4096) read for real; stops at a refused page";
+    public override string Description
+        => "hexdump N bytes (default 64, at most 4096) read for real; stops at a refused page";
     public override string Details =>
         "  examples:\n" +
         "    read 0xffffc00000001230         0xffffc00000001230  48 65 6c 6c 6f 00 ...  |Hello.|\n" +
@@ -36,7 +37,7 @@ internal sealed class ReadCommand : Command
             Console.WriteLine($"read: {Format.Hex(address)}+{count} runs past the canonical half");
             return;
         }
-        KernelMemory? m = MemoryArguments.Memory(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
 
         var hex = new StringBuilder();
@@ -55,7 +56,8 @@ internal sealed class ReadCommand : Command
                 if (!ok)
                 {
                     if (i > 0) Print(address + line, hex, text);
-                    Console.WriteLine($"read: stopped at {Format.Hex(at)}: {TouchCommand.Outcome(m, window, "refused")}");
+                    string outcome = AccessOutcome.Describe(m, window, "refused");
+                    Console.WriteLine($"read: stopped at {Format.Hex(at)}: {outcome}");
                     return;
                 }
                 hex.Append(b.ToString("x2")).Append(' ');

@@ -13,7 +13,7 @@ internal sealed class RebootCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         Console.WriteLine("rebooting...");
         Machine.Reboot();
     }

@@ -4,6 +4,7 @@ using MemOS.Memory;
 using MemOS.Memory.Paging;
 using MemOS.Memory.Physical;
 using MemOS.Memory.Virtual;
+using MemOS.Kernel.Hardware;
 using Cpu = MemOS.Kernel.Hardware.Cpu;
 
 namespace MemOS.Kernel.Shell.Commands;
@@ -14,16 +15,14 @@ namespace MemOS.Kernel.Shell.Commands;
 /// </summary>
 internal sealed class SelftestCommand : Command
 {
-    private const uint Efer = 0xC000_0080;
-    private const ulong EferNxe = 1UL << 11, Cr0Wp = 1UL << 16, Cr4Pge = 1UL << 7, Cr4Smep = 1UL << 20, Cr4Smap = 1UL << 21;
-
     private int _passed, _failed, _skipped;
 
     public override string Name => "selftest";
     public override string Usage => "selftest";
     public override string Description => "check the memory system on the running machine: PASS/FAIL per check";
     public override string Details =>
-        "Checks: PMM invariants and conservation (free + used + reserved = total); kernel text present, read-only and\n" +
+        "Checks: PMM invariants and conservation (free + used + reserved = total); kernel text present, read-only " +
+        "and\n" +
         "executable; rodata no-execute; the stack guard page and the null page unmapped; a direct-map translation;\n" +
         "kernel and user heap invariants; regions sorted and non-overlapping; the zero page referenced;\n" +
         "CR0.WP, EFER.NXE, CR4.PGE, CR4.SMEP and CR4.SMAP on (SMEP/SMAP skipped on a CPU without them).\n" +
@@ -33,8 +32,8 @@ internal sealed class SelftestCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryView.Require(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         _passed = _failed = _skipped = 0;
 
@@ -52,14 +51,20 @@ internal sealed class SelftestCommand : Command
         Report("kernel text executable", textPresent && !textNx, $"{Format.Hex(image.TextStart)} is NX");
         Effective(table, image.RodataStart, out bool roPresent, out bool roWritable, out bool roNx);
         Report("kernel rodata read-only no-execute", roPresent && !roWritable && roNx,
-            roPresent ? $"{Format.Hex(image.RodataStart)}: writable {roWritable}, NX {roNx}" : $"{Format.Hex(image.RodataStart)} not mapped");
-        Report("stack guard page unmapped", !table.Lookup(new VirtualAddress(image.StackGuard)).IsMapped, $"{Format.Hex(image.StackGuard)} is mapped");
+            roPresent
+                ? $"{Format.Hex(image.RodataStart)}: writable {roWritable}, NX {roNx}"
+                : $"{Format.Hex(image.RodataStart)} not mapped");
+        Report("stack guard page unmapped", !table.Lookup(new VirtualAddress(image.StackGuard)).IsMapped,
+            $"{Format.Hex(image.StackGuard)} is mapped");
         Report("null page unmapped", !table.Lookup(new VirtualAddress(0)).IsMapped, "0x0 is mapped");
 
         PhysicalAddress frame = m.Resolver.ZeroPage;
         Result<PhysicalAddress> direct = table.Translate(KernelLayout.DirectMap(frame));
         Report("direct map translation", direct.Ok && direct.Value == frame,
-            direct.Ok ? $"{Format.Hex(KernelLayout.DirectMap(frame).Value)} -> {Format.Hex(direct.Value.Value)}, expected {Format.Hex(frame.Value)}" : $"{Format.Hex(KernelLayout.DirectMap(frame).Value)}: {direct.Error.Name()}");
+            direct.Ok
+                ? $"{Format.Hex(KernelLayout.DirectMap(frame).Value)} -> {Format.Hex(direct.Value.Value)}, "
+                    + $"expected {Format.Hex(frame.Value)}"
+                : $"{Format.Hex(KernelLayout.DirectMap(frame).Value)}: {direct.Error.Name()}");
 
         MemoryError kernelHeap = m.Heap.Check();
         Report("kernel heap check", kernelHeap == MemoryError.None, kernelHeap.Name());
@@ -70,13 +75,13 @@ internal sealed class SelftestCommand : Command
         int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);
         Report("zero page referenced", zeroRefs >= 1, $"reference count {zeroRefs}");
 
-        ulong cr0 = Cpu.ReadCr0(), cr4 = Cpu.ReadCr4(), efer = Cpu.ReadMsr(Efer);
-        Report("CR0.WP on", (cr0 & Cr0Wp) != 0, $"CR0 = 0x{cr0:x}");
-        Report("EFER.NXE on", (efer & EferNxe) != 0, $"EFER = 0x{efer:x}");
-        Report("CR4.PGE on", (cr4 & Cr4Pge) != 0, $"CR4 = 0x{cr4:x}");
-        if (m.Cpu.Smep) Report("CR4.SMEP on", (cr4 & Cr4Smep) != 0, $"CR4 = 0x{cr4:x}");
+        ulong cr0 = Cpu.ReadCr0(), cr4 = Cpu.ReadCr4(), efer = Cpu.ReadMsr(ControlBits.EferMsr);
+        Report("CR0.WP on", (cr0 & ControlBits.Cr0WriteProtect) != 0, $"CR0 = 0x{cr0:x}");
+        Report("EFER.NXE on", (efer & ControlBits.EferNoExecute) != 0, $"EFER = 0x{efer:x}");
+        Report("CR4.PGE on", (cr4 & ControlBits.Cr4GlobalPages) != 0, $"CR4 = 0x{cr4:x}");
+        if (m.Cpu.Smep) Report("CR4.SMEP on", (cr4 & ControlBits.Cr4Smep) != 0, $"CR4 = 0x{cr4:x}");
         else Skip("CR4.SMEP on", "the CPU has no SMEP");
-        if (m.Cpu.Smap) Report("CR4.SMAP on", (cr4 & Cr4Smap) != 0, $"CR4 = 0x{cr4:x}");
+        if (m.Cpu.Smap) Report("CR4.SMAP on", (cr4 & ControlBits.Cr4Smap) != 0, $"CR4 = 0x{cr4:x}");
         else Skip("CR4.SMAP on", "the CPU has no SMAP");
 
         Console.WriteLine($"selftest: {_passed} passed, {_failed} failed, {_skipped} skipped");
@@ -95,7 +100,8 @@ internal sealed class SelftestCommand : Command
     }
 
     // What the MMU enforces: writable only if every level allows it, NX if any level sets it.
-    private static void Effective(PageTable table, ulong address, out bool present, out bool writable, out bool noExecute)
+    private static void Effective(
+        PageTable table, ulong address, out bool present, out bool writable, out bool noExecute)
     {
         PageWalk walk = table.Walk(new VirtualAddress(address));
         present = walk.Translated;
@@ -117,7 +123,8 @@ internal sealed class SelftestCommand : Command
         {
             if (r.Base.Value < previousEnd)
             {
-                why = $"{r.Name} at {Format.Hex(r.Base.Value)} starts before {previous} ends ({Format.Hex(previousEnd)})";
+                why = $"{r.Name} at {Format.Hex(r.Base.Value)} starts before {previous} ends "
+                    + $"({Format.Hex(previousEnd)})";
                 return false;
             }
             if (r.End.Value < r.Base.Value) { why = $"{r.Name} wraps around"; return false; }

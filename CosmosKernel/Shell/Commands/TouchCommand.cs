@@ -3,23 +3,12 @@ using System.Collections.Generic;
 using MemOS.Kernel.Hardware;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Faults;
 using MemOS.Memory.Paging;
+using MemOS.Memory.Virtual;
 
 namespace MemOS.Kernel.Shell.Commands;
-
-/// <summary>
-/// The faults and trace events one access caused, captured around it without allocating (a managed `new` after
-/// it may fault too, in demand mode, and must not be mistaken for the access's fault).
-/// </summary>
-internal readonly record struct AccessWindow(ulong FaultsBefore, ulong FaultsAfter, ulong EventsBefore, ulong EventsAfter, FaultResolution Resolution)
-{
-    public static AccessWindow Open(KernelMemory m) => new(m.Faults.FaultCount, m.Faults.FaultCount, m.Faults.EventCount, m.Faults.EventCount, default);
-
-    public AccessWindow Close(KernelMemory m) => this with { FaultsAfter = m.Faults.FaultCount, EventsAfter = m.Faults.EventCount, Resolution = PageFaultHandler.LastResolution };
-
-    public ulong Faults => FaultsAfter - FaultsBefore;
-}
 
 /// <summary>How touch reaches an address.</summary>
 internal enum TouchAccess
@@ -40,14 +29,18 @@ internal sealed class TouchCommand : Command
 
     public override string Name => "touch";
     public override string Usage => "touch ADDR [r|w|x]";
-    public override string Description => "access an address for real (read, write or execute) and show the page fault it took";
+    public override string Description
+        => "access an address for real (read, write or execute) and show the page fault it took";
     public override string Details =>
-        "  r (default) reads one byte; w reads it and writes the same value back (an absent page gets 0, what a fresh\n" +
+        "  r (default) reads one byte; w reads it and writes the same value back (an absent page gets 0, what a " +
+        "fresh\n" +
         "  page holds anyway), so nothing changes; x executes only when the page is absent or NX (it must fault).\n" +
         "  examples:\n" +
         "    touch 0x0                    touch 0x0 read: refused: no region (no region)\n" +
-        "    touch 0xffffffff80101000 w   touch 0xffffffff80101000 write: refused: write to read-only (no region)\n" +
-        "    alloc 64K; touch ADDR w      touch 0x... write: page fault (write, not present, kernel) -> private zeroed frame mapped, frame 0x... mapped at 0x...\n" +
+        "    touch 0xffffffff80101000 w   touch 0xffffffff80101000 write: refused: write to read-only " +
+        "(no region)\n" +
+        "    alloc 64K; touch ADDR w      touch 0x... write: page fault (write, not present, kernel) -> " +
+        "private zeroed frame mapped, frame 0x... mapped at 0x...\n" +
         "  non-canonical addresses are refused before the access: the CPU would raise #GP, not a page fault";
 
     public override void Execute(Shell shell, Arguments args)
@@ -60,10 +53,10 @@ internal sealed class TouchCommand : Command
             Shell.UsageError(this, $"access must be r, w or x, not '{Shell.Printable(args[1])}'");
             return;
         }
-        KernelMemory? m = MemoryArguments.Memory(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
-        Console.WriteLine(Touch(m, address, access, out AccessWindow window));
-        if (TraceCommand.On) TraceCommand.NarrateFaults(m.Faults, window, address);
+        Console.WriteLine(Touch(m, shell.Session.Space, address, access, out AccessWindow window));
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 
     public static bool TryAccess(string word, out TouchAccess access)
@@ -84,11 +77,15 @@ internal sealed class TouchCommand : Command
         _ => "read",
     };
 
-    /// <summary>Does the access (address must be canonical) and returns the one result line of the output contract.</summary>
-    public static string Touch(KernelMemory m, ulong address, TouchAccess access, out AccessWindow window)
+    /// <summary>
+    /// Does the access (address must be canonical) in the address space that is live, and returns the one result
+    /// line of the output contract.
+    /// </summary>
+    public static string Touch(
+        KernelMemory m, AddressSpace space, ulong address, TouchAccess access, out AccessWindow window)
     {
         window = AccessWindow.Open(m);
-        PageLookup lookup = m.Space.PageTable.Lookup(new VirtualAddress(address));
+        PageLookup lookup = space.PageTable.Lookup(new VirtualAddress(address));
         bool executable = false;
         switch (access)
         {
@@ -99,32 +96,21 @@ internal sealed class TouchCommand : Command
                 // No interrupt between the read and the write back, so the value written is the one there.
                 bool interrupts = (Cpu.ReadFlags() & InterruptFlag) != 0;
                 if (interrupts) Cpu.DisableInterrupts();
-                // An absent page would read as zero once mapped: write 0 straight away, so the one fault is the write's.
+                // An absent page would read as zero once mapped: write 0 straight away, so the one fault is the
+                // write's.
                 if (!lookup.IsMapped) SafeAccess.TryWrite8(address, 0);
                 else if (SafeAccess.TryRead8(address, out byte value)) SafeAccess.TryWrite8(address, value);
                 if (interrupts) Cpu.EnableInterrupts();
                 break;
             case TouchAccess.Execute:
                 bool user = (lookup.Flags & PageFlags.User) != 0;
-                executable = lookup.IsMapped && (lookup.Flags & PageFlags.NoExecute) == 0 && !(user && m.Smep);
+                executable = lookup.IsMapped && (lookup.Flags & PageFlags.NoExecute) == 0
+                    && !(user && KernelProtection.Smep);
                 if (!executable) SafeAccess.TryExecuteFaulting(address);
                 break;
         }
         window = window.Close(m);
-        return $"touch {Format.Hex(address)} {Word(access)}: " + Outcome(m, window, executable ? "no fault (present, executable)" : "no fault (present)");
+        string noFault = executable ? "no fault (present, executable)" : "no fault (present)";
+        return $"touch {Format.Hex(address)} {Word(access)}: " + AccessOutcome.Describe(m, window, noFault);
     }
-
-    /// <summary>What became of an access (the contract line's part after "touch A w: "): its last fault, resolved or refused.</summary>
-    public static string Outcome(KernelMemory m, AccessWindow window, string noFault)
-    {
-        if (window.Faults == 0) return noFault;
-        List<FaultRecord> faults = m.Faults.FaultsSince(window.FaultsBefore);
-        int index = (int)Math.Min(window.Faults - 1, (ulong)faults.Count);
-        string code = index < faults.Count ? faults[index].Code.Describe() : "details lost";
-        FaultResolution r = window.Resolution;
-        if (r.IsViolation) return $"refused: {r.Outcome.Describe()} ({RegionText(r)})";
-        return $"page fault ({code}) -> {r.Outcome.Describe()}, frame {Format.Hex(r.Frame.Value)} mapped at {Format.Hex(r.Page.Value)}";
-    }
-
-    public static string RegionText(FaultResolution r) => r.Region == null ? "no region" : "region " + r.Region.Name;
 }

@@ -1,31 +1,34 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 using MemOS.Kernel.MemoryManagement;
-using MemOS.Memory.Faults;
+using MemOS.Memory.Tracing;
 
 namespace MemOS.Kernel.Shell.Commands;
 
 /// <summary>
-/// trace: when on, alloc, free and touch tell each step in the seed's words after doing the operation. The heap's
-/// steps are derived from its numbers before and after (the heap API does not narrate); the fault steps are the
-/// resolver's trace events recorded by the fault handler.
+/// trace: when on, every layer of the memory manager (heap, VMM, fault, PMM, page table) records what it does into
+/// the kernel's event ring (<see cref="MemoryTrace"/>), and alloc, free, touch and write print the events their
+/// operation caused, in the order they happened. Nothing here reconstructs a step: each line is one layer's event.
 /// </summary>
 internal sealed class TraceCommand : Command
 {
-    /// <summary>Whether alloc, free and touch narrate.</summary>
-    public static bool On { get; private set; }
+    // A run of the same steps longer than this (e.g. one PMM + one page-table event per page of an immediate
+    // growth) prints its first round and a count.
+    private const int MaxPeriod = 4, MinRepeats = 3;
 
     public override string Name => "trace";
     public override string Usage => "trace [on|off]";
-    public override string Description => "narrate alloc, free and touch step by step (heap -> fault -> VMM -> PMM -> page table)";
+    public override string Description => "narrate alloc, free, touch and write: each layer's events (heap, VMM, fault, PMM, page table)";
     public override string Details =>
         "  trace          show whether tracing is on\n" +
-        "  trace on       alloc, free and touch print each step after their result line, e.g.\n" +
-        "                   alloc 64K  ->  the heap looks for a free block of 65536 B\n" +
-        "                                  none fits: the heap grows by N B at 0xffffc000000... ...\n" +
-        "                                  page fault at 0x... (write, not present, kernel) -> region kernel heap (demand) -> ...\n" +
-        "  trace off      back to one line per command";
+        "  trace on       alloc, free, touch and write print, after their result line, every event their operation\n" +
+        "                 caused, in order, each prefixed with the layer that emitted it, e.g.\n" +
+        "                   alloc 3000 --user  ->  heap: looks for a block of 3000 B\n" +
+        "                                          heap: none fits: grows by 16384 B at 0x10000000\n" +
+        "                                          VMM: region user heap grows by 16384 B at 0x10000000: left to demand\n" +
+        "                                          fault: page fault at 0x10000000 (write, not present, kernel, AC set)\n" +
+        "                                          PMM: frame 0x... taken (order 0, used)  page table: ...\n" +
+        "  trace off      back to one line per command; the layers record nothing";
 
     public override void Execute(Shell shell, Arguments args)
     {
@@ -33,38 +36,64 @@ internal sealed class TraceCommand : Command
         if (args.Count == 1)
         {
             string word = args[0].ToLowerInvariant();
-            if (word == "on") On = true;
-            else if (word == "off") On = false;
-            else { Shell.UsageError(this, $"'{Shell.Printable(args[0])}' is neither on nor off"); return; }
+            if (word != "on" && word != "off")
+            {
+                Shell.UsageError(this, $"'{Shell.Printable(args[0])}' is neither on nor off");
+                return;
+            }
+            KernelMemory? m = shell.Session.RequireMemory(this);
+            if (m == null) return;
+            MemoryTrace.Use(word == "on" ? m.Faults : null);
         }
-        Console.WriteLine(On ? "trace: on (alloc, free and touch narrate each step)" : "trace: off");
+        Console.WriteLine(MemoryTrace.On ? "trace: on (alloc, free, touch and write narrate each layer's steps)"
+            : "trace: off");
     }
 
     /// <summary>
-    /// Prints the faults of an access window, one line per fault (its events joined with "->"); when there were
-    /// none and `address` is not 0, that it was already mapped. Returns how many faults it told.
+    /// Prints the events an operation caused (those recorded inside <paramref name="window"/>), one per line, indented
+    /// under the command's result line. Returns how many events there were.
     /// </summary>
-    public static int NarrateFaults(FaultLog log, AccessWindow window, ulong address)
+    public static int Narrate(FaultLog log, AccessWindow window)
     {
-        List<FaultTraceEvent> events = log.EventsSince(window.EventsBefore);
-        int count = (int)Math.Min((ulong)events.Count, window.EventsAfter - window.EventsBefore);
-        var line = new StringBuilder();
-        int faults = 0;
-        for (int i = 0; i < count; i++)
+        ulong caused = window.EventsAfter - window.EventsBefore;
+        List<MemoryEvent> events = log.EventsBetween(window.EventsBefore, window.EventsAfter);
+        if ((ulong)events.Count < caused)
+            Step($"({caused - (ulong)events.Count} earlier events no longer in the trace ring)");
+        for (int i = 0; i < events.Count;)
         {
-            FaultTraceEvent e = events[i];
-            if (e.Kind == FaultTraceKind.Fault)
+            Period(events, i, out int period, out int repeats);
+            for (int j = 0; j < period; j++) Step(events[i + j].Describe());
+            if (repeats > 1)
             {
-                if (line.Length > 0) Step(line.ToString());
-                line.Clear();
-                faults++;
+                MemoryEvent last = events[i + period * repeats - 1];
+                Step($"... the same {(period == 1 ? "step" : period + " steps")} {repeats - 1} more times, the last: "
+                     + last.Describe());
             }
-            else if (line.Length > 0) line.Append(" -> ");
-            line.Append(e.Describe());
+            i += period * repeats;
         }
-        if (line.Length > 0) Step(line.ToString());
-        if (faults == 0 && address != 0) Step($"{Format.Hex(address)} is already mapped, no work");
-        return faults;
+        return events.Count;
+    }
+
+    // The shortest repeating run of event kinds starting at `start` that repeats at least MinRepeats times (period
+    // 1..MaxPeriod), else one event once.
+    private static void Period(List<MemoryEvent> events, int start, out int period, out int repeats)
+    {
+        for (period = 1; period <= MaxPeriod; period++)
+        {
+            repeats = 1;
+            while (start + (repeats + 1) * period <= events.Count && SameKinds(events, start, start + repeats * period, period))
+                repeats++;
+            if (repeats >= MinRepeats) return;
+        }
+        period = 1;
+        repeats = 1;
+    }
+
+    private static bool SameKinds(List<MemoryEvent> events, int a, int b, int count)
+    {
+        for (int k = 0; k < count; k++)
+            if (events[a + k].Kind != events[b + k].Kind) return false;
+        return true;
     }
 
     /// <summary>One narrated step, indented under the command's result line.</summary>

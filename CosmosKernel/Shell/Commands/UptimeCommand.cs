@@ -12,8 +12,9 @@ internal sealed class UptimeCommand : Command
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
+        if (RefuseArguments(args)) return;
         ulong ms = Timer.Milliseconds;
-        Console.WriteLine($"up {ms / 3_600_000}h {ms / 60_000 % 60:00}m {ms / 1000 % 60:00}.{ms % 1000:000}s ({Timer.Ticks} timer ticks at 1000 Hz, TSC {Timer.TscPerSecond / 1_000_000} MHz)");
+        Console.WriteLine($"up {ms / 3_600_000}h {ms / 60_000 % 60:00}m {ms / 1000 % 60:00}.{ms % 1000:000}s "
+            + $"({Timer.Ticks} timer ticks at 1000 Hz, TSC {Timer.TscPerSecond / 1_000_000} MHz)");
     }
 }

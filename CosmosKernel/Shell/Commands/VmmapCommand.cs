@@ -14,32 +14,37 @@ internal sealed class VmmapCommand : Command
 {
     public override string Name => "vmmap";
     public override string Usage => "vmmap";
-    public override string Description => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
+    public override string Description
+        => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
         "One line per mapping, in address order: start-end perms offset dev inode  [name]  then MemOS's notes:\n" +
-        "the backing the region was created with (immediate, demand, mmio; pages added by growth follow the mode at\n" +
-        "that time, see `mode`) and resident/total pages; the kernel image sections and the\n" +
+        "what backs the region (immediate, demand, mmio; a region grown under another `mode` lists each part with\n" +
+        "its range: immediate A-B + demand B-C) and resident/total pages; the kernel image sections and the\n" +
         "direct map are fixed mappings made at boot, not regions.\n" +
         "example: vmmap";
 
     public override void Execute(Shell shell, Arguments args)
     {
-        if (args.Count > 0) { Shell.UsageError(this, "takes no arguments"); return; }
-        KernelMemory? m = MemoryView.Require(this);
+        if (RefuseArguments(args)) return;
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
+        AddressSpace space = shell.Session.Space;
 
         var lines = new List<(ulong Start, string Text)>();
         ulong resident = 0, pages = 0;
-        var regions = new List<Region>(m.Space.RegionCount);
-        foreach (Region r in m.Space.Regions) regions.Add(r);
+        var regions = new List<Region>(space.RegionCount);
+        foreach (Region r in space.Regions) regions.Add(r);
         foreach (Region r in regions)
         {
-            ulong total = r.Length / VirtualAddress.PageSize;
-            resident += r.ResidentPages;
+            // Read before formatting: formatting allocates, which in demand mode may grow the kernel heap's region.
+            ulong end = r.End.Value, residentNow = r.ResidentPages;
+            ulong total = (end - r.Base.Value) / VirtualAddress.PageSize;
+            resident += residentNow;
             pages += total;
-            string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
-            lines.Add((r.Base.Value, Line(r.Base.Value, r.End.Value, perms, r.Name,
-                $"{r.Backing.Describe()}, {r.ResidentPages}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
+            string perms = ((r.Flags & RegionFlags.Read) != 0 ? "r" : "-") + (r.IsWritable ? "w" : "-")
+                + (r.IsExecutable ? "x" : "-") + "p";
+            lines.Add((r.Base.Value, Line(r.Base.Value, end, perms, r.Name,
+                $"{Backing(r, end)}, {residentNow}/{total} pages resident{(r.IsUser ? ", user" : "")}")));
         }
 
         KernelImage image = m.Image;
@@ -47,15 +52,37 @@ internal sealed class VmmapCommand : Command
         lines.Add((image.TextStart, Line(image.TextStart, image.TextEnd, "r-xp", "kernel text", fixedNote)));
         lines.Add((image.RodataStart, Line(image.RodataStart, image.RodataEnd, "r--p", "kernel rodata", fixedNote)));
         lines.Add((image.DataStart, Line(image.DataStart, image.StackGuard, "rw-p", "kernel data", fixedNote)));
-        lines.Add((image.StackGuard, Line(image.StackGuard, image.StackGuard + VirtualAddress.PageSize, "---p", "stack guard", "unmapped: a kernel stack overflow faults here")));
-        lines.Add((image.StackGuard + VirtualAddress.PageSize, Line(image.StackGuard + VirtualAddress.PageSize, PageUp(image.End), "rw-p", "kernel stack and bss", fixedNote)));
-        ulong direct = (MemoryView.RamEnd(m.Map) + 0x1F_FFFF) & ~0x1F_FFFFUL;
-        lines.Add((KernelLayout.DirectMapBase, Line(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + direct, "rw-p", "direct map",
-            $"all RAM in 2 MiB pages, {Format.Size(direct)} (not a region)")));
+        ulong stack = image.StackGuard + VirtualAddress.PageSize;
+        lines.Add((image.StackGuard, Line(image.StackGuard, stack, "---p", "stack guard",
+            "unmapped: a kernel stack overflow faults here")));
+        lines.Add((stack, Line(stack, PageUp(image.End), "rw-p", "kernel stack and bss", fixedNote)));
+        ulong direct = m.DirectMapEnd;
+        lines.Add((KernelLayout.DirectMapBase, Line(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + direct,
+            "rw-p", "direct map", $"all RAM in 2 MiB pages, {Format.Size(direct)} (not a region)")));
 
         lines.Sort((a, b) => a.Start.CompareTo(b.Start));
         foreach (var line in lines) Console.WriteLine(line.Text);
-        Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, backing {MemoryView.Backing(m)} for new regions");
+        Console.WriteLine($"{regions.Count} regions, {resident}/{pages} pages resident, "
+            + $"backing {MemoryView.Backing(space)} for new regions");
+    }
+
+    /// <summary>
+    /// "immediate", or, for a region whose parts have different backings (grown under another `mode`), each part:
+    /// "immediate ffffc00000000000-ffffc00000040000 + demand ffffc00000040000-ffffc00000050000".
+    /// </summary>
+    private static string Backing(Region r, ulong end)
+    {
+        if (r.PartCount == 1) return r.BackingAt(r.Base).Describe();
+        string text = "";
+        for (int i = 0; i < r.PartCount; i++)
+        {
+            // Parts only grow at the end: clamped to `end`, they are the region as it was when `end` was read.
+            RegionPart part = r.Part(i);
+            if (part.Base.Value >= end && i > 0) break;
+            ulong partEnd = part.End.Value < end ? part.End.Value : end;
+            text += (i > 0 ? " + " : "") + $"{part.Backing.Describe()} {part.Base.Value:x16}-{partEnd:x16}";
+        }
+        return text;
     }
 
     private static ulong PageUp(ulong a) => (a + VirtualAddress.PageSize - 1) & ~(VirtualAddress.PageSize - 1);

@@ -1,27 +1,32 @@
 using System;
-using System.Collections.Generic;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Tracing;
 using MemOS.Memory.Paging;
+using MemOS.Memory.Virtual;
 
 namespace MemOS.Kernel.Shell.Commands;
 
 /// <summary>
-/// write: one real write through SafeAccess, a byte or (for a 0x value above 255) an aligned u64. The fault handler
-/// resolves or refuses it. Writable kernel memory the shell does not own (the kernel's own data) is left alone.
+/// write: one real write through SafeAccess, a byte or (for a 0x value above 255) an aligned u64. The fault
+/// handler resolves or refuses it. Writable kernel memory the shell does not own (the kernel's own data) is left
+/// alone.
 /// </summary>
 internal sealed class WriteCommand : Command
 {
     public override string Name => "write";
     public override string Usage => "write ADDR VALUE";
-    public override string Description => "write a byte (0..255) or, for a 0x value > 255, a u64 (8-aligned) for real";
+    public override string Description
+        => "write a byte (0..255) or, for a 0x value > 255, a u64 (8-aligned) for real";
     public override string Details =>
         "  where: user space, blocks from `alloc`, scratch pages `map` backed with its own frame; elsewhere only\n" +
         "  where the write will be refused (unmapped, read-only) - the kernel's own data is not for typing into.\n" +
         "  examples:\n" +
         "    write 0xffffc00000001230 65                   wrote 0x41 (1 byte) at 0xffffc00000001230\n" +
-        "    write 0xffffc00000001238 0x1122334455667788   wrote 0x1122334455667788 (8 bytes) at 0xffffc00000001238\n" +
-        "    write 0xffffffff80101000 1                    write: 0xffffffff80101000: refused: write to read-only (no region)";
+        "    write 0xffffc00000001238 0x1122334455667788   wrote 0x1122334455667788 (8 bytes) at " +
+        "0xffffc00000001238\n" +
+        "    write 0xffffffff80101000 1                    write: 0xffffffff80101000: refused: write to read-only " +
+        "(no region)";
 
     public override void Execute(Shell shell, Arguments args)
     {
@@ -40,35 +45,38 @@ internal sealed class WriteCommand : Command
             Console.WriteLine($"write: {Format.Hex(address)}: a u64 write needs an 8-aligned address");
             return;
         }
-        KernelMemory? m = MemoryArguments.Memory(this);
+        KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
-        if (!MayWrite(m, address, width))
+        if (!MayWrite(shell.Session, address, width))
         {
-            Console.WriteLine($"write: {Format.Hex(address)}: not writable from the shell (kernel memory not from alloc or map)");
+            Console.WriteLine($"write: {Format.Hex(address)}: not writable from the shell "
+                + "(kernel memory not from alloc or map)");
             return;
         }
 
         var window = AccessWindow.Open(m);
         bool ok = wide ? SafeAccess.TryWrite64(address, value) : SafeAccess.TryWrite8(address, (byte)value);
         window = window.Close(m);
-        string outcome = TouchCommand.Outcome(m, window, "");
-        if (!ok) { Console.WriteLine($"write: {Format.Hex(address)}: {outcome}"); return; }
-        Console.WriteLine($"wrote {Format.Hex(value)} ({(wide ? "8 bytes" : "1 byte")}) at {Format.Hex(address)}" + (outcome.Length > 0 ? $" after a {outcome}" : ""));
+        string outcome = AccessOutcome.Describe(m, window, "");
+        if (!ok) Console.WriteLine($"write: {Format.Hex(address)}: {outcome}");
+        else Console.WriteLine($"wrote {Format.Hex(value)} ({(wide ? "8 bytes" : "1 byte")}) at {Format.Hex(address)}"
+            + (outcome.Length > 0 ? $" after a {outcome}" : ""));
+        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 
     /// <summary>
     /// User space, the shell's own blocks and scratch frames: yes. Other kernel addresses: only where the CPU will
     /// refuse the write (not present with no region, or read-only), so the refusal can be seen without harm.
     /// </summary>
-    private static bool MayWrite(KernelMemory m, ulong address, ulong width)
+    private static bool MayWrite(ShellSession session, ulong address, ulong width)
     {
         if (KernelLayout.IsUser(address)) return true;
-        foreach (KeyValuePair<ulong, ulong> block in AllocCommand.KernelBlocks)
-            if (address >= block.Key && address - block.Key < block.Value && width <= block.Key + block.Value - address) return true;
+        if (session.KernelBlocks.Contains(address, width)) return true;
         ulong page = address & ~0xFFFUL;
-        if (KernelLayout.InScratch(address) && m.ScratchFrames.ContainsKey(page)) return true;
-        PageLookup lookup = m.Space.PageTable.Lookup(new VirtualAddress(address));
+        if (KernelLayout.InScratch(address) && session.Scratch.OwnsFrame(page)) return true;
+        AddressSpace space = session.Space;
+        PageLookup lookup = space.PageTable.Lookup(new VirtualAddress(address));
         if (lookup.IsMapped) return (lookup.Flags & PageFlags.Writable) == 0;
-        return m.Space.FindRegion(new VirtualAddress(address)) == null;
+        return space.FindRegion(new VirtualAddress(address)) == null;
     }
 }

@@ -1,0 +1,187 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using MemOS.Memory.Tracing;
+
+namespace MemOS.Memory.Heap;
+
+// Small blocks: size-class slabs. A slab is a medium block whose payload is a SlabHeader followed by objects that
+// start on a 512-byte granule; free(p) reads p's distance from that granule in a side table (SlabMap) and finds the
+// header by subtraction. Most classes' slab blocks span whole granules from 48 bytes before one, so they pack back
+// to back and a freed one can be reused by a slab of any such class without an alignment gap.
+public partial class HeapCore<TMemory>
+{
+    // Per size class: partial-slab list, geometry, counts. And the granule -> slab table for free(p).
+    private readonly SlabClass[] _classes = new SlabClass[SizeClasses.Count];
+    private readonly SlabMap _slabMap;
+
+    private void InitializeClasses()
+    {
+        for (int c = 0; c < SizeClasses.Count; c++)
+        {
+            ulong size = SizeClasses.Size(c);
+            _classes[c].Size = size;
+            _classes[c].Objects = (ulong)SizeClasses.Capacity(c) * size;
+            _classes[c].Reciprocal = ((1UL << 32) + size - 1) / size;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Result<VirtualAddress> AllocateFrom(ulong s, int c)
+    {
+        ulong bitmap = Read(s + SlabHeader.FreeMap);
+        int index = BitOperations.TrailingZeroCount(bitmap);
+        bitmap &= bitmap - 1;
+        Write(s + SlabHeader.FreeMap, bitmap);
+        if (bitmap == 0) UnlinkPartial(s, c); // full: off the list until something is freed
+        ref SlabClass k = ref _classes[c];
+        k.Live++;
+        _totalAllocs++;
+        return Result<VirtualAddress>.Success(new VirtualAddress(s + SlabHeader.Bytes + (ulong)index * k.Size));
+    }
+
+    private Result<VirtualAddress> AllocateSmallSlow(int c)
+    {
+        int granules = SizeClasses.SpanGranules(c);
+        int capacity = SizeClasses.Capacity(c);
+        ulong objects = _classes[c].Objects;
+        // Objects start on a granule; a block of the whole span also leaves the next slab's block on one.
+        ulong x = Carve(SizeClasses.BlockBytes(c) - HeaderSize, SizeClasses.Granule, SlabHeader.Bytes, KindSlab,
+            out MemoryError error);
+        if (x == 0) return Fail(error);
+        if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapNewSlab, x, value: _classes[c].Size);
+        ulong s = x + HeaderSize;
+        Write(s + SlabHeader.Info, Seal(s) ^ SlabHeader.Tag ^ SlabHeader.MakeInfo(c, capacity, granules));
+        Write(s + SlabHeader.FreeMap, FullMask(capacity));
+        Write(s + SlabHeader.Next, 0);
+        Write(s + SlabHeader.Prev, 0);
+        if (_poison) _memory.Fill(new VirtualAddress(s + SlabHeader.Bytes), HeapOptions.PoisonByte, objects);
+        ulong block = Read(x + BlockHeader.SizeWord) & SizeMask;
+        _overheadBytes += block - objects;
+        _classes[c].Slots += (ulong)capacity;
+        _classes[c].Partial = s;
+        MapSlab(s, objects, clear: false);
+        return AllocateFrom(s, c);
+    }
+
+    /// <summary>The unsealed info word of the slab header at s (garbage if s is not one: check Plausible).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong SlabInfo(ulong s) => Read(s + SlabHeader.Info) ^ Seal(s) ^ SlabHeader.Tag;
+
+    /// <summary>The slab header for a pointer inside a slab's objects (or their last granule), or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ulong FindSlab(ulong p, out ulong info)
+    {
+        ulong g = (p - _base) >> SlabMap.GranuleLog;
+        int v = _slabMap.Get(g);
+        if (v != 0)
+        {
+            ulong s = _base + ((g - (ulong)(v - 1)) << SlabMap.GranuleLog) - SlabHeader.Bytes;
+            ulong h = SlabInfo(s); // the map is a hint: the sealed header decides
+            if (SlabHeader.Plausible(h))
+            {
+                info = h;
+                return s;
+            }
+        }
+        info = 0;
+        return 0;
+    }
+
+    /// <summary>
+    /// Record (or erase) the granules a slab's objects cover, so free(p) finds the slab's first granule.
+    /// </summary>
+    private void MapSlab(ulong s, ulong objects, bool clear)
+    {
+        ulong first = s + SlabHeader.Bytes - _base;
+        _slabMap.Set(first >> SlabMap.GranuleLog, (first + objects - 1) >> SlabMap.GranuleLog, clear);
+    }
+
+    private MemoryError FreeSmall(ulong s, ulong p, ulong info)
+    {
+        int c = SlabHeader.Class(info);
+        ref SlabClass k = ref _classes[c];
+        ulong size = k.Size;
+        ulong off = p - (s + SlabHeader.Bytes);
+        if (off >= k.Objects) return MemoryError.OutOfRange; // past the objects: not this slab's
+        ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide
+        if (index * size != off) return MemoryError.BadPointer;
+        ulong bitmap = Read(s + SlabHeader.FreeMap);
+        ulong bit = 1UL << (int)index;
+        if ((bitmap & bit) != 0) return MemoryError.DoubleFree;
+
+        if (_poison) _memory.Fill(new VirtualAddress(p), HeapOptions.PoisonByte, size);
+        Write(s + SlabHeader.FreeMap, bitmap | bit);
+        k.Live--;
+        if (bitmap == 0) LinkPartial(s, c);
+        // Empty: give it back unless it is the class's only partial slab (keeps alloc/free at a boundary cheap).
+        else if ((bitmap | bit) == FullMask(SlabHeader.Capacity(info))
+                 && (k.Partial != s || Read(s + SlabHeader.Next) != 0))
+            ReleaseSlab(s, c, info);
+        return MemoryError.None;
+    }
+
+    /// <summary>SizeOf for a pointer that is no block header: a live object of a slab, or a bad pointer.</summary>
+    private Result<ulong> SmallSizeOf(ulong p)
+    {
+        ulong s = FindSlab(p, out ulong info);
+        if (s == 0) return Result<ulong>.Fail(MemoryError.BadPointer);
+        int c = SlabHeader.Class(info);
+        ulong off = p - (s + SlabHeader.Bytes);
+        ulong index = off / _classes[c].Size;
+        if (index * _classes[c].Size != off || index >= (ulong)SlabHeader.Capacity(info))
+            return Result<ulong>.Fail(MemoryError.BadPointer);
+        if ((Read(s + SlabHeader.FreeMap) & (1UL << (int)index)) != 0)
+            return Result<ulong>.Fail(MemoryError.NotAllocated);
+        return Result<ulong>.Success(_classes[c].Size);
+    }
+
+    private void ReleaseSlab(ulong s, int c, ulong info)
+    {
+        UnlinkPartial(s, c);
+        ulong objects = _classes[c].Objects;
+        ulong x = s - HeaderSize;
+        ulong block = Read(x + BlockHeader.SizeWord) & SizeMask;
+        _overheadBytes -= block - objects;
+        _classes[c].Slots -= (ulong)SlabHeader.Capacity(info);
+        MapSlab(s, objects, clear: true);
+        Write(s + SlabHeader.Info, 0); // the header is gone: a stale one must never validate
+        Coalesce(x, block, Read(x + BlockHeader.SizeWord) & PrevFree);
+    }
+
+    /// <summary>Give every cached empty slab back (the partial lists keep one per class otherwise).</summary>
+    private void ReleaseEmptySlabs()
+    {
+        for (int c = 0; c < SizeClasses.Count; c++)
+        {
+            ulong s = _classes[c].Partial;
+            while (s != 0)
+            {
+                ulong next = Read(s + SlabHeader.Next);
+                ulong info = SlabInfo(s);
+                if (Read(s + SlabHeader.FreeMap) == FullMask(SlabHeader.Capacity(info))) ReleaseSlab(s, c, info);
+                s = next;
+            }
+        }
+    }
+
+    private void LinkPartial(ulong s, int c)
+    {
+        ulong head = _classes[c].Partial;
+        Write(s + SlabHeader.Next, head);
+        Write(s + SlabHeader.Prev, 0);
+        if (head != 0) Write(head + SlabHeader.Prev, s);
+        _classes[c].Partial = s;
+    }
+
+    private void UnlinkPartial(ulong s, int c)
+    {
+        ulong next = Read(s + SlabHeader.Next), prev = Read(s + SlabHeader.Prev);
+        if (prev != 0) Write(prev + SlabHeader.Next, next);
+        else _classes[c].Partial = next;
+        if (next != 0) Write(next + SlabHeader.Prev, prev);
+        Write(s + SlabHeader.Next, 0);
+        Write(s + SlabHeader.Prev, 0);
+    }
+
+    private static ulong FullMask(int capacity) => capacity >= 64 ? ulong.MaxValue : (1UL << capacity) - 1;
+}
