@@ -1,4 +1,5 @@
 using MemOS.Tests.Kernel;
+using NUnit.Framework;
 
 namespace MemOS.Tests.Suites;
 
@@ -13,4 +14,12 @@ public sealed class LargeMemorySmokeSuite : KernelSuiteFixture
     protected override string SuiteName => "smoke";
 
     protected override BootOptions BootOptions => new() { Memory = "8G" };
+
+    [Test]
+    public void The_frame_above_4_GiB_check_ran_here()
+    {
+        const string name = "frame_above_4gib_written_and_read_through_the_direct_map";
+        Assert.That(Run.Results.TryGetValue(name, out KernelTestResult? r) && r.Passed, Is.True,
+            $"{name} must run and pass at 8 GiB, not be skipped\n{Run.SerialLog}");
+    }
 }

@@ -14,6 +14,8 @@ internal static unsafe class SmokeSuite
         new("kernel_heap_serves_new", KernelHeapServesNew),
         new("gc_apis_report_the_kernel_heap", GcApisReportTheKernelHeap),
         new("native_memory_goes_to_the_kernel_heap", NativeMemoryGoesToTheKernelHeap),
+        new("frame_above_4gib_written_and_read_through_the_direct_map", HighMemoryCheck.FrameAbove4GiB,
+            HighMemoryCheck.NotApplicable),
     ];
 
     private static string? GcApisReportTheKernelHeap()

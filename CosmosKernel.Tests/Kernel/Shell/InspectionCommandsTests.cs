@@ -254,6 +254,45 @@ public class InspectionCommandsTests
         Assert.That(after.Free + grown, Is.EqualTo(before.Free), Log);
     }
 
+    /// <summary>The free count of the `pmm` summary line.</summary>
+    private long PmmFree()
+        => long.Parse(Regex.Match(Lines("pmm").Single(l => l.StartsWith("pmm: total")), @", free (\d+), used").Groups[1].Value);
+
+    [Test]
+    public void Pmm_alloc_8_takes_exactly_8_frames_in_meminfo_and_pmm()
+    {
+        Sh.Run("mode immediate");
+        // The kernel heap grows while the shell works (managed `new`); a round counts only when meminfo shows it did not
+        // grow across it (heap size and page tables the same before and after), and then the drop must be exactly 8.
+        // (A heap that shrank would show up too: its frames would come back and the drop would be less than 8.)
+        var rounds = new System.Collections.Generic.List<string>();
+        for (int round = 0; round < 6; round++)
+        {
+            Sh.Run("gc"); // garbage of earlier commands collected: the heap has room for this round's
+            var before = Snapshot();
+            long pmmBefore = PmmFree();
+            string[] lines = Lines("pmm alloc 8");
+            string[] frames = Regex.Matches(string.Join(" ", lines.Skip(1)), @"0x[0-9a-f]+").Select(m => m.Value).ToArray();
+            Assert.That(frames, Has.Length.EqualTo(8), Log);
+            long pmmAfter = PmmFree();
+            var after = Snapshot();
+            foreach (string frame in frames) Lines("pmm free " + frame);
+            if (after.HeapBytes != before.HeapBytes || after.Tables != before.Tables)
+            {
+                rounds.Add($"heap {before.HeapBytes} -> {after.HeapBytes} B, tables {before.Tables} -> {after.Tables}");
+                continue;
+            }
+            Assert.That(before.Free - after.Free, Is.EqualTo(8), "meminfo's free frames\n" + Log);
+            Assert.That(pmmBefore - pmmAfter, Is.EqualTo(8), "pmm's free frames\n" + Log);
+            Assert.That(pmmBefore, Is.EqualTo(before.Free), "meminfo and pmm disagree\n" + Log);
+            var back = Snapshot(); // every frame the heap or the tables took meanwhile is accounted for
+            long grown = (back.HeapBytes - before.HeapBytes) / 4096 + (back.Tables - before.Tables);
+            Assert.That(back.Free + grown, Is.EqualTo(before.Free), "the 8 frames came back\n" + Log);
+            return;
+        }
+        Assert.Fail($"the kernel heap grew in every round: {string.Join("; ", rounds)}\n{Log}");
+    }
+
     [Test]
     public void Pmm_alloc_of_a_non_power_of_two_gives_single_frames()
     {

@@ -227,6 +227,19 @@ public class PhysicalMemoryManagerPropertyTests
         var runs = new (PhysicalAddress Address, int Order, int Extra)[8192];
         int count = 0;
         long ops = 0, failures = 0;
+        // The model: which frames are handed out. A frame handed out twice, or a count that drifts, fails at that step.
+        var owned = new bool[64 * MiB / 4096];
+        ulong modelUsed = 0;
+        void Own(PhysicalAddress a, int order, bool take)
+        {
+            ulong first = a.Value / 4096, n = 1UL << order;
+            for (ulong f = first; f < first + n; f++)
+            {
+                if (owned[f] == take) throw new AssertionException($"op {ops}: frame 0x{f * 4096:x} {(take ? "handed out twice" : "freed while free")}");
+                owned[f] = take;
+            }
+            modelUsed = take ? modelUsed + n : modelUsed - n;
+        }
         for (; ops < 1_200_000; ops++)
         {
             int op = random.Next(16);
@@ -235,7 +248,11 @@ public class PhysicalMemoryManagerPropertyTests
                 int order = op < 5 ? 0 : random.Next(11);
                 var c = random.Next(8) == 0 ? FrameConstraints.Aligned(4096UL << random.Next(12)) : FrameConstraints.None;
                 var r = order == 0 && c.Alignment == 0 ? pmm.AllocateFrame(FrameUsage.Heap) : pmm.AllocateContiguous(order, c, FrameUsage.Used);
-                if (r.Ok) runs[count++] = (r.Value, order, 0);
+                if (r.Ok)
+                {
+                    runs[count++] = (r.Value, order, 0);
+                    Own(r.Value, order, take: true);
+                }
                 else failures++;
             }
             else if (op < 9 && count > 0)
@@ -243,6 +260,8 @@ public class PhysicalMemoryManagerPropertyTests
                 int i = random.Next(count);
                 if (pmm.AddReference(runs[i].Address) != MemoryError.None) throw new AssertionException("AddReference");
                 runs[i].Extra++;
+                if (pmm.ReferenceCount(runs[i].Address) != 1 + runs[i].Extra)
+                    throw new AssertionException($"op {ops}: reference count {pmm.ReferenceCount(runs[i].Address)}, model {1 + runs[i].Extra}");
             }
             else if (count > 0)
             {
@@ -256,8 +275,12 @@ public class PhysicalMemoryManagerPropertyTests
                 }
                 var e = o == 0 ? pmm.FreeFrame(a) : pmm.FreeContiguous(a, o);
                 if (e != MemoryError.None) throw new AssertionException($"free 0x{a.Value:x} order {o}: {e}");
+                Own(a, o, take: false);
                 runs[i] = runs[--count];
             }
+            // cheap, every step: the PMM's free count is the model's
+            if (pmm.FreeFrameCount != initial.FreeFrames - modelUsed)
+                throw new AssertionException($"op {ops}: {pmm.FreeFrameCount} frames free, the model says {initial.FreeFrames - modelUsed}");
             if (ops % 200_000 == 0 && pmm.Check(out var problem) != MemoryError.None) throw new AssertionException(problem!);
         }
         Assert.That(pmm.Check(out var p), Is.EqualTo(MemoryError.None), p);
