@@ -20,7 +20,8 @@ public sealed class LineLengthTests
             "CosmosKernel.Tests"];
 
     /// <summary>Folders already brought under the limit: checked now, so they stay there.</summary>
-    private static readonly string[] Reflowed = ["CosmosKernel/MemoryManagement", "Memory.TestSupport"];
+    private static readonly string[] Reflowed =
+        ["Memory", "Memory.TestSupport", "CosmosKernel/MemoryManagement", "Core", "Plugs", "Build", "User"];
 
     private static readonly string Root = KernelImage.FindRepositoryRoot(AppContext.BaseDirectory);
 
