@@ -47,9 +47,13 @@ internal static class Timer
 
     internal static void OnTick() => s_ticks++;
 
+    /// <summary>
+    /// Waits on the clock Stopwatch reads (the calibrated TSC), waking on each tick: QEMU may deliver missed PIT
+    /// ticks in a burst after the host stalled it, so counting ticks alone can end a sleep early.
+    /// </summary>
     public static void Sleep(ulong milliseconds)
     {
-        ulong until = Milliseconds + milliseconds;
-        while (Milliseconds < until) Cpu.WaitForInterrupt();
+        long until = Nanoseconds() + (long)milliseconds * 1_000_000;
+        while (Nanoseconds() < until) Cpu.WaitForInterrupt();
     }
 }
