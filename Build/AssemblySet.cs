@@ -26,7 +26,8 @@ internal sealed class AssemblySet : IAssemblyResolver
 
     public IReadOnlyList<Entry> Entries => _searchOrder;
 
-    /// <summary>Adds an assembly; the first path given for a simple name wins (inputs are added before references).</summary>
+    /// <summary>Adds an assembly; the first path given for a simple name
+    /// wins (inputs are added before references).</summary>
     public Entry Add(string path, bool isInput)
     {
         string name = Path.GetFileNameWithoutExtension(path);
@@ -42,7 +43,10 @@ internal sealed class AssemblySet : IAssemblyResolver
     public AssemblyDefinition Load(Entry entry)
     {
         if (entry.Assembly != null) return entry.Assembly;
-        var parameters = new ReaderParameters { AssemblyResolver = this, ReadingMode = ReadingMode.Deferred, ReadSymbols = false };
+        var parameters = new ReaderParameters
+        {
+            AssemblyResolver = this, ReadingMode = ReadingMode.Deferred, ReadSymbols = false,
+        };
         entry.Assembly = AssemblyDefinition.ReadAssembly(new MemoryStream(File.ReadAllBytes(entry.Path)), parameters);
         return entry.Assembly;
     }

@@ -17,9 +17,14 @@ internal static class MethodForwarder
     public static void Forward(MethodDefinition target, MethodDefinition plug)
     {
         ModuleDefinition module = target.Module;
-        var call = new MethodReference(plug.Name, target.ReturnType, module.ImportReference(plug.DeclaringType)) { HasThis = false };
-        if (!target.IsStatic) call.Parameters.Add(new ParameterDefinition(ThisType(plug.Parameters[0].ParameterType, target)));
-        foreach (ParameterDefinition parameter in target.Parameters) call.Parameters.Add(new ParameterDefinition(parameter.ParameterType));
+        var call = new MethodReference(plug.Name, target.ReturnType, module.ImportReference(plug.DeclaringType))
+        {
+            HasThis = false,
+        };
+        if (!target.IsStatic)
+            call.Parameters.Add(new ParameterDefinition(ThisType(plug.Parameters[0].ParameterType, target)));
+        foreach (ParameterDefinition parameter in target.Parameters)
+            call.Parameters.Add(new ParameterDefinition(parameter.ParameterType));
 
         MakeManaged(target);
         var body = new MethodBody(target);
@@ -40,7 +45,8 @@ internal static class MethodForwarder
         {
             ByReferenceType => new ByReferenceType(self),
             PointerType pointer when Signatures.SameType(pointer.ElementType, self) => new PointerType(self),
-            PointerType pointer when pointer.ElementType.FullName == "System.Void" => new PointerType(module.TypeSystem.Void),
+            PointerType pointer when pointer.ElementType.FullName == "System.Void"
+                => new PointerType(module.TypeSystem.Void),
             PointerType pointer => new PointerType(module.ImportReference(pointer.ElementType)),
             _ when declared.FullName == "System.Object" => module.TypeSystem.Object,
             _ => self,
@@ -73,7 +79,8 @@ internal static class MethodForwarder
         target.IsIL = true;
         target.IsManaged = true;
         target.IsPreserveSig = false;
-        foreach (CustomAttribute attribute in target.CustomAttributes.Where(a => a.AttributeType.FullName == RuntimeImportAttributeName).ToList())
+        foreach (CustomAttribute attribute in target.CustomAttributes
+                     .Where(a => a.AttributeType.FullName == RuntimeImportAttributeName).ToList())
             target.CustomAttributes.Remove(attribute);
     }
 }

@@ -34,25 +34,32 @@ internal static class MethodMatcher
         if (matching.Count == 0)
         {
             string candidates = string.Join("; ", named.Select(Signatures.Target));
-            error = PlugError.Plug($"plug {plugName}: signature mismatch: no '{name}' of '{targetType}' takes these parameters (a plug for an instance method takes 'this' first); candidates: {candidates}");
+            error = PlugError.Plug($"plug {plugName}: signature mismatch: no '{name}' of '{targetType}' takes these "
+                + $"parameters (a plug for an instance method takes 'this' first); candidates: {candidates}");
             return null;
         }
         if (matching.Count > 1)
         {
             string candidates = string.Join("; ", matching.Select(Signatures.Target));
-            error = PlugError.Plug($"plug {plugName}: ambiguous: matches more than one method of '{targetType}': {candidates}");
+            error = PlugError.Plug(
+                $"plug {plugName}: ambiguous: matches more than one method of '{targetType}': {candidates}");
             return null;
         }
 
         MethodDefinition method = matching[0];
         if (!Signatures.SameType(method.ReturnType, plug.ReturnType))
         {
-            error = PlugError.Plug($"plug {plugName}: signature mismatch: '{targetType}' has {Signatures.Target(method)}, returning {Signatures.TypeName(method.ReturnType)}, but the plug returns {Signatures.TypeName(plug.ReturnType)}");
+            error = PlugError.Plug($"plug {plugName}: signature mismatch: '{targetType}' has "
+                + $"{Signatures.Target(method)}, returning {Signatures.TypeName(method.ReturnType)}, "
+                + $"but the plug returns {Signatures.TypeName(plug.ReturnType)}");
             return null;
         }
         if (method.IsAbstract || method.HasGenericParameters)
         {
-            error = PlugError.Plug($"plug {plugName}: '{targetType}' has {Signatures.Target(method)}, which is {(method.IsAbstract ? "abstract: there is no body to replace" : "generic: generic methods cannot be plugged")}");
+            error = PlugError.Plug($"plug {plugName}: '{targetType}' has {Signatures.Target(method)}, which is "
+                + (method.IsAbstract
+                    ? "abstract: there is no body to replace"
+                    : "generic: generic methods cannot be plugged"));
             return null;
         }
         return method;
@@ -64,11 +71,13 @@ internal static class MethodMatcher
         if (plug.Parameters.Count != target.Parameters.Count + offset) return false;
         if (offset == 1 && !IsThisParameter(plug.Parameters[0].ParameterType, target.DeclaringType)) return false;
         for (int i = 0; i < target.Parameters.Count; i++)
-            if (!Signatures.SameType(plug.Parameters[i + offset].ParameterType, target.Parameters[i].ParameterType)) return false;
+            if (!Signatures.SameType(plug.Parameters[i + offset].ParameterType, target.Parameters[i].ParameterType))
+                return false;
         return true;
     }
 
-    /// <summary>What a plug may declare as 'this': what ldarg.0 of the target holds, or a view of it ilc accepts.</summary>
+    /// <summary>What a plug may declare as 'this': what ldarg.0 of the
+    /// target holds, or a view of it ilc accepts.</summary>
     public static bool IsThisParameter(TypeReference parameter, TypeDefinition target)
     {
         if (target.IsValueType)

@@ -23,7 +23,8 @@ internal sealed record PlugClass(TypeDefinition Type, TypeReference? Target, str
     {
         foreach (TypeDefinition type in AllTypes(module.Types))
         {
-            CustomAttribute? plug = type.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == PlugAttributeName);
+            CustomAttribute? plug =
+                type.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == PlugAttributeName);
             if (plug == null) continue;
             TypeReference? target = null;
             string? targetName = null;
@@ -36,17 +37,21 @@ internal sealed record PlugClass(TypeDefinition Type, TypeReference? Target, str
         }
     }
 
-    /// <summary>The target method name: [PlugMethod(TargetName = ...)] if present, else the plug method's own name.</summary>
+    /// <summary>The target method name: [PlugMethod(TargetName = ...)] if
+    /// present, else the plug method's own name.</summary>
     public static string TargetMethodName(MethodDefinition plugMethod)
     {
-        CustomAttribute? attribute = plugMethod.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == PlugMethodAttributeName);
+        CustomAttribute? attribute =
+            plugMethod.CustomAttributes.FirstOrDefault(a => a.AttributeType.FullName == PlugMethodAttributeName);
         if (attribute != null)
             foreach (CustomAttributeNamedArgument property in attribute.Properties)
-                if (property.Name == "TargetName" && property.Argument.Value is string name && name.Length > 0) return name;
+                if (property.Name == "TargetName" && property.Argument.Value is string name && name.Length > 0)
+                    return name;
         return plugMethod.Name;
     }
 
-    /// <summary>Whether code in another assembly may call into the class (public, and public all the way out).</summary>
+    /// <summary>Whether code in another assembly may call into the class
+    /// (public, and public all the way out).</summary>
     public bool IsVisibleOutside
     {
         get

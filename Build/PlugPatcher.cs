@@ -40,9 +40,11 @@ public static class PlugPatcher
         {
             return Write(request, assemblies, applied);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException
+                                      or InvalidOperationException)
         {
-            return Failed([PlugError.Tool($"writing patched assemblies to {request.OutputDirectory} failed: {e.Message}")]);
+            return Failed(
+                [PlugError.Tool($"writing patched assemblies to {request.OutputDirectory} failed: {e.Message}")]);
         }
     }
 
@@ -57,7 +59,8 @@ public static class PlugPatcher
         }
         if (!plug.IsVisibleOutside)
         {
-            errors.Add(PlugError.Plug($"plug class {plug.Name} must be public: the patched target calls it from another assembly"));
+            errors.Add(PlugError.Plug(
+                $"plug class {plug.Name} must be public: the patched target calls it from another assembly"));
             return;
         }
         TypeDefinition? target = resolver.Resolve(plug, out PlugError? typeError);
@@ -82,13 +85,15 @@ public static class PlugPatcher
             }
             if (replaced.TryGetValue(targetMethod, out MethodDefinition? earlier))
             {
-                errors.Add(PlugError.Plug($"plug {Signatures.PlugMethod(method)}: '{Signatures.TypeName(target)}' {Signatures.Target(targetMethod)} is already replaced by {Signatures.PlugMethod(earlier)}"));
+                errors.Add(PlugError.Plug($"plug {Signatures.PlugMethod(method)}: '{Signatures.TypeName(target)}' "
+                    + $"{Signatures.Target(targetMethod)} is already replaced by {Signatures.PlugMethod(earlier)}"));
                 continue;
             }
             replaced.Add(targetMethod, method);
             MethodForwarder.Forward(targetMethod, method);
             assemblies.Find(targetMethod.Module.Assembly.Name.Name)!.Patched = true;
-            applied.Add($"{Signatures.TypeName(target)}::{Signatures.Target(targetMethod)} -> {Signatures.PlugMethod(method)}");
+            applied.Add(
+                $"{Signatures.TypeName(target)}::{Signatures.Target(targetMethod)} -> {Signatures.PlugMethod(method)}");
         }
     }
 
@@ -117,10 +122,12 @@ public static class PlugPatcher
             return patched;
         }
 
-        List<string> inputs = request.PlugAssemblies.Concat(request.Inputs).DistinctBy(Path.GetFileNameWithoutExtension).Select(PathFor).ToList();
+        List<string> inputs = request.PlugAssemblies.Concat(request.Inputs)
+            .DistinctBy(Path.GetFileNameWithoutExtension).Select(PathFor).ToList();
         List<string> references = request.References.Select(PathFor).ToList();
         // Stale copies from an earlier run would otherwise look like current patches.
-        foreach (string stale in Directory.EnumerateFiles(output, "*.dll").Where(f => !written.Contains(f))) File.Delete(stale);
+        foreach (string stale in Directory.EnumerateFiles(output, "*.dll").Where(f => !written.Contains(f)))
+            File.Delete(stale);
         return new PatchResult([], applied, inputs, references);
     }
 

@@ -14,7 +14,8 @@ namespace MemOS.Build;
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: MemOS.Build plugs --plugs <dll>... --input <dll>... --reference <dll>... --out <dir> --list <file>";
+    private const string Usage = "usage: MemOS.Build plugs --plugs <dll>... --input <dll>... --reference <dll>..."
+        + " --out <dir> --list <file>";
 
     private static int Main(string[] args)
     {
@@ -76,7 +77,8 @@ internal static class Program
         var expanded = new List<string>();
         foreach (string arg in args)
         {
-            if (arg.StartsWith('@')) expanded.AddRange(File.ReadAllLines(arg[1..]).Select(l => l.Trim()).Where(l => l.Length > 0));
+            if (arg.StartsWith('@'))
+                expanded.AddRange(File.ReadAllLines(arg[1..]).Select(l => l.Trim()).Where(l => l.Length > 0));
             else expanded.Add(arg);
         }
         return expanded;

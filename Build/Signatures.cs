@@ -18,9 +18,12 @@ internal static class Signatures
         => string.Join(", ", parameters.Select(p => TypeName(p.ParameterType)));
 
     /// <summary>"PlugClass.Method(T1, T2)": how a plug method is named in errors.</summary>
-    public static string PlugMethod(MethodDefinition plug) => $"{TypeName(plug.DeclaringType)}.{plug.Name}({Parameters(plug.Parameters)})";
+    public static string PlugMethod(MethodDefinition plug)
+        => $"{TypeName(plug.DeclaringType)}.{plug.Name}({Parameters(plug.Parameters)})";
 
-    /// <summary>"static System.Int32 Add(System.Int32, System.Int32)": how a target candidate is named in errors.</summary>
+    /// <summary>"static System.Int32 Add(System.Int32, System.Int32)": how
+    /// a target candidate is named in errors.</summary>
     public static string Target(MethodDefinition method)
-        => $"{(method.IsStatic ? "static" : "instance")} {TypeName(method.ReturnType)} {method.Name}({Parameters(method.Parameters)})";
+        => $"{(method.IsStatic ? "static" : "instance")} {TypeName(method.ReturnType)} "
+            + $"{method.Name}({Parameters(method.Parameters)})";
 }

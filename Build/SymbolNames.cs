@@ -31,7 +31,8 @@ internal sealed partial class SymbolNames
         return name.Replace('.', '_') + "_";
     }
 
-    /// <summary>A method (or funclet, stub) symbol as Namespace.Type.Method; null for symbols ilc did not name.</summary>
+    /// <summary>A method (or funclet, stub) symbol as
+    /// Namespace.Type.Method; null for symbols ilc did not name.</summary>
     public string? Method(string symbol)
     {
         string s = symbol;

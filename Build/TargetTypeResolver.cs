@@ -13,14 +13,17 @@ internal sealed class TargetTypeResolver(AssemblySet assemblies)
         error = null;
         if ((plug.Target == null) == (plug.TargetName == null))
         {
-            error = PlugError.Plug($"plug class {plug.Name} must name exactly one target: [Plug(Target = typeof(X))] or [Plug(TargetName = \"Namespace.Type\")]");
+            error = PlugError.Plug($"plug class {plug.Name} must name exactly one target: "
+                + "[Plug(Target = typeof(X))] or [Plug(TargetName = \"Namespace.Type\")]");
             return null;
         }
         if (plug.Target != null)
         {
             TypeDefinition? resolved = ResolveReference(plug.Target);
             if (resolved == null)
-                error = PlugError.Plug($"plug class {plug.Name}: target type '{plug.Target.FullName.Replace('/', '+')}' not found: assembly '{plug.Target.Scope.Name}' is not among the input or reference assemblies");
+                error = PlugError.Plug(
+                    $"plug class {plug.Name}: target type '{plug.Target.FullName.Replace('/', '+')}' not found: "
+                    + $"assembly '{plug.Target.Scope.Name}' is not among the input or reference assemblies");
             return resolved;
         }
         return ResolveName(plug, plug.TargetName!, out error);
@@ -48,12 +51,14 @@ internal sealed class TargetTypeResolver(AssemblySet assemblies)
             AssemblySet.Entry? entry = assemblies.Find(assemblyName);
             if (entry == null)
             {
-                error = PlugError.Plug($"plug class {plug.Name}: target type '{typeName}' not found: assembly '{assemblyName}' is not among the input or reference assemblies");
+                error = PlugError.Plug($"plug class {plug.Name}: target type '{typeName}' not found: "
+                    + $"assembly '{assemblyName}' is not among the input or reference assemblies");
                 return null;
             }
             TypeDefinition? inAssembly = assemblies.Load(entry).MainModule.GetType(cecilName);
             if (inAssembly == null)
-                error = PlugError.Plug($"plug class {plug.Name}: target type '{typeName}' not found in assembly '{assemblyName}'");
+                error = PlugError.Plug(
+                    $"plug class {plug.Name}: target type '{typeName}' not found in assembly '{assemblyName}'");
             return inAssembly;
         }
         foreach (AssemblySet.Entry entry in assemblies.Entries)
@@ -61,7 +66,8 @@ internal sealed class TargetTypeResolver(AssemblySet assemblies)
             TypeDefinition? found = assemblies.Load(entry).MainModule.GetType(cecilName);
             if (found != null) return found;
         }
-        error = PlugError.Plug($"plug class {plug.Name}: target type '{typeName}' not found in the input or reference assemblies");
+        error = PlugError.Plug(
+            $"plug class {plug.Name}: target type '{typeName}' not found in the input or reference assemblies");
         return null;
     }
 }

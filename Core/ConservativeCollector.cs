@@ -4,8 +4,8 @@ namespace MemOS.Core;
 /// A conservative mark-and-sweep collector for the kernel heap. Every managed object allocated from the heap is
 /// registered; a collection, run at a safe point (between shell commands, with the callee-saved registers spilled to
 /// the stack), treats every word of the root ranges (kernel data, bss, the live stack, the early allocator's block)
-/// and of native blocks as a possible reference — interior pointers included — marks what they reach, scanning marked
-/// objects word by word, and frees the rest. Conservative means it may keep garbage alive; it never frees a live
+/// and of native blocks as a possible reference — interior pointers included — marks what they reach, scanning
+/// marked objects word by word, and frees the rest. Conservative means it may keep garbage alive; it never frees a live
 /// object. Nothing here allocates managed memory: its tables are native blocks from the kernel's allocator.
 /// </summary>
 public static unsafe class ConservativeCollector
@@ -30,7 +30,8 @@ public static unsafe class ConservativeCollector
 
     private static delegate*<void> s_collectHandler;
 
-    /// <summary>What GC.Collect runs: the kernel's collection with its roots (none installed: GC.Collect does nothing).</summary>
+    /// <summary>What GC.Collect runs: the kernel's collection with its roots
+    /// (none installed: GC.Collect does nothing).</summary>
     public static void SetCollectHandler(delegate*<void> handler) => s_collectHandler = handler;
 
     public static void RequestCollection()
@@ -38,8 +39,10 @@ public static unsafe class ConservativeCollector
         if (s_collectHandler != null && !s_collecting) s_collectHandler();
     }
 
-    /// <summary>allocate/freeTable give the collector its own native tables (never registered); freeObject returns an object to the heap.</summary>
-    public static void Install(delegate*<nuint, void*> allocate, delegate*<void*, void> freeTable, delegate*<void*, bool> freeObject)
+    /// <summary>allocate/freeTable give the collector its own native tables (never
+    /// registered); freeObject returns an object to the heap.</summary>
+    public static void Install(
+        delegate*<nuint, void*> allocate, delegate*<void*, void> freeTable, delegate*<void*, bool> freeObject)
     {
         s_allocate = allocate;
         s_freeTable = freeTable;
@@ -99,7 +102,8 @@ public static unsafe class ConservativeCollector
     /// <summary>The outcome of one collection.</summary>
     public readonly record struct Result(long ObjectsBefore, long ObjectsFreed, ulong BytesFreed);
 
-    /// <summary>Collects, taking roots from the given [start, end) ranges (8-aligned). Call only at a safe point.</summary>
+    /// <summary>Collects, taking roots from the given [start, end) ranges
+    /// (8-aligned). Call only at a safe point.</summary>
     public static Result Collect(ulong* rangeStarts, ulong* rangeEnds, int ranges)
     {
         if (s_count == 0 || s_collecting) return default;
@@ -112,7 +116,8 @@ public static unsafe class ConservativeCollector
         ulong low = s_objects[0], high = s_objects[s_count - 1] + ObjectLayout.SizeOf((void*)s_objects[s_count - 1]);
 
         for (int r = 0; r < ranges; r++) ScanRange(rangeStarts[r], rangeEnds[r], low, high, stack, ref depth);
-        for (long n = 0; n < s_nativeCount; n++) ScanRange(s_native[n].Start, s_native[n].Start + s_native[n].Size, low, high, stack, ref depth);
+        for (long n = 0; n < s_nativeCount; n++)
+            ScanRange(s_native[n].Start, s_native[n].Start + s_native[n].Size, low, high, stack, ref depth);
         while (depth > 0)
         {
             ulong obj = stack[--depth];

@@ -10,20 +10,27 @@ namespace MemOS.Core;
 /// </summary>
 internal static unsafe class GcControl
 {
-    [RuntimeExport("RhGetGcCollectionCount")] private static int CollectionCount(int generation, bool getSpecialGCCount) => generation == 0 ? (int)ConservativeCollector.Collections : 0;
+    [RuntimeExport("RhGetGcCollectionCount")] private static int CollectionCount(int generation, bool getSpecialGCCount)
+        => generation == 0 ? (int)ConservativeCollector.Collections : 0;
     [RuntimeExport("RhGetMaxGcGeneration")] private static int MaxGeneration() => 0;
-    [RuntimeExport("RhpCollect")] private static void Collect(int generation, int mode, int lowMemoryP) => ConservativeCollector.RequestCollection();
-    [RuntimeExport("RhWaitForPendingFinalizers")] private static void WaitForPendingFinalizers(int allowReentrantWait) { }
+    [RuntimeExport("RhpCollect")] private static void Collect(int generation, int mode, int lowMemoryP)
+        => ConservativeCollector.RequestCollection();
+    [RuntimeExport("RhWaitForPendingFinalizers")]
+    private static void WaitForPendingFinalizers(int allowReentrantWait) { }
     [RuntimeExport("RhSuppressFinalize")] private static void SuppressFinalize(IntPtr obj) { }
     [RuntimeExport("RhReRegisterForFinalize")] private static bool ReRegisterForFinalize(IntPtr obj) => true;
     [RuntimeExport("RhpGetNextFinalizableObject")] private static IntPtr NextFinalizableObject() => IntPtr.Zero;
-    [RuntimeExport("RhpSignalFinalizationComplete")] private static void FinalizationComplete(uint count, int observed) { }
-    [RuntimeExport("RhpStartNoGCRegion")] private static int StartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC) => 0;
+    [RuntimeExport("RhpSignalFinalizationComplete")]
+    private static void FinalizationComplete(uint count, int observed) { }
+    [RuntimeExport("RhpStartNoGCRegion")]
+    private static int StartNoGCRegion(long totalSize, int hasLohSize, long lohSize, int disallowFullBlockingGC) => 0;
     [RuntimeExport("RhpEndNoGCRegion")] private static int EndNoGCRegion() => 0;
-    [RuntimeExport("RhGetKnobValues")] private static uint KnobValues(byte*** keys, byte*** values) { *keys = null; *values = null; return 0; }
+    [RuntimeExport("RhGetKnobValues")]
+    private static uint KnobValues(byte*** keys, byte*** values) { *keys = null; *values = null; return 0; }
 
     // No finalizer thread exists, so nothing can wait for one.
-    [RuntimeExport("RhpWaitForFinalizerRequest")] private static uint WaitForFinalizerRequest() { RuntimeFatal.Unsupported("RhpWaitForFinalizerRequest"); return 0; }
+    [RuntimeExport("RhpWaitForFinalizerRequest")]
+    private static uint WaitForFinalizerRequest() { RuntimeFatal.Unsupported("RhpWaitForFinalizerRequest"); return 0; }
 
     [RuntimeExport("RhCurrentOSThreadId")] private static ulong CurrentThreadId() => 1;
     [RuntimeExport("RhGetProcessCpuCount")] private static int CpuCount() => 1;
@@ -41,6 +48,7 @@ internal static unsafe class GcControl
     [RuntimeExport("RhGetCrashInfoBuffer")] private static byte* CrashInfoBuffer(int* size) { *size = 0; return null; }
     [RuntimeExport("RhGetRuntimeVersion")] private static byte* RuntimeVersion(int* size) { *size = 0; return null; }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall), RuntimeImport("*", "cpu_pause")]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+    [RuntimeImport("*", "cpu_pause")]
     private static extern void Pause();
 }

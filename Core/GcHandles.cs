@@ -71,8 +71,10 @@ internal static unsafe class GcHandles
     }
 
     [RuntimeExport("RhHandleSetDependentSecondary")]
-    private static void SetDependentSecondary(IntPtr handle, IntPtr secondary) => ((Slot*)handle)->Secondary = secondary;
+    private static void SetDependentSecondary(IntPtr handle, IntPtr secondary)
+        => ((Slot*)handle)->Secondary = secondary;
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall), RuntimeImport("*", "memos_handle_table")]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+    [RuntimeImport("*", "memos_handle_table")]
     private static extern void* HandleTable();
 }

@@ -14,7 +14,8 @@ internal static unsafe class InterfaceDispatchCache
 
     private struct Entry { public IntPtr Cell; public IntPtr Type; public IntPtr Target; }
 
-    // CoreLib's DispatchCellInfo (32 bytes): CellType, InterfaceType, InterfaceSlot, HasCache, MetadataToken, VTableOffset.
+    // CoreLib's DispatchCellInfo (32 bytes): CellType, InterfaceType,
+    // InterfaceSlot, HasCache, MetadataToken, VTableOffset.
     private struct DispatchCellInfo
     {
         public int CellType;
@@ -33,7 +34,8 @@ internal static unsafe class InterfaceDispatchCache
 
     private static Entry* Table() => (Entry*)DispatchCacheBase();
 
-    private static int Index(IntPtr cell, IntPtr type) => (int)((((ulong)cell >> 3) ^ ((ulong)type >> 3)) & (Entries - 1));
+    private static int Index(IntPtr cell, IntPtr type)
+        => (int)((((ulong)cell >> 3) ^ ((ulong)type >> 3)) & (Entries - 1));
 
     [RuntimeExport("RhpSearchDispatchCellCache")]
     private static IntPtr Search(IntPtr cell, IntPtr type)
@@ -96,6 +98,7 @@ internal static unsafe class InterfaceDispatchCache
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall), RuntimeImport("*", "memos_dispatch_cache_base")]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.InternalCall)]
+    [RuntimeImport("*", "memos_dispatch_cache_base")]
     private static extern void* DispatchCacheBase();
 }

@@ -55,7 +55,8 @@ internal static unsafe class ModuleRegistry
 
     // String literals and preinitialised objects live in the image: nothing to register without a GC.
     [RuntimeExport("RhRegisterFrozenSegment")]
-    private static IntPtr RegisterFrozenSegment(void* start, nuint allocSize, nuint commitSize, nuint reservedSize) => (IntPtr)start;
+    private static IntPtr RegisterFrozenSegment(void* start, nuint allocSize, nuint commitSize, nuint reservedSize)
+        => (IntPtr)start;
 
     [RuntimeExport("RhUpdateFrozenSegment")]
     private static void UpdateFrozenSegment(IntPtr segment, void* allocated, void* committed) { }

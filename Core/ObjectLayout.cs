@@ -18,7 +18,8 @@ public static unsafe class ObjectLayout
     }
 
     /// <summary>Bytes a new object with `length` elements needs (length 0 for a plain object).</summary>
-    public static ulong Size(void* methodTable, ulong length) => (BaseSize(methodTable) + length * ComponentSize(methodTable) + 7) & ~7UL;
+    public static ulong Size(void* methodTable, ulong length)
+        => (BaseSize(methodTable) + length * ComponentSize(methodTable) + 7) & ~7UL;
 
     /// <summary>Bytes an existing object occupies.</summary>
     public static ulong SizeOf(void* obj)

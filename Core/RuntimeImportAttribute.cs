@@ -1,6 +1,7 @@
 namespace System.Runtime;
 
-/// <summary>An extern method marked with this (and MethodImplOptions.InternalCall) becomes a plain call to the symbol.</summary>
+/// <summary>An extern method marked with this (and MethodImplOptions.InternalCall)
+/// becomes a plain call to the symbol.</summary>
 [AttributeUsage(AttributeTargets.Method, Inherited = false)]
 public sealed class RuntimeImportAttribute : Attribute
 {

@@ -13,7 +13,10 @@ internal static unsafe class UnsupportedRuntime
     [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "memos_unsupported")]
     private static void Unsupported(byte* name) => RuntimeFatal.Unsupported(new string((sbyte*)name));
 
-    [RuntimeExport("RhpFallbackFailFast")] private static void FallbackFailFast() => RuntimeFatal.Stop("fail fast", "RhpFallbackFailFast");
-    [RuntimeExport("RhpGetCurrentThreadStackTrace")] private static int CurrentThreadStackTrace(IntPtr buffer, uint length, UIntPtr context) => 0;
-    [RuntimeExport("RhpGetThreadAbortException")] private static void ThreadAbortException() => RuntimeFatal.Unsupported("RhpGetThreadAbortException");
+    [RuntimeExport("RhpFallbackFailFast")] private static void FallbackFailFast()
+        => RuntimeFatal.Stop("fail fast", "RhpFallbackFailFast");
+    [RuntimeExport("RhpGetCurrentThreadStackTrace")]
+    private static int CurrentThreadStackTrace(IntPtr buffer, uint length, UIntPtr context) => 0;
+    [RuntimeExport("RhpGetThreadAbortException")] private static void ThreadAbortException()
+        => RuntimeFatal.Unsupported("RhpGetThreadAbortException");
 }

@@ -47,14 +47,20 @@ internal static unsafe class AllocationHelpers
     }
 
     [RuntimeExport("RhpNewFast")] private static void* NewFast(void* methodTable) => NewObject(methodTable);
-    [RuntimeExport("RhpNewFinalizable")] private static void* NewFinalizable(void* methodTable) => NewObject(methodTable);
-    [RuntimeExport("RhpNewArrayFast")] private static void* NewArrayFast(void* methodTable, int length) => NewArray(methodTable, length);
-    [RuntimeExport("RhpNewPtrArrayFast")] private static void* NewPtrArrayFast(void* methodTable, int length) => NewArray(methodTable, length);
-    [RuntimeExport("RhNewString")] private static void* NewString(void* methodTable, nint length) => NewArray(methodTable, length);
+    [RuntimeExport("RhpNewFinalizable")] private static void* NewFinalizable(void* methodTable)
+        => NewObject(methodTable);
+    [RuntimeExport("RhpNewArrayFast")] private static void* NewArrayFast(void* methodTable, int length)
+        => NewArray(methodTable, length);
+    [RuntimeExport("RhpNewPtrArrayFast")] private static void* NewPtrArrayFast(void* methodTable, int length)
+        => NewArray(methodTable, length);
+    [RuntimeExport("RhNewString")] private static void* NewString(void* methodTable, nint length)
+        => NewArray(methodTable, length);
 
     [RuntimeExport("RhAllocateNewObject")]
-    private static void AllocateNewObject(void* methodTable, uint flags, void** result) => *result = NewObject(methodTable);
+    private static void AllocateNewObject(void* methodTable, uint flags, void** result)
+        => *result = NewObject(methodTable);
 
     [RuntimeExport("RhAllocateNewArray")]
-    private static void AllocateNewArray(void* methodTable, uint length, uint flags, void** result) => *result = NewArray(methodTable, length);
+    private static void AllocateNewArray(void* methodTable, uint length, uint flags, void** result)
+        => *result = NewArray(methodTable, length);
 }

@@ -31,9 +31,11 @@ public static unsafe class EarlyAllocator
     public static ulong ExtraUsed => (ulong)(s_extraNext - s_extraStart);
     public static ulong Remaining => Capacity - Used;
 
-    public static bool Owns(void* pointer) => (pointer >= s_start && pointer < s_end) || (pointer >= s_extraStart && pointer < s_extraEnd);
+    public static bool Owns(void* pointer)
+        => (pointer >= s_start && pointer < s_end) || (pointer >= s_extraStart && pointer < s_extraEnd);
 
-    /// <summary>Adds the second block: zeroed memory the allocator may hand out once the first block is exhausted.</summary>
+    /// <summary>Adds the second block: zeroed memory the allocator may hand
+    /// out once the first block is exhausted.</summary>
     public static void Extend(void* start, nuint size)
     {
         s_extraStart = s_extraNext = (byte*)start;

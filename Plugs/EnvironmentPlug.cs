@@ -16,7 +16,8 @@ public static class EnvironmentPlug
     [PlugMethod(TargetName = "get_MachineName")]
     public static string MachineName() => Name;
 
-    public static void FailFast(string? message) => RuntimeFatal.Stop("Environment.FailFast", message ?? "(no message)");
+    public static void FailFast(string? message)
+        => RuntimeFatal.Stop("Environment.FailFast", message ?? "(no message)");
 
     public static void FailFast(string? message, Exception? exception)
         => RuntimeFatal.Stop("Environment.FailFast", message ?? "(no message)");

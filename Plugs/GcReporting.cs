@@ -8,7 +8,8 @@ namespace MemOS.Plugs;
 /// </summary>
 public static unsafe class GcReporting
 {
-    /// <summary>What the heap reports: bytes in use, heap size, free bytes inside it, and physical memory available.</summary>
+    /// <summary>What the heap reports: bytes in use, heap size, free bytes
+    /// inside it, and physical memory available.</summary>
     public struct HeapFigures
     {
         public long UsedBytes;
@@ -26,7 +27,10 @@ public static unsafe class GcReporting
         if (s_reporter != null) return s_reporter();
         long used = (long)EarlyAllocator.Used;
         long size = (long)EarlyAllocator.Capacity;
-        return new HeapFigures { UsedBytes = used, HeapSizeBytes = size, FreeBytes = size - used, TotalAvailableBytes = size };
+        return new HeapFigures
+        {
+            UsedBytes = used, HeapSizeBytes = size, FreeBytes = size - used, TotalAvailableBytes = size,
+        };
     }
 
     [RuntimeExport("RhpGetGcTotalMemory")]

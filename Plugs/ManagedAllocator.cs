@@ -22,7 +22,8 @@ public static unsafe class ManagedAllocator
     /// <summary>Bytes handed out by the early allocator, and while the heap was busy (re-entrant requests).</summary>
     public static ulong EarlyBytes => EarlyAllocator.Used;
 
-    /// <summary>Installs the kernel heap: allocate(size, alignment) must return zeroed memory or null; free returns false for a pointer it does not own.</summary>
+    /// <summary>Installs the kernel heap: allocate(size, alignment) must return zeroed memory
+    /// or null; free returns false for a pointer it does not own.</summary>
     public static void Install(string name, delegate*<nuint, nuint, void*> allocate, delegate*<void*, bool> free)
     {
         s_allocate = allocate;
@@ -42,7 +43,8 @@ public static unsafe class ManagedAllocator
         return result;
     }
 
-    /// <summary>Memory for a managed object (zeroed); the caller writes its MethodTable, then calls Registered.</summary>
+    /// <summary>Memory for a managed object (zeroed); the caller writes
+    /// its MethodTable, then calls Registered.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* AllocateObject(nuint size) => Allocate(size);
 
@@ -55,7 +57,8 @@ public static unsafe class ManagedAllocator
         if (!EarlyAllocator.Owns(obj)) ConservativeCollector.Register(obj, size);
     }
 
-    /// <summary>Native memory (NativeMemory.Alloc, malloc): not an object, but scanned as a root since it may hold references.</summary>
+    /// <summary>Native memory (NativeMemory.Alloc, malloc): not an object, but
+    /// scanned as a root since it may hold references.</summary>
     public static void* AllocateNative(nuint size, nuint alignment = 8)
     {
         void* p = Allocate(size, alignment);

@@ -14,14 +14,19 @@ internal static unsafe class SystemNative
     private static ulong s_random;
     private static int s_monitors;
 
-    [RuntimeExport("SystemNative_Malloc")] private static void* Malloc(nuint size) => ManagedAllocator.AllocateNative(size == 0 ? 1 : size);
-    [RuntimeExport("SystemNative_Free")] private static void Free(void* pointer) => ManagedAllocator.FreeNative(pointer);
-    [RuntimeExport("SystemNative_AlignedAlloc")] private static void* AlignedAlloc(nuint alignment, nuint size) => ManagedAllocator.AllocateNative(size == 0 ? 1 : size, alignment);
-    [RuntimeExport("SystemNative_AlignedFree")] private static void AlignedFree(void* pointer) => ManagedAllocator.FreeNative(pointer);
+    [RuntimeExport("SystemNative_Malloc")] private static void* Malloc(nuint size)
+        => ManagedAllocator.AllocateNative(size == 0 ? 1 : size);
+    [RuntimeExport("SystemNative_Free")] private static void Free(void* pointer)
+        => ManagedAllocator.FreeNative(pointer);
+    [RuntimeExport("SystemNative_AlignedAlloc")] private static void* AlignedAlloc(nuint alignment, nuint size)
+        => ManagedAllocator.AllocateNative(size == 0 ? 1 : size, alignment);
+    [RuntimeExport("SystemNative_AlignedFree")] private static void AlignedFree(void* pointer)
+        => ManagedAllocator.FreeNative(pointer);
 
     // Stopwatch.Frequency on Unix is 1e9: timestamps are nanoseconds.
     [RuntimeExport("SystemNative_GetTimestamp")] private static long Timestamp() => PlatformHooks.Now();
-    [RuntimeExport("SystemNative_GetLowResolutionTimestamp")] private static long LowResolutionTimestamp() => PlatformHooks.Now() / 1_000_000;
+    [RuntimeExport("SystemNative_GetLowResolutionTimestamp")] private static long LowResolutionTimestamp()
+        => PlatformHooks.Now() / 1_000_000;
 
     [RuntimeExport("SystemNative_GetEnv")] private static IntPtr GetEnv(byte* name) => IntPtr.Zero;
     [RuntimeExport("SystemNative_GetErrNo")] private static int GetErrNo() => s_errno;
@@ -42,15 +47,20 @@ internal static unsafe class SystemNative
     }
 
     // One CPU, one thread: a monitor is never contended, and waiting on one could never end.
-    [RuntimeExport("SystemNative_LowLevelMonitor_Create")] private static IntPtr MonitorCreate() => (IntPtr)(++s_monitors);
+    [RuntimeExport("SystemNative_LowLevelMonitor_Create")] private static IntPtr MonitorCreate()
+        => (IntPtr)(++s_monitors);
     [RuntimeExport("SystemNative_LowLevelMonitor_Destroy")] private static void MonitorDestroy(IntPtr monitor) { }
     [RuntimeExport("SystemNative_LowLevelMonitor_Acquire")] private static void MonitorAcquire(IntPtr monitor) { }
     [RuntimeExport("SystemNative_LowLevelMonitor_Release")] private static void MonitorRelease(IntPtr monitor) { }
-    [RuntimeExport("SystemNative_LowLevelMonitor_Signal_Release")] private static void MonitorSignalRelease(IntPtr monitor) { }
-    [RuntimeExport("SystemNative_LowLevelMonitor_Wait")] private static void MonitorWait(IntPtr monitor) => RuntimeFatal.Stop("deadlock", "a wait on a monitor with no other thread to signal it");
-    [RuntimeExport("SystemNative_LowLevelMonitor_TimedWait")] private static int MonitorTimedWait(IntPtr monitor, int milliseconds) => 0;
+    [RuntimeExport("SystemNative_LowLevelMonitor_Signal_Release")]
+    private static void MonitorSignalRelease(IntPtr monitor) { }
+    [RuntimeExport("SystemNative_LowLevelMonitor_Wait")] private static void MonitorWait(IntPtr monitor)
+        => RuntimeFatal.Stop("deadlock", "a wait on a monitor with no other thread to signal it");
+    [RuntimeExport("SystemNative_LowLevelMonitor_TimedWait")]
+    private static int MonitorTimedWait(IntPtr monitor, int milliseconds) => 0;
 
-    [RuntimeExport("SystemNative_Abort")] private static void Abort() => RuntimeFatal.Stop("abort", "SystemNative_Abort");
+    [RuntimeExport("SystemNative_Abort")] private static void Abort()
+        => RuntimeFatal.Stop("abort", "SystemNative_Abort");
 
     [RuntimeExport("SystemNative_LogError")]
     private static void LogError(byte* message, int length)

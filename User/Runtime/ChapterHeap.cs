@@ -33,7 +33,8 @@ public sealed class ChapterHeap
 
     public ulong Size { get; }
 
-    /// <summary>The first free block that fits, split to the request rounded up to 16 bytes; 0 when none fits.</summary>
+    /// <summary>The first free block that fits, split to the request
+    /// rounded up to 16 bytes; 0 when none fits.</summary>
     public ulong Allocate(ulong size)
     {
         if (size == 0 || size > Size) return 0;
@@ -49,7 +50,8 @@ public sealed class ChapterHeap
         return 0;
     }
 
-    /// <summary>Frees a block Allocate returned, merging it with free neighbours; false for any other address.</summary>
+    /// <summary>Frees a block Allocate returned, merging it with free
+    /// neighbours; false for any other address.</summary>
     public bool Free(ulong address)
     {
         for (int i = 0; i < _blocks.Count; i++)

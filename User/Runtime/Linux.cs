@@ -15,11 +15,14 @@ public static unsafe class Linux
     public const int ArchSetFs = 0x1002, ArchGetFs = 0x1003;
     public const int ClockMonotonic = 1;
 
-    public static long WriteBytes(int fd, byte* buffer, ulong length) => SystemCall.Invoke(Write, fd, (long)buffer, (long)length);
+    public static long WriteBytes(int fd, byte* buffer, ulong length)
+        => SystemCall.Invoke(Write, fd, (long)buffer, (long)length);
 
-    public static long ReadBytes(int fd, byte* buffer, ulong length) => SystemCall.Invoke(Read, fd, (long)buffer, (long)length);
+    public static long ReadBytes(int fd, byte* buffer, ulong length)
+        => SystemCall.Invoke(Read, fd, (long)buffer, (long)length);
 
-    /// <summary>Anonymous private memory: the address, or -errno. <paramref name="populate"/> = immediate backing.</summary>
+    /// <summary>Anonymous private memory: the address, or -errno.
+    /// <paramref name="populate"/> = immediate backing.</summary>
     public static long MapAnonymousMemory(ulong address, ulong length, int protection, bool fixedAddress, bool populate)
     {
         int flags = MapPrivate | MapAnonymous | (fixedAddress ? MapFixed : 0) | (populate ? MapPopulate : 0);
@@ -28,7 +31,8 @@ public static unsafe class Linux
 
     public static long Unmap(ulong address, ulong length) => SystemCall.Invoke(Munmap, (long)address, (long)length);
 
-    public static long Protect(ulong address, ulong length, int protection) => SystemCall.Invoke(Mprotect, (long)address, (long)length, protection);
+    public static long Protect(ulong address, ulong length, int protection)
+        => SystemCall.Invoke(Mprotect, (long)address, (long)length, protection);
 
     public static long ProcessId() => SystemCall.Invoke(GetPid);
 
@@ -51,7 +55,8 @@ public static unsafe class Linux
         return time[0] * 1_000_000_000 + time[1];
     }
 
-    /// <summary>Waits for a child (-1 = any); its status word goes to <paramref name="status"/>. Pid or -errno.</summary>
+    /// <summary>Waits for a child (-1 = any); its status word goes to
+    /// <paramref name="status"/>. Pid or -errno.</summary>
     public static long WaitForChild(long pid, out int status)
     {
         int word = 0;

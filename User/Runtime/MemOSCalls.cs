@@ -13,7 +13,8 @@ public static unsafe class MemOSCalls
     /// <summary>flags bit 0: don't wait (the caller keeps running; wait with wait4).</summary>
     public const int SpawnNoWait = 1;
 
-    /// <summary>Starts the program at <paramref name="path"/> with <paramref name="arguments"/> (argv[0] first): pid or -errno.</summary>
+    /// <summary>Starts the program at <paramref name="path"/>
+    /// with <paramref name="arguments"/> (argv[0] first): pid or -errno.</summary>
     public static long SpawnProgram(string path, string[] arguments, int flags)
     {
         byte[] pathBytes = CString(path);
@@ -38,7 +39,8 @@ public static unsafe class MemOSCalls
         }
     }
 
-    /// <summary>The caller's statistics; false (with the -errno in <paramref name="error"/>) when the call fails.</summary>
+    /// <summary>The caller's statistics; false (with the -errno in
+    /// <paramref name="error"/>) when the call fails.</summary>
     public static bool TryReadMemStat(out MemStat stat, out long error)
     {
         MemStat s = default;

@@ -43,6 +43,7 @@ public static unsafe class ProcessHeap
         return r.Ok ? (void*)r.Value.Value : null;
     }
 
-    /// <summary>Gives a block back; the heap's verdict (BadPointer, DoubleFree...) for anything it did not hand out.</summary>
+    /// <summary>Gives a block back; the heap's verdict (BadPointer,
+    /// DoubleFree...) for anything it did not hand out.</summary>
     public static MemoryError Free(void* pointer) => s_heap!.Free(new VirtualAddress((ulong)pointer));
 }

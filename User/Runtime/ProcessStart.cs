@@ -16,7 +16,8 @@ public static unsafe class ProcessStart
     /// <summary>Exit status of a process stopped by the runtime (FailFast, an unsupported runtime call...).</summary>
     public const int FatalStatus = 134;
 
-    /// <summary>The stack a program can count on below its initial stack pointer (for EnsureSufficientExecutionStack).</summary>
+    /// <summary>The stack a program can count on below its initial stack
+    /// pointer (for EnsureSufficientExecutionStack).</summary>
     public const ulong StackReserve = 8UL * 1024 * 1024;
 
     private static ConsoleOutput? s_out, s_error;

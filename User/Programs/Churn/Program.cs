@@ -20,7 +20,8 @@ internal static class Program
             Console.WriteLine("usage: churn [MIB]   (mebibytes of garbage to make, default 512)");
             return 2;
         }
-        Console.WriteLine($"churn: {mib} MiB of short-lived objects through a heap of at most {ProcessHeap.MaxSize >> 20} MiB");
+        Console.WriteLine(
+            $"churn: {mib} MiB of short-lived objects through a heap of at most {ProcessHeap.MaxSize >> 20} MiB");
         var live = new Dictionary<int, string>();
         for (int i = 0; i < LiveSet; i++) live[i] = $"live object {i}: {new string('*', i)}";
         ulong made = 0, target = mib << 20;
@@ -38,7 +39,8 @@ internal static class Program
             live[round % LiveSet] = $"live object {round % LiveSet}: {new string('*', round % LiveSet)}";
             round++;
             if (round % 2048 == 0)
-                Console.WriteLine($"churn: {made >> 20} MiB made, {GC.CollectionCount(0)} collections, heap {ProcessHeap.Heap.Statistics().HeapSize >> 20} MiB");
+                Console.WriteLine($"churn: {made >> 20} MiB made, {GC.CollectionCount(0)} collections, "
+                    + $"heap {ProcessHeap.Heap.Statistics().HeapSize >> 20} MiB");
         }
         int damaged = 0;
         foreach (KeyValuePair<int, string> entry in live)

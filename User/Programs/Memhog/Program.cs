@@ -20,7 +20,8 @@ internal static unsafe class Program
             Console.WriteLine("usage: memhog [MIB]   (stop after MIB mebibytes; default: until refused)");
             return 2;
         }
-        Console.WriteLine($"memhog: taking 1 MiB blocks from the process heap ({ProcessStart.Backing} backing) until refused");
+        Console.WriteLine(
+            $"memhog: taking 1 MiB blocks from the process heap ({ProcessStart.Backing} backing) until refused");
         ulong taken = 0;
         void* previous = null;
         while (taken < limit)
@@ -40,7 +41,9 @@ internal static unsafe class Program
         }
         long error = ProcessHeap.Backing.LastError;
         if (previous != null) ProcessHeap.Free(previous); // room for the report's own strings
-        string why = error != 0 ? $"mmap refused: {Errno.Name(error)}" : $"the process heap's limit ({ProcessHeap.MaxSize / Chunk} MiB)";
+        string why = error != 0
+            ? $"mmap refused: {Errno.Name(error)}"
+            : $"the process heap's limit ({ProcessHeap.MaxSize / Chunk} MiB)";
         Console.WriteLine($"memhog: refused after {taken} MiB: {why}");
         return 0;
     }

@@ -19,7 +19,8 @@ internal static unsafe class Program
     {
         Console.WriteLine($"seedwalk: the chapter's alloc(5), alloc(10), alloc(100) in process {Linux.ProcessId()}");
         Console.WriteLine($"heap: the chapter's simple list heap (user runtime option ChapterHeap: block records kept "
-            + $"outside the heap), {HeapSize / 1024} KiB at 0x{HeapBase:x}, demand backing (mmap without MAP_POPULATE)");
+            + $"outside the heap), {HeapSize / 1024} KiB at 0x{HeapBase:x}, "
+            + "demand backing (mmap without MAP_POPULATE)");
         if (!MemOSCalls.TryReadMemStat(out _, out long error))
         {
             s_haveStats = false;
@@ -29,7 +30,9 @@ internal static unsafe class Program
         Console.WriteLine("1. allocate, then touch in order");
         ChapterHeap? heap = FreshHeap();
         if (heap == null) return 1;
-        ulong a = Alloc(heap, "a", 5, HeapBase), b = Alloc(heap, "b", 10, HeapBase + 0x10), c = Alloc(heap, "c", 100, HeapBase + 0x20);
+        ulong a = Alloc(heap, "a", 5, HeapBase),
+            b = Alloc(heap, "b", 10, HeapBase + 0x10),
+            c = Alloc(heap, "c", 100, HeapBase + 0x20);
         Touch("a", a, 1, HeapBase);
         Touch("b", b, 0, 0);
         Touch("c", c, 0, 0);
@@ -43,7 +46,8 @@ internal static unsafe class Program
         Touch("b", b, 1, HeapBase);
         Touch("a", a, 0, 0);
         Touch("c", c, 0, 0);
-        Console.WriteLine($"   a, b and c lie in the page 0x{a & ~(Page - 1):x}{(s_haveStats ? ": one page, one fault" : "")}");
+        Console.WriteLine(
+            $"   a, b and c lie in the page 0x{a & ~(Page - 1):x}{(s_haveStats ? ": one page, one fault" : "")}");
 
         Console.WriteLine("3. a block across a page boundary");
         heap = FreshHeap();
@@ -53,12 +57,18 @@ internal static unsafe class Program
         Touch("x", x, 1, HeapBase);
         Touch("d's first byte", d, 0, 0);
         Touch("d's last byte", d + 31, 1, HeapBase + Page);
-        string cost = s_haveStats ? ": its second page cost exactly one more fault" : $", across the page boundary 0x{HeapBase + Page:x}";
+        string cost = s_haveStats
+            ? ": its second page cost exactly one more fault"
+            : $", across the page boundary 0x{HeapBase + Page:x}";
         Console.WriteLine($"   d spans 0x{d:x}-0x{d + 31:x}{cost}");
 
         Linux.Unmap(HeapBase, HeapSize);
-        if (!s_haveStats) Console.WriteLine("seedwalk: addresses as the chapter says; faults not checked (no memos_memstat)");
-        else Console.WriteLine(s_agrees ? "seedwalk: every address and fault as the chapter says" : "seedwalk: NOT as the chapter says (see above)");
+        if (!s_haveStats)
+            Console.WriteLine("seedwalk: addresses as the chapter says; faults not checked (no memos_memstat)");
+        else
+            Console.WriteLine(s_agrees
+                ? "seedwalk: every address and fault as the chapter says"
+                : "seedwalk: NOT as the chapter says (see above)");
         return s_agrees ? 0 : 1;
     }
 
@@ -98,7 +108,9 @@ internal static unsafe class Program
         MemOSCalls.TryReadMemStat(out after, out _);
         ulong faults = after.PageFaults - before.PageFaults;
         string what = faults == 0 ? "no page fault" : faults == 1 ? "1 page fault" : $"{faults} page faults";
-        string where = faults == 0 ? "" : $", cr2=0x{after.LastFaultAddress:x}: page 0x{after.LastFaultAddress & ~(Page - 1):x} mapped";
+        string where = faults == 0
+            ? ""
+            : $", cr2=0x{after.LastFaultAddress:x}: page 0x{after.LastFaultAddress & ~(Page - 1):x} mapped";
         bool ok = faults == expectedFaults && (faults == 0 || (after.LastFaultAddress & ~(Page - 1)) == expectedPage);
         if (!ok) s_agrees = false;
         Console.WriteLine($"   touch {name} (0x{address:x}): {what}{where}{(ok ? "" : "   (unexpected)")}");

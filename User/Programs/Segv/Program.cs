@@ -63,10 +63,16 @@ internal static unsafe class Program
 
     private static void Say(string kind, string what) => Console.WriteLine($"segv: {kind}: {what}");
 
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_read")] private static extern ulong Read(ulong address);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_write")] private static extern void Write(ulong address);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_call")] private static extern void Call(ulong address);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_ud2")] private static extern void Ud2();
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_divide")] private static extern long Divide(long a, long b);
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_image_rodata")] private static extern ulong ImageRodata();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_read")]
+    private static extern ulong Read(ulong address);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_write")]
+    private static extern void Write(ulong address);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_call")]
+    private static extern void Call(ulong address);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_ud2")]
+    private static extern void Ud2();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "segv_divide")]
+    private static extern long Divide(long a, long b);
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_image_rodata")]
+    private static extern ulong ImageRodata();
 }

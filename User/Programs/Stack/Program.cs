@@ -26,7 +26,9 @@ internal static unsafe class Program
         byte* frame = stackalloc byte[1024];
         frame[0] = (byte)depth;
         frame[1023] = (byte)depth;
-        if (depth % 256 == 0) Console.WriteLine($"stack: depth {depth}, {(s_top - (ulong)frame) / 1024} KiB used, rsp ~0x{(ulong)frame:x}");
+        if (depth % 256 == 0)
+            Console.WriteLine(
+                $"stack: depth {depth}, {(s_top - (ulong)frame) / 1024} KiB used, rsp ~0x{(ulong)frame:x}");
         if (depth == ulong.MaxValue) return depth;
         return Recurse(depth + 1) + frame[512]; // uses the frame after the call: no tail call
     }

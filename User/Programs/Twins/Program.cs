@@ -18,14 +18,16 @@ internal static unsafe class Program
         long wait = 2000;
         if (args.Length > 1 || (args.Length == 1 && (!long.TryParse(args[0], out wait) || wait < 0 || wait > 600_000)))
         {
-            Console.WriteLine("usage: twins [MILLISECONDS]   (how long each twin keeps its page, 0-600000; default 2000)");
+            Console.WriteLine(
+                "usage: twins [MILLISECONDS]   (how long each twin keeps its page, 0-600000; default 2000)");
             return 2;
         }
         string self = ProcessStart.ProgramName;
         long[] pids = new long[2];
         for (int i = 0; i < 2; i++)
         {
-            pids[i] = MemOSCalls.SpawnProgram(self, new[] { self, "child", (i + 1).ToString(), wait.ToString() }, MemOSCalls.SpawnNoWait);
+            pids[i] = MemOSCalls.SpawnProgram(
+                self, new[] { self, "child", (i + 1).ToString(), wait.ToString() }, MemOSCalls.SpawnNoWait);
             if (pids[i] < 0)
             {
                 Console.WriteLine($"twins: memos_spawn {self}: {Errno.Name(pids[i])}");
@@ -40,15 +42,21 @@ internal static unsafe class Program
             int code = (status >> 8) & 0xFF;
             bool exited = (status & 0x7F) == 0;
             if (pid != pids[i] || !exited || code != 0) failed++;
-            Console.WriteLine($"twins: pid {pids[i]} {(pid < 0 ? "wait4: " + Errno.Name(pid) : exited ? $"exited with {code}" : $"was killed (status 0x{status:x})")}");
+            Console.WriteLine($"twins: pid {pids[i]} "
+                + (pid < 0 ? "wait4: " + Errno.Name(pid)
+                    : exited ? $"exited with {code}"
+                    : $"was killed (status 0x{status:x})"));
         }
-        Console.WriteLine(failed == 0 ? $"twins: one address, two values: each twin read back its own" : "twins: a twin did not read back its own value");
+        Console.WriteLine(failed == 0
+            ? $"twins: one address, two values: each twin read back its own"
+            : "twins: a twin did not read back its own value");
         return failed == 0 ? 0 : 1;
     }
 
     private static int Child(string[] args)
     {
-        if (args.Length != 3 || !ulong.TryParse(args[1], out ulong n) || n == 0 || n > 15 || !long.TryParse(args[2], out long wait))
+        if (args.Length != 3 || !ulong.TryParse(args[1], out ulong n) || n == 0 || n > 15
+            || !long.TryParse(args[2], out long wait))
         {
             Console.WriteLine("usage: twins child N MILLISECONDS   (N 1-15)");
             return 2;
@@ -65,7 +73,8 @@ internal static unsafe class Program
         Console.WriteLine($"twin {n} (pid {pid}): wrote 0x{value:x} at 0x{Address:x}");
         Linux.Sleep(wait);
         ulong seen = Volatile.Read(ref *(ulong*)Address);
-        Console.WriteLine($"twin {n} (pid {pid}): read  0x{seen:x} at 0x{Address:x}{(seen == value ? " (its own)" : " (NOT its own)")}");
+        Console.WriteLine($"twin {n} (pid {pid}): read  0x{seen:x} at 0x{Address:x}"
+            + (seen == value ? " (its own)" : " (NOT its own)"));
         return seen == value ? 0 : 1;
     }
 }
