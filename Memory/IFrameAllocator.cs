@@ -10,8 +10,8 @@ public interface IFrameAllocator
     Result<PhysicalAddress> AllocateFrame();
 
     /// <summary>
-    /// Drops one reference; the frame is free when none remain. Double free, reserved or unknown frame → error, nothing
-    /// changed.
+    /// Drops one reference; the frame is free when none remain. Double free, reserved or unknown frame → error,
+    /// nothing changed.
     /// </summary>
     MemoryError FreeFrame(PhysicalAddress frame);
 

@@ -3,7 +3,9 @@ using MemOS.Memory.Boot;
 
 namespace MemOS.Kernel.Boot;
 
-/// <summary>The bootloader's structures as the kernel reaches them: through the boot direct map, which covers the first 4 GiB.</summary>
+/// <summary>
+/// The bootloader's structures as the kernel reaches them: through the boot direct map, which covers the first 4 GiB.
+/// </summary>
 internal sealed unsafe class DirectMapBootMemory : IBootMemory
 {
     private const ulong DirectMap = 0xFFFF_8000_0000_0000;

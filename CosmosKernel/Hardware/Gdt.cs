@@ -8,7 +8,8 @@ namespace MemOS.Kernel.Hardware;
 /// </summary>
 internal static unsafe class Gdt
 {
-    public const ushort KernelCode = 0x08, KernelData = 0x10, UserData = 0x18 | 3, UserCode = 0x20 | 3, TaskState = 0x28;
+    public const ushort KernelCode = 0x08, KernelData = 0x10, UserData = 0x18 | 3, UserCode = 0x20 | 3,
+        TaskState = 0x28;
     public const int DoubleFaultIst = 1;
     private const int IstStackSize = 16 * 1024;
 
@@ -28,7 +29,9 @@ internal static unsafe class Gdt
 
     public static ulong DoubleFaultStackTop { get; private set; }
 
-    /// <summary>The stack the CPU switches to on an interrupt from ring 3: the running process's kernel stack.</summary>
+    /// <summary>
+    /// The stack the CPU switches to on an interrupt from ring 3: the running process's kernel stack.
+    /// </summary>
     public static void SetKernelStack(ulong top) => s_tss->Rsp0 = top;
 
     public static void Initialize()
@@ -48,7 +51,8 @@ internal static unsafe class Gdt
         s_table[4] = 0x00AFFA000000FFFF; // user code, 64-bit (DPL 3)
         ulong tss = (ulong)s_tss;
         ulong limit = (ulong)sizeof(TaskStateSegment) - 1;
-        s_table[5] = (limit & 0xFFFF) | ((tss & 0xFFFFFF) << 16) | (0x89UL << 40) | (((limit >> 16) & 0xF) << 48) | (((tss >> 24) & 0xFF) << 56);
+        s_table[5] = (limit & 0xFFFF) | ((tss & 0xFFFFFF) << 16) | (0x89UL << 40) | (((limit >> 16) & 0xF) << 48)
+            | (((tss >> 24) & 0xFF) << 56);
         s_table[6] = tss >> 32;
 
         byte* pointer = stackalloc byte[10];

@@ -4,8 +4,8 @@ namespace MemOS.Kernel.Hardware;
 
 /// <summary>
 /// Every interrupt arrives here from interrupts.asm. A registered handler may claim the vector (the page-fault
-/// handler does, and may rewrite the saved RIP); IRQs are acknowledged; #DE in managed code becomes a DivideByZeroException; any other CPU exception is a
-/// panic.
+/// handler does, and may rewrite the saved RIP); IRQs are acknowledged; #DE in managed code becomes a
+/// DivideByZeroException; any other CPU exception is a panic.
 /// Handlers run with interrupts off and must not allocate.
 /// </summary>
 internal static unsafe class InterruptDispatcher
@@ -15,7 +15,8 @@ internal static unsafe class InterruptDispatcher
 
     public static void Initialize()
     {
-        s_handlers = (delegate*<InterruptFrame*, bool>*)Plugs.ManagedAllocator.Allocate((nuint)(256 * sizeof(nint)), 16);
+        s_handlers = (delegate*<InterruptFrame*, bool>*)Plugs.ManagedAllocator.Allocate(
+            (nuint)(256 * sizeof(nint)), 16);
     }
 
     /// <summary>Claims a vector: the handler returns true if it dealt with the interrupt.</summary>

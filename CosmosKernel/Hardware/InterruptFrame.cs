@@ -2,7 +2,9 @@ using System.Runtime.InteropServices;
 
 namespace MemOS.Kernel.Hardware;
 
-/// <summary>What interrupts.asm saved: the general registers (r15 pushed last), vector, error code, then the CPU's frame.</summary>
+/// <summary>
+/// What interrupts.asm saved: the general registers (r15 pushed last), vector, error code, then the CPU's frame.
+/// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct InterruptFrame
 {

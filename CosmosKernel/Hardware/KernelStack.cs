@@ -12,6 +12,8 @@ internal static class KernelStack
     /// <summary>RSP within 16 KiB below the bottom (the guard area) or below it is an overflow.</summary>
     public static bool IsOverflow(ulong rsp) => rsp < Bottom + 256 && rsp + 16 * 1024 >= Bottom;
 
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_stack_bottom")] private static extern ulong Bottom0();
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_stack_top")] private static extern ulong Top0();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_stack_bottom")]
+    private static extern ulong Bottom0();
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_stack_top")]
+    private static extern ulong Top0();
 }

@@ -5,7 +5,9 @@ internal static class Machine
 {
     private const ushort DebugExitPort = 0xF4;
 
-    /// <summary>Leaves QEMU with exit status (code &lt;&lt; 1) | 1 when isa-debug-exit is present; otherwise halts.</summary>
+    /// <summary>
+    /// Leaves QEMU with exit status (code &lt;&lt; 1) | 1 when isa-debug-exit is present; otherwise halts.
+    /// </summary>
     public static void Exit(byte code)
     {
         Cpu.OutB(DebugExitPort, code);

@@ -11,7 +11,9 @@ internal static unsafe class Panic
 {
     private static bool s_panicking;
 
-    /// <summary>Hook for Core's RuntimeFatal: a runtime stop (unsupported call, unhandled exception, out of memory).</summary>
+    /// <summary>
+    /// Hook for Core's RuntimeFatal: a runtime stop (unsupported call, unhandled exception, out of memory).
+    /// </summary>
     public static void FromRuntime(string what, string detail)
     {
         Begin();
@@ -34,7 +36,9 @@ internal static unsafe class Panic
         End();
     }
 
-    /// <summary>The oops for a kernel page-fault violation: the resolver's decision, the region, then the CPU state.</summary>
+    /// <summary>
+    /// The oops for a kernel page-fault violation: the resolver's decision, the region, then the CPU state.
+    /// </summary>
     public static void FromPageFault(InterruptFrame* frame, ulong cr2, string access, string reason, string region)
     {
         Begin();
@@ -90,7 +94,8 @@ internal static unsafe class Panic
 
     private static void End()
     {
-        Text("MemOS halted. Source lines: addr2line -f -e CosmosKernel/bin/kernel/kernel.elf ADDR (Debug build)"); Line();
+        Text("MemOS halted. Source lines: addr2line -f -e CosmosKernel/bin/kernel/kernel.elf ADDR (Debug build)");
+        Line();
         Cpu.HaltForever();
     }
 

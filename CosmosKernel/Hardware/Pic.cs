@@ -1,6 +1,8 @@
 namespace MemOS.Kernel.Hardware;
 
-/// <summary>The two 8259 PICs, remapped to vectors 32–47 so IRQs never look like CPU exceptions. Only the timer is unmasked.</summary>
+/// <summary>
+/// The two 8259 PICs, remapped to vectors 32–47 so IRQs never look like CPU exceptions. Only the timer is unmasked.
+/// </summary>
 internal static class Pic
 {
     public const int IrqBase = 32;

@@ -1,6 +1,8 @@
 namespace MemOS.Kernel.Hardware;
 
-/// <summary>COM1 at 115200 8N1 with FIFOs: the console's second screen and keyboard, and the test runner's channel.</summary>
+/// <summary>
+/// COM1 at 115200 8N1 with FIFOs: the console's second screen and keyboard, and the test runner's channel.
+/// </summary>
 internal static class SerialPort
 {
     private const ushort Com1 = 0x3F8;

@@ -48,7 +48,9 @@ internal static unsafe class SafeAccess
         return ok;
     }
 
-    /// <summary>Copies bytes between user and kernel memory (one side checked by the caller); false if it faulted.</summary>
+    /// <summary>
+    /// Copies bytes between user and kernel memory (one side checked by the caller); false if it faulted.
+    /// </summary>
     public static bool TryCopy(ulong destination, ulong source, ulong length)
     {
         if (length == 0) return true;

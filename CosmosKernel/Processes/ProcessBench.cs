@@ -15,13 +15,18 @@ internal static class ProcessBench
 
     public static void Run()
     {
-        if (!ProgramArchive.TryGet("ctest", out _)) { Console.WriteLine("  (process rows need ctest from ctests.tar)"); return; }
+        if (!ProgramArchive.TryGet("ctest", out _))
+        {
+            Console.WriteLine("  (process rows need ctest from ctests.tar)");
+            return;
+        }
         Syscalls.Quiet = true;
         try
         {
             ulong baseline = Median(() => Time(["ctest", "getpid", "0"]));
             ulong loop = Median(() => Time(["ctest", "getpid", GetpidCalls.ToString()]));
-            Row("getpid round trip (syscall + sysret)", GetpidCalls, loop > baseline ? (loop - baseline) / GetpidCalls : 0);
+            Row("getpid round trip (syscall + sysret)", GetpidCalls,
+                loop > baseline ? (loop - baseline) / GetpidCalls : 0);
             Row("spawn + exit (ctest exit 0, waited for)", 1, Median(() => Time(["ctest", "exit", "0"])));
             Row("context switch (sched_yield ping-pong)", YieldCalls * 2, Median(Switch));
         }

@@ -65,7 +65,8 @@ internal static unsafe class ProcessCalls
 
     public static long Waitid(Process p, ulong idType, ulong id, ulong info, ulong options)
     {
-        if ((options & WExited) == 0 || (options & ~(WNoHang | WExited | 2 | 8 | 0x0100_0000UL)) != 0) return -Errno.EINVAL;
+        if ((options & WExited) == 0 || (options & ~(WNoHang | WExited | 2 | 8 | 0x0100_0000UL)) != 0)
+            return -Errno.EINVAL;
         long pid = idType switch { 0 => -1, 1 => (long)id, 2 => -1, _ => -2 };
         if (pid == -2 || (idType == 1 && (long)id <= 0)) return -Errno.EINVAL;
         while (true)

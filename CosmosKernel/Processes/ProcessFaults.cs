@@ -25,7 +25,8 @@ internal static unsafe class ProcessFaults
         p.LastFaultAddress = cr2;
         if (outcome == FaultOutcome.PrivateFrameMapped) p.DemandZeroFaults++;
         else if (outcome == FaultOutcome.ZeroPageMapped) p.ZeroPageFaults++;
-        else if (outcome is FaultOutcome.ZeroPageCopied or FaultOutcome.CopiedOnWrite or FaultOutcome.MadeWritable) p.CopyOnWriteFaults++;
+        else if (outcome is FaultOutcome.ZeroPageCopied or FaultOutcome.CopiedOnWrite or FaultOutcome.MadeWritable)
+            p.CopyOnWriteFaults++;
     }
 
     /// <summary>A page-fault violation from ring 3: kill the process (does not return).</summary>
@@ -35,12 +36,16 @@ internal static unsafe class ProcessFaults
         string reason;
         if (cr2 < Memory.Programs.ElfImage.UserStart) reason = "null pointer dereference";
         else if (cr2 >= 0xFFFF_8000_0000_0000) reason = "access to kernel memory";
-        else if (cr2 >= ProcessLoader.StackBottom - ProcessLoader.StackGuardGap && cr2 < ProcessLoader.StackBottom) reason = "stack overflow into the guard gap below the stack";
+        else if (cr2 >= ProcessLoader.StackBottom - ProcessLoader.StackGuardGap && cr2 < ProcessLoader.StackBottom)
+            reason = "stack overflow into the guard gap below the stack";
         else reason = resolution.Outcome.Describe();
         Kill(frame, 14, cr2, $"{code.Describe()}, {region}: {reason}", SigSegv);
     }
 
-    /// <summary>A CPU exception the process caused (or a refused return to it): kill it and return true; false if the kernel faulted.</summary>
+    /// <summary>
+    /// A CPU exception the process caused (or a refused return to it): kill it and return true; false if the kernel
+    /// faulted.
+    /// </summary>
     public static bool TryKill(InterruptFrame* frame)
     {
         bool fromUser = (frame->Cs & 3) == 3;
@@ -72,7 +77,8 @@ internal static unsafe class ProcessFaults
     private static void Kill(InterruptFrame* frame, ulong vector, ulong cr2, string reason, int signal)
     {
         Process p = Scheduler.Current;
-        string line = $"pid {p.Pid} ({p.Name}): killed by vector {vector} ({ExceptionNames.Of(vector)}) at 0x{cr2:x} ip 0x{frame->Rip:x} sp 0x{frame->Rsp:x}: {reason}";
+        string line = $"pid {p.Pid} ({p.Name}): killed by vector {vector} ({ExceptionNames.Of(vector)}) "
+            + $"at 0x{cr2:x} ip 0x{frame->Rip:x} sp 0x{frame->Rsp:x}: {reason}";
         LastReport = line;
         Terminal.Write(line);
         Terminal.Write('\n');

@@ -18,9 +18,14 @@ internal static unsafe class ProcessLoader
     public const ulong StackTop = ElfImage.UserEnd;
     public const ulong StackSize = 8UL * 1024 * 1024;
     public const ulong StackBottom = StackTop - StackSize;
-    /// <summary>Below the stack nothing is placed by mmap: a frame larger than a page still lands in the gap (as Linux's stack guard gap).</summary>
+    /// <summary>
+    /// Below the stack nothing is placed by mmap: a frame larger than a page still lands in the gap (as Linux's stack
+    /// guard gap).
+    /// </summary>
     public const ulong StackGuardGap = 1024 * 1024;
-    /// <summary>Where mmap places mappings without MAP_FIXED (first fit upwards, below the stack's guard page).</summary>
+    /// <summary>
+    /// Where mmap places mappings without MAP_FIXED (first fit upwards, below the stack's guard page).
+    /// </summary>
     public const ulong MmapBase = 0x0000_7000_0000_0000;
     private const int MaxArguments = 256;
     private const ulong AtNull = 0, AtPhdr = 3, AtPhent = 4, AtPhnum = 5, AtPagesz = 6, AtEntry = 9, AtRandom = 25;
@@ -31,13 +36,18 @@ internal static unsafe class ProcessLoader
     public static Process? Spawn(string name, string[] arguments, Process? parent, out string error)
     {
         error = "";
-        if (!ProgramArchive.TryGet(name, out ReadOnlySpan<byte> file)) { error = $"{name}: no such program"; return null; }
+        if (!ProgramArchive.TryGet(name, out ReadOnlySpan<byte> file))
+        {
+            error = $"{name}: no such program";
+            return null;
+        }
         if (arguments.Length > MaxArguments) { error = $"{name}: more than {MaxArguments} arguments"; return null; }
         ElfImage? image = ElfImage.Parse(file, out string why);
         if (image == null) { error = $"{name}: not a program MemOS can load: {why}"; return null; }
 
         KernelMemory m = KernelMemory.Current!;
-        Result<AddressSpace> created = AddressSpace.Create(m.Physical, m.Space.Frames, m.Tlb, m.KernelHalf, guardPages: 1, m.Cpu.PhysicalAddressBits);
+        Result<AddressSpace> created = AddressSpace.Create(m.Physical, m.Space.Frames, m.Tlb, m.KernelHalf,
+            guardPages: 1, m.Cpu.PhysicalAddressBits);
         if (!created.Ok) { error = $"{name}: no address space ({created.Error.Name()})"; return null; }
         AddressSpace space = created.Value;
         space.SetDefaultBacking(m.Space.DefaultBacking);
@@ -68,21 +78,25 @@ internal static unsafe class ProcessLoader
             if (s.Write) flags |= RegionFlags.Write;
             if (s.Execute) flags |= RegionFlags.Execute;
             string name = s.Execute ? "text" : s.Write ? "data" : "rodata";
-            Result<Region> r = space.CreateRegion(name, s.PageEnd - s.PageStart, flags, RegionPlacement.Fixed(new VirtualAddress(s.PageStart)), RegionBacking.Immediate);
+            Result<Region> r = space.CreateRegion(name, s.PageEnd - s.PageStart, flags,
+                RegionPlacement.Fixed(new VirtualAddress(s.PageStart)), RegionBacking.Immediate);
             if (!r.Ok) return $"segment at 0x{s.VirtualAddress:x}: {r.Error.Name()}";
-            // bytes from the file through the direct map (the pages may be read-only for the process); the rest stays zero
+            // bytes from the file through the direct map (the pages may be read-only for the process);
+            // the rest stays zero
             ulong done = 0;
             while (done < s.FileSize)
             {
                 ulong va = s.VirtualAddress + done;
                 ulong chunk = Math.Min(s.FileSize - done, 4096 - (va & 0xFFF));
                 PhysicalAddress frame = space.PageTable.Translate(new VirtualAddress(va)).Value;
-                file.Slice((int)(s.FileOffset + done), (int)chunk).CopyTo(new Span<byte>((void*)KernelLayout.DirectMap(frame).Value, (int)chunk));
+                file.Slice((int)(s.FileOffset + done), (int)chunk).CopyTo(
+                    new Span<byte>((void*)KernelLayout.DirectMap(frame).Value, (int)chunk));
                 done += chunk;
             }
             if (s.PageEnd > end) end = s.PageEnd;
         }
-        Result<Region> heap = space.CreateRegion("heap", 0, RegionFlags.User | RegionFlags.Read | RegionFlags.Write, RegionPlacement.Fixed(new VirtualAddress(end)));
+        Result<Region> heap = space.CreateRegion("heap", 0, RegionFlags.User | RegionFlags.Read | RegionFlags.Write,
+            RegionPlacement.Fixed(new VirtualAddress(end)));
         if (!heap.Ok) return $"heap at 0x{end:x}: {heap.Error.Name()}";
         p.HeapRegion = heap.Value;
         p.BreakStart = p.Break = end;
@@ -91,12 +105,14 @@ internal static unsafe class ProcessLoader
 
     private static string? MapStack(AddressSpace space)
     {
-        Result<Region> r = space.CreateRegion("stack", StackSize, RegionFlags.User | RegionFlags.Read | RegionFlags.Write,
+        Result<Region> r = space.CreateRegion("stack", StackSize,
+            RegionFlags.User | RegionFlags.Read | RegionFlags.Write,
             RegionPlacement.Fixed(new VirtualAddress(StackBottom)), RegionBacking.Demand);
         return r.Ok ? null : $"stack: {r.Error.Name()}";
     }
 
-    // Linux's layout: [rsp] argc, argv[0..n), NULL, envp: NULL, auxv pairs, AT_NULL; above: 16 random bytes, the strings.
+    // Linux's layout: [rsp] argc, argv[0..n), NULL, envp: NULL, auxv pairs, AT_NULL;
+    // above: 16 random bytes, the strings.
     private static string? WriteInitialStack(Process p, ElfImage image, string[] arguments, out ulong rsp)
     {
         rsp = 0;

@@ -34,12 +34,15 @@ internal static class ProcessMemoryCalls
             if (address < ElfImage.UserStart) return -Errno.EPERM;
             if (!UserMemory.IsUserRange(address, size)) return -Errno.ENOMEM;
             // the gap below the stack stays empty, so an overflow always faults
-            if (address < ProcessLoader.StackBottom && address + size > ProcessLoader.StackBottom - ProcessLoader.StackGuardGap) return -Errno.ENOMEM;
+            if (address < ProcessLoader.StackBottom
+                    && address + size > ProcessLoader.StackBottom - ProcessLoader.StackGuardGap)
+                return -Errno.ENOMEM;
             long cleared = Munmap(p, address, size);
             if (cleared != 0) return cleared;
             placement = RegionPlacement.Fixed(new VirtualAddress(address));
         }
-        else placement = RegionPlacement.FirstFit(new VirtualAddress(ProcessLoader.MmapBase), new VirtualAddress(ProcessLoader.StackBottom - ProcessLoader.StackGuardGap));
+        else placement = RegionPlacement.FirstFit(new VirtualAddress(ProcessLoader.MmapBase),
+            new VirtualAddress(ProcessLoader.StackBottom - ProcessLoader.StackGuardGap));
         Result<Region> r = p.Space.CreateRegion("mmap", size, regionFlags, placement, backing);
         return r.Ok ? (long)r.Value.Base.Value : -Errno.ENOMEM;
     }
@@ -61,7 +64,9 @@ internal static class ProcessMemoryCalls
         return Reshape(p, address, address + size, Flags(prot), requireMapped: true);
     }
 
-    /// <summary>Linux's brk: the new break, or the old one when the request cannot be met (below the start, too big, no memory).</summary>
+    /// <summary>
+    /// Linux's brk: the new break, or the old one when the request cannot be met (below the start, too big, no memory).
+    /// </summary>
     public static ulong Brk(Process p, ulong requested)
     {
         Region? heap = p.HeapRegion;
@@ -147,7 +152,8 @@ internal static class ProcessMemoryCalls
     private static bool Add(AddressSpace space, string name, ulong from, ulong to, RegionFlags flags, ref Region? first)
     {
         if (to <= from) return true;
-        Result<Region> r = space.CreateRegion(name, to - from, flags, RegionPlacement.Fixed(new VirtualAddress(from)), RegionBacking.Demand);
+        Result<Region> r = space.CreateRegion(name, to - from, flags, RegionPlacement.Fixed(new VirtualAddress(from)),
+            RegionBacking.Demand);
         if (r.Ok && first == null) first = r.Value;
         return r.Ok;
     }

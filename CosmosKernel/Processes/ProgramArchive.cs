@@ -28,12 +28,17 @@ internal static unsafe class ProgramArchive
         foreach (BootModule module in boot.Modules)
         {
             ulong length = module.End - module.Start;
-            if (length == 0 || length > int.MaxValue) { s_problems.Add($"module '{module.Name}': {length} bytes, not read"); continue; }
+            if (length == 0 || length > int.MaxValue)
+            {
+                s_problems.Add($"module '{module.Name}': {length} bytes, not read");
+                continue;
+            }
             ulong address = KernelLayout.DirectMap(new PhysicalAddress(module.Start)).Value;
             var archive = TarArchive.Parse(new ReadOnlySpan<byte>((void*)address, (int)length));
             if (archive.Problem != null) s_problems.Add($"module '{module.Name}': {archive.Problem}");
             foreach (TarEntry e in archive.Entries)
-                if (Find(e.Name) == null) s_programs.Add(new Program(e.Name, address + e.Offset, e.Size, ModuleName(module.Name)));
+                if (Find(e.Name) == null)
+                    s_programs.Add(new Program(e.Name, address + e.Offset, e.Size, ModuleName(module.Name)));
         }
     }
 
@@ -61,7 +66,8 @@ internal static unsafe class ProgramArchive
 
     private static string ModuleName(string commandLine)
     {
-        string first = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } w ? w[0] : "module";
+        string first = commandLine.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } w
+            ? w[0] : "module";
         int slash = first.LastIndexOf('/');
         return slash >= 0 ? first.Substring(slash + 1) : first;
     }

@@ -71,16 +71,23 @@ internal static unsafe class Scheduler
         s_loaded = space;
     }
 
-    /// <summary>A kernel stack for a process, in the kernel half (so every address space has it) with an unmapped guard page below.</summary>
+    /// <summary>
+    /// A kernel stack for a process, in the kernel half (so every address space has it) with an unmapped guard page
+    /// below.
+    /// </summary>
     public static Region? AllocateKernelStack(int pid)
     {
         KernelMemory m = KernelMemory.Current!;
-        var placement = RegionPlacement.FirstFit(new VirtualAddress(KernelStacksBase), new VirtualAddress(KernelStacksBase + KernelStacksSize));
-        Result<Region> r = m.Space.CreateRegion("kernel stack of pid " + pid, KernelStackSize, RegionFlags.Read | RegionFlags.Write, placement, RegionBacking.Immediate);
+        var placement = RegionPlacement.FirstFit(new VirtualAddress(KernelStacksBase),
+            new VirtualAddress(KernelStacksBase + KernelStacksSize));
+        Result<Region> r = m.Space.CreateRegion("kernel stack of pid " + pid, KernelStackSize,
+            RegionFlags.Read | RegionFlags.Write, placement, RegionBacking.Immediate);
         return r.Ok ? r.Value : null;
     }
 
-    /// <summary>Makes a loaded process runnable: its kernel stack ends in the user frame memos_process_start enters by iretq.</summary>
+    /// <summary>
+    /// Makes a loaded process runnable: its kernel stack ends in the user frame memos_process_start enters by iretq.
+    /// </summary>
     public static void Start(Process p, Region stack, ulong userStack)
     {
         p.KernelStack = stack;
@@ -144,7 +151,9 @@ internal static unsafe class Scheduler
         Reap();
     }
 
-    /// <summary>Ends a process: its address space goes back (every frame and page table), its parent is woken.</summary>
+    /// <summary>
+    /// Ends a process: its address space goes back (every frame and page table), its parent is woken.
+    /// </summary>
     public static void Exit(Process p, int waitStatus)
     {
         if (p.State == ProcessState.Zombie || p.IsKernelTask) return;
@@ -170,7 +179,9 @@ internal static unsafe class Scheduler
         s_tasks.Remove(p);
     }
 
-    /// <summary>Frees the kernel stacks of zombies (never the running one's) and forgets zombies nobody will wait for.</summary>
+    /// <summary>
+    /// Frees the kernel stacks of zombies (never the running one's) and forgets zombies nobody will wait for.
+    /// </summary>
     public static void Reap()
     {
         for (int i = s_tasks.Count - 1; i >= 0; i--)
@@ -178,7 +189,8 @@ internal static unsafe class Scheduler
             Process p = s_tasks[i];
             if (p.State != ProcessState.Zombie || p == s_current) continue;
             FreeStack(p);
-            bool orphan = p.Parent == null || p.Parent.State == ProcessState.Zombie || (p.Parent.IsKernelTask && p.Background);
+            bool orphan = p.Parent == null || p.Parent.State == ProcessState.Zombie
+                || (p.Parent.IsKernelTask && p.Background);
             if (orphan) s_tasks.RemoveAt(i);
         }
     }

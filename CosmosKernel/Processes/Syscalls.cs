@@ -14,10 +14,14 @@ internal static unsafe class Syscalls
     private const int SignalInterrupt = 2;
     public static ulong Count { get; private set; }
 
-    /// <summary>When set, everything processes write to the console is also appended here (the kernel tests read it).</summary>
+    /// <summary>
+    /// When set, everything processes write to the console is also appended here (the kernel tests read it).
+    /// </summary>
     public static System.Text.StringBuilder? Capture { get; set; }
 
-    /// <summary>When set, processes' console output is not shown (only captured): `bench` runs programs quietly.</summary>
+    /// <summary>
+    /// When set, processes' console output is not shown (only captured): `bench` runs programs quietly.
+    /// </summary>
     public static bool Quiet { get; set; }
 
     [UnmanagedCallersOnly(EntryPoint = "memos_syscall")]
@@ -26,7 +30,8 @@ internal static unsafe class Syscalls
         Count++;
         Process p = Scheduler.Current;
         p.SystemCalls++;
-        frame->Rax = (ulong)Dispatch(p, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8, frame->R9);
+        frame->Rax = (ulong)Dispatch(p, frame->Rax, frame->Rdi, frame->Rsi, frame->Rdx, frame->R10, frame->R8,
+            frame->R9);
     }
 
     private static long Dispatch(Process p, ulong number, ulong a0, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
@@ -108,7 +113,8 @@ internal static unsafe class Syscalls
         long total = 0;
         for (ulong i = 0; i < count; i++)
         {
-            if (!UserMemory.Read64(vector + i * 16, out ulong b) || !UserMemory.Read64(vector + i * 16 + 8, out ulong n))
+            if (!UserMemory.Read64(vector + i * 16, out ulong b)
+                    || !UserMemory.Read64(vector + i * 16 + 8, out ulong n))
                 return total > 0 ? total : -Errno.EFAULT;
             if (n > long.MaxValue) return total > 0 ? total : -Errno.EINVAL;
             long r = Write(fd, b, n);
@@ -120,12 +126,14 @@ internal static unsafe class Syscalls
 
     private static long Nanosleep(Process p, ulong request, ulong remaining)
     {
-        if (!UserMemory.Read64(request, out ulong seconds) || !UserMemory.Read64(request + 8, out ulong nanoseconds)) return -Errno.EFAULT;
+        if (!UserMemory.Read64(request, out ulong seconds) || !UserMemory.Read64(request + 8, out ulong nanoseconds))
+            return -Errno.EFAULT;
         if ((long)seconds < 0 || nanoseconds >= 1_000_000_000) return -Errno.EINVAL;
         ulong ms = seconds > 1UL << 40 ? 1UL << 50 : seconds * 1000 + (nanoseconds + 999_999) / 1_000_000;
         p.WakeAt = Timer.Milliseconds + ms;
         while (Timer.Milliseconds < p.WakeAt) Scheduler.Block(ProcessState.Sleeping);
-        if (remaining != 0 && (!UserMemory.Write64(remaining, 0) || !UserMemory.Write64(remaining + 8, 0))) return -Errno.EFAULT;
+        if (remaining != 0 && (!UserMemory.Write64(remaining, 0) || !UserMemory.Write64(remaining + 8, 0)))
+            return -Errno.EFAULT;
         return 0;
     }
 
@@ -158,7 +166,8 @@ internal static unsafe class Syscalls
     {
         if (clock > 11 || clock == 8 || clock == 9 || clock == 10) return -Errno.EINVAL;
         ulong ns = (ulong)Timer.Nanoseconds();
-        if (!UserMemory.Write64(timespec, ns / 1_000_000_000) || !UserMemory.Write64(timespec + 8, ns % 1_000_000_000)) return -Errno.EFAULT;
+        if (!UserMemory.Write64(timespec, ns / 1_000_000_000) || !UserMemory.Write64(timespec + 8, ns % 1_000_000_000))
+            return -Errno.EFAULT;
         return 0;
     }
 }

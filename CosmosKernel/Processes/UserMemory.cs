@@ -30,7 +30,9 @@ internal static unsafe class UserMemory
 
     public static bool Write64(ulong address, ulong value) => CopyOut(address, &value, 8);
 
-    /// <summary>A NUL-terminated string of at most max bytes (ASCII shown as is); null if unreadable or too long.</summary>
+    /// <summary>
+    /// A NUL-terminated string of at most max bytes (ASCII shown as is); null if unreadable or too long.
+    /// </summary>
     public static string? ReadString(ulong address, int max)
     {
         var chars = new char[max];

@@ -35,7 +35,8 @@ internal static unsafe class HighMemoryCheck
         }
         if (problem == null && high.Value == 0) problem = $"{MaxTries} blocks, none above 4 GiB";
         if (problem == null) problem = WriteReadThroughDirectMap(high);
-        if (problem == null) problem = WriteReadThroughDirectMap(high + ((4096UL << Order) - 4096)); // the block's last frame
+        // the block's last frame
+        if (problem == null) problem = WriteReadThroughDirectMap(high + ((4096UL << Order) - 4096));
         for (int i = 0; i < count; i++) M.Pmm.FreeContiguous(taken[i], Order);
         if (problem != null) return problem;
         ulong freeAfter = M.Pmm.FreeFrameCount;
@@ -47,7 +48,8 @@ internal static unsafe class HighMemoryCheck
         VirtualAddress va = KernelLayout.DirectMap(frame);
         Result<PhysicalAddress> translated = M.Space.PageTable.Translate(va);
         if (!translated.Ok || translated.Value != frame)
-            return $"direct map 0x{va.Value:x} of frame 0x{frame.Value:x} translates to {(translated.Ok ? $"0x{translated.Value.Value:x}" : translated.Error.Name())}";
+            return $"direct map 0x{va.Value:x} of frame 0x{frame.Value:x} translates to "
+                + (translated.Ok ? $"0x{translated.Value.Value:x}" : translated.Error.Name());
         var words = (ulong*)va.Value;
         for (ulong i = 0; i < 512; i++) words[i] = frame.Value ^ (i * 0x9E37_79B9_7F4A_7C15);
         for (ulong i = 0; i < 512; i++)

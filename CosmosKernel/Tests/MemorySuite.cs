@@ -28,7 +28,8 @@ internal static unsafe class MemorySuite
         new("violation_write_to_read_only", WriteToReadOnly),
         new("violation_execute_on_nx", ExecuteOnNx),
         new("violation_no_region", NoRegion),
-        new("violation_user_page_from_kernel_exec", KernelExecuteOfUser, () => KernelProtection.Smep ? null : "the CPU has no SMEP"),
+        new("violation_user_page_from_kernel_exec", KernelExecuteOfUser,
+            () => KernelProtection.Smep ? null : "the CPU has no SMEP"),
         new("tlb_replace_protect_unmap_of_a_4k_page_seen_at_once", StaleTranslationChecks.FourKiB),
         new("tlb_split_of_a_2m_page_seen_at_once", StaleTranslationChecks.TwoMiBSplit),
         new("soak_100000_operations_returns_every_frame", Soak),
@@ -47,8 +48,10 @@ internal static unsafe class MemorySuite
         {
             _saved = M.Space.DefaultBacking;
             M.Space.SetDefaultBacking(backing);
-            Region = M.Space.CreateRegion("test heap", 0, RegionFlags.Read | RegionFlags.Write, RegionPlacement.Fixed(new VirtualAddress(TestArea + offset)), backing).Value;
-            Heap = new KernelHeap(null, new RegionHeapBacking(M.Space, Region), new VirtualAddress(TestArea + offset), HeapMax);
+            Region = M.Space.CreateRegion("test heap", 0, RegionFlags.Read | RegionFlags.Write,
+                RegionPlacement.Fixed(new VirtualAddress(TestArea + offset)), backing).Value;
+            Heap = new KernelHeap(null, new RegionHeapBacking(M.Space, Region), new VirtualAddress(TestArea + offset),
+                HeapMax);
         }
 
         public void Dispose()
@@ -93,7 +96,8 @@ internal static unsafe class MemorySuite
             return $"block 0x{p:x}+{size} does not cross from page 0x{page:x} into the next one";
         for (ulong i = 0; i < size; i++) ((byte*)p)[i] = 0xAB;
         ulong added = t.Region.ResidentPages - pagesBefore, faulted = M.Faults.FaultCount - faults;
-        return added == 1 && faulted == 1 ? null : $"crossing the boundary mapped {added} page(s) with {faulted} fault(s), expected 1 and 1";
+        return added == 1 && faulted == 1 ? null
+            : $"crossing the boundary mapped {added} page(s) with {faulted} fault(s), expected 1 and 1";
     }
 
     private static string? SeedImmediate()
@@ -105,11 +109,15 @@ internal static unsafe class MemorySuite
         for (int i = 0; i < 100; i++) ((byte*)c)[i] = 1;
         ulong delta = M.Faults.FaultCount - faults;
         if (delta != 0) return $"{delta} page faults in immediate mode, expected none";
-        return t.Region.ResidentPages * 4096 == t.Region.Length ? null : $"immediate region has {t.Region.ResidentPages} resident pages for {t.Region.Length} bytes";
+        return t.Region.ResidentPages * 4096 == t.Region.Length ? null
+            : $"immediate region has {t.Region.ResidentPages} resident pages for {t.Region.Length} bytes";
     }
 
-    private static Region DemandRegion(string name, ulong pages, RegionFlags flags = RegionFlags.Read | RegionFlags.Write)
-        => M.Space.CreateRegion(name, pages * 4096, flags, RegionPlacement.FirstFit(new VirtualAddress(TestArea + 0x1000_0000), new VirtualAddress(TestArea + 0x2000_0000)), RegionBacking.Demand).Value;
+    private static Region DemandRegion(string name, ulong pages,
+        RegionFlags flags = RegionFlags.Read | RegionFlags.Write)
+        => M.Space.CreateRegion(name, pages * 4096, flags,
+            RegionPlacement.FirstFit(new VirtualAddress(TestArea + 0x1000_0000),
+                new VirtualAddress(TestArea + 0x2000_0000)), RegionBacking.Demand).Value;
 
     private static string? FirstTouch()
     {
@@ -119,11 +127,13 @@ internal static unsafe class MemorySuite
             ulong address = r.Base.Value + 0x10010 % r.Length;
             ulong faults = M.Faults.FaultCount;
             if (!SafeAccess.TryWrite8(address, 7)) return "the first touch was refused";
-            if (M.Faults.FaultCount - faults != 1) return $"first touch: {M.Faults.FaultCount - faults} faults, expected 1";
+            if (M.Faults.FaultCount - faults != 1)
+                return $"first touch: {M.Faults.FaultCount - faults} faults, expected 1";
             FaultRecord f = M.Faults.FaultsSince(faults)[0];
             if (f.Cr2.Value != address) return $"CR2 was 0x{f.Cr2.Value:x}, expected 0x{address:x}";
             ulong page = address & ~0xFFFUL;
-            if (!M.Space.PageTable.Translate(new VirtualAddress(page)).Ok) return "the page is not mapped after the fault";
+            if (!M.Space.PageTable.Translate(new VirtualAddress(page)).Ok)
+                return "the page is not mapped after the fault";
             faults = M.Faults.FaultCount;
             SafeAccess.TryRead8(page + 0xFFF, out _);
             SafeAccess.TryWrite8(page + 0x800, 1);
@@ -139,15 +149,21 @@ internal static unsafe class MemorySuite
         {
             PhysicalAddress zero = M.Resolver.ZeroPage;
             int sharers = M.Pmm.ReferenceCount(zero);
-            long zeroMaps = M.Resolver.Count(FaultOutcome.ZeroPageMapped), copies = M.Resolver.Count(FaultOutcome.ZeroPageCopied);
+            long zeroMaps = M.Resolver.Count(FaultOutcome.ZeroPageMapped),
+                copies = M.Resolver.Count(FaultOutcome.ZeroPageCopied);
             ulong p0 = r.Base.Value, p1 = r.Base.Value + 4096;
-            if (!SafeAccess.TryRead8(p0, out byte v0) || !SafeAccess.TryRead8(p1, out byte v1)) return "a read was refused";
+            if (!SafeAccess.TryRead8(p0, out byte v0) || !SafeAccess.TryRead8(p1, out byte v1))
+                return "a read was refused";
             if (v0 != 0 || v1 != 0) return "a demand page did not read as zero";
-            if (M.Resolver.Count(FaultOutcome.ZeroPageMapped) - zeroMaps != 2) return "two reads did not map the zero page twice";
-            if (M.Pmm.ReferenceCount(zero) != sharers + 2) return $"zero page has {M.Pmm.ReferenceCount(zero)} references, expected {sharers + 2}";
-            if (M.Space.PageTable.Translate(new VirtualAddress(p0)).Value != zero) return "the read did not share the zero page";
+            if (M.Resolver.Count(FaultOutcome.ZeroPageMapped) - zeroMaps != 2)
+                return "two reads did not map the zero page twice";
+            if (M.Pmm.ReferenceCount(zero) != sharers + 2)
+                return $"zero page has {M.Pmm.ReferenceCount(zero)} references, expected {sharers + 2}";
+            if (M.Space.PageTable.Translate(new VirtualAddress(p0)).Value != zero)
+                return "the read did not share the zero page";
             if (!SafeAccess.TryWrite8(p0, 0x5A)) return "the write was refused";
-            if (M.Resolver.Count(FaultOutcome.ZeroPageCopied) - copies != 1) return "the write did not copy the zero page";
+            if (M.Resolver.Count(FaultOutcome.ZeroPageCopied) - copies != 1)
+                return "the write did not copy the zero page";
             if (M.Pmm.ReferenceCount(zero) != sharers + 1) return "the write did not drop its zero-page reference";
             PhysicalAddress own = M.Space.PageTable.Translate(new VirtualAddress(p0)).Value;
             if (own == zero) return "the written page still maps the zero page";
@@ -171,16 +187,22 @@ internal static unsafe class MemorySuite
     private static string? ExecuteOnNx()
     {
         PhysicalAddress frame = M.Pmm.AllocateFrame().Value;
-        try { return ExpectRefused(SafeAccess.TryExecuteFaulting(KernelLayout.DirectMapBase + frame.Value), FaultOutcome.ExecuteOnNoExecute); }
+        try
+        {
+            return ExpectRefused(SafeAccess.TryExecuteFaulting(KernelLayout.DirectMapBase + frame.Value),
+                FaultOutcome.ExecuteOnNoExecute);
+        }
         finally { M.Pmm.FreeFrame(frame); }
     }
 
-    private static string? NoRegion() => ExpectRefused(SafeAccess.TryRead8(TestArea + 0x7000_0000, out _), FaultOutcome.NoRegion);
+    private static string? NoRegion()
+        => ExpectRefused(SafeAccess.TryRead8(TestArea + 0x7000_0000, out _), FaultOutcome.NoRegion);
 
     private static string? KernelExecuteOfUser()
     {
         Region r = M.Space.CreateRegion("user code", 4096, RegionFlags.Read | RegionFlags.Execute | RegionFlags.User,
-            RegionPlacement.FirstFit(new VirtualAddress(KernelLayout.UserRegionsBase), new VirtualAddress(KernelLayout.UserRegionsBase + 0x1000_0000)), RegionBacking.Demand).Value;
+            RegionPlacement.FirstFit(new VirtualAddress(KernelLayout.UserRegionsBase),
+                new VirtualAddress(KernelLayout.UserRegionsBase + 0x1000_0000)), RegionBacking.Demand).Value;
         try { return ExpectRefused(SafeAccess.TryExecuteFaulting(r.Base.Value), FaultOutcome.KernelExecuteOfUser); }
         finally { M.Space.FreeRegion(r); }
     }
@@ -215,24 +237,35 @@ internal static unsafe class MemorySuite
                 else if (kind < 9 && count > 0)
                 {
                     int i = (int)((seed >> 16) % (ulong)count);
-                    if (*(byte*)live[i] != *(byte*)(live[i] + sizes[i] - 1)) { problem = $"op {op}: block 0x{live[i]:x} was overwritten"; break; }
-                    if (t.Heap.Free(new VirtualAddress(live[i])) != MemoryError.None) { problem = $"op {op}: free failed"; break; }
+                    if (*(byte*)live[i] != *(byte*)(live[i] + sizes[i] - 1))
+                    {
+                        problem = $"op {op}: block 0x{live[i]:x} was overwritten";
+                        break;
+                    }
+                    if (t.Heap.Free(new VirtualAddress(live[i])) != MemoryError.None)
+                    {
+                        problem = $"op {op}: free failed";
+                        break;
+                    }
                     live[i] = live[--count]; sizes[i] = sizes[count];
                 }
                 else
                 {
                     ulong address = touch.Base.Value + (seed >> 20) % touch.Length;
-                    bool ok = (seed & 1) == 0 ? SafeAccess.TryRead8(address, out _) : SafeAccess.TryWrite8(address, (byte)op);
+                    bool ok = (seed & 1) == 0 ? SafeAccess.TryRead8(address, out _)
+                        : SafeAccess.TryWrite8(address, (byte)op);
                     if (!ok) { problem = $"op {op}: touch of 0x{address:x} refused"; break; }
                 }
             }
-            if (problem == null && t.Heap.Check() != MemoryError.None) problem = "heap check failed: " + t.Heap.Check().Name();
+            if (problem == null && t.Heap.Check() != MemoryError.None)
+                problem = "heap check failed: " + t.Heap.Check().Name();
             for (int i = 0; i < count; i++) t.Heap.Free(new VirtualAddress(live[i]));
             M.Space.FreeRegion(touch);
         }
         if (problem != null) return problem;
         if (M.Pmm.Check() != MemoryError.None) return "PMM check failed: " + M.Pmm.Check().Name();
         ulong freeAfter = M.Pmm.FreeFrameCount + (M.HeapRegion.ResidentPages - kernelHeapBefore);
-        return freeAfter == freeBefore ? null : $"free frames {freeBefore} before, {freeAfter} after: {(long)freeBefore - (long)freeAfter} frames leaked";
+        return freeAfter == freeBefore ? null
+            : $"free frames {freeBefore} before, {freeAfter} after: {(long)freeBefore - (long)freeAfter} frames leaked";
     }
 }

@@ -43,11 +43,14 @@ internal static class OutOfMemorySuite
         ulong leftAtExhaustion = M.Pmm.FreeFrameCount;
         for (ulong i = 0; i < n; i++) M.Pmm.FreeFrame(frames[i]);
         ulong grown = M.HeapRegion.ResidentPages - kernelHeap;
-        if (last != MemoryError.OutOfMemory) return "the PMM stopped with " + last.Name() + $" after {n} frames, expected OutOfMemory";
+        if (last != MemoryError.OutOfMemory)
+            return "the PMM stopped with " + last.Name() + $" after {n} frames, expected OutOfMemory";
         if (leftAtExhaustion != 0) return $"the PMM refused with {leftAtExhaustion} frames still counted free";
         if (n + grown != before) return $"{n} frames handed out (+{grown} to the kernel heap), but {before} were free";
-        if (M.Pmm.FreeFrameCount + grown != before) return $"{M.Pmm.FreeFrameCount} free frames after freeing, expected {before - grown}";
-        return M.Pmm.AllocateFrame() is { Ok: true } again && M.Pmm.FreeFrame(again.Value) == MemoryError.None ? null : "no frame after recovery";
+        if (M.Pmm.FreeFrameCount + grown != before)
+            return $"{M.Pmm.FreeFrameCount} free frames after freeing, expected {before - grown}";
+        return M.Pmm.AllocateFrame() is { Ok: true } again && M.Pmm.FreeFrame(again.Value) == MemoryError.None ? null
+            : "no frame after recovery";
     }
 
     private static string? HeapFailsCleanly()
@@ -55,7 +58,8 @@ internal static class OutOfMemorySuite
         var live = new ulong[1024];
         RegionBacking saved = M.Space.DefaultBacking;
         M.Space.SetDefaultBacking(RegionBacking.Immediate);
-        Region region = M.Space.CreateRegion("oom heap", 0, RegionFlags.Read | RegionFlags.Write, RegionPlacement.Fixed(new VirtualAddress(Area)), RegionBacking.Immediate).Value;
+        Region region = M.Space.CreateRegion("oom heap", 0, RegionFlags.Read | RegionFlags.Write,
+            RegionPlacement.Fixed(new VirtualAddress(Area)), RegionBacking.Immediate).Value;
         var heap = new KernelHeap(null, new RegionHeapBacking(M.Space, region), new VirtualAddress(Area), 1UL << 30);
         ulong free = M.Pmm.FreeFrameCount;
         int count = 0;
@@ -74,7 +78,8 @@ internal static class OutOfMemorySuite
         MemoryError check = heap.Check();
         M.Space.FreeRegion(region);
         M.Space.SetDefaultBacking(saved);
-        if (failure != MemoryError.OutOfMemory) return "allocation stopped with " + failure.Name() + $" after {got} MiB, expected OutOfMemory";
+        if (failure != MemoryError.OutOfMemory)
+            return "allocation stopped with " + failure.Name() + $" after {got} MiB, expected OutOfMemory";
         if (got == 0 || (ulong)got * 256 > free) return $"{got} MiB allocated from {free} free frames";
         if (check != MemoryError.None) return "heap check after the failure: " + check.Name();
         return recovered ? null : "allocating again after freeing failed";
@@ -85,7 +90,8 @@ internal static class OutOfMemorySuite
         ulong before = M.Pmm.FreeFrameCount;
         ulong pages = before + 64;
         Region region = M.Space.CreateRegion("oom demand", pages * 4096, RegionFlags.Read | RegionFlags.Write,
-            RegionPlacement.FirstFit(new VirtualAddress(Area + 0x1_0000_0000), new VirtualAddress(Area + 0x2_0000_0000)), RegionBacking.Demand).Value;
+            RegionPlacement.FirstFit(new VirtualAddress(Area + 0x1_0000_0000),
+                new VirtualAddress(Area + 0x2_0000_0000)), RegionBacking.Demand).Value;
         ulong touched = 0;
         bool refused = false;
         for (; touched < pages; touched++)
@@ -96,9 +102,11 @@ internal static class OutOfMemorySuite
         M.Space.FreeRegion(region);
         if (!refused) return $"touched {touched} pages of {before} free frames without a refusal";
         if (why != FaultOutcome.OutOfMemory) return $"refused as {why.Describe()}, expected out of memory";
-        if (M.Pmm.FreeFrameCount != before) return $"{M.Pmm.FreeFrameCount} free frames after freeing the region, expected {before}";
+        if (M.Pmm.FreeFrameCount != before)
+            return $"{M.Pmm.FreeFrameCount} free frames after freeing the region, expected {before}";
         Region again = M.Space.CreateRegion("oom again", 4096, RegionFlags.Read | RegionFlags.Write,
-            RegionPlacement.FirstFit(new VirtualAddress(Area + 0x1_0000_0000), new VirtualAddress(Area + 0x2_0000_0000)), RegionBacking.Demand).Value;
+            RegionPlacement.FirstFit(new VirtualAddress(Area + 0x1_0000_0000),
+                new VirtualAddress(Area + 0x2_0000_0000)), RegionBacking.Demand).Value;
         bool ok = SafeAccess.TryWrite8(again.Base.Value, 1);
         M.Space.FreeRegion(again);
         return ok ? null : "a touch after recovery was refused";

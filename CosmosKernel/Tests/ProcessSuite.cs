@@ -18,16 +18,20 @@ internal static class ProcessSuite
         new("chello_runs_unmodified", ChelloRunsUnmodified),
         new("ring3_and_syscall_msrs", Ring3AndSyscallMsrs),
         new("errno_semantics", () => ExpectExit(["ctest", "errno"], 0, "ctest: errno all ok")),
-        new("tls_and_arch_prctl", () => ExpectExit(["ctest", "tls"], 0, "ctest: tls counter 42, arch_prctl get fs 0 nonzero 1")),
-        new("memstat_counts_faults", () => ExpectExit(["ctest", "memstat"], 0, "faults 3 demand 1 zero 1 cow 1 last 0x700000005000 (ok)")),
-        new("spawn_and_wait4", () => ExpectExit(["ctest", "spawn", "chello"], 0, "ctest: spawned chello pid", "wait4 ->", "status 0x0")),
+        new("tls_and_arch_prctl",
+            () => ExpectExit(["ctest", "tls"], 0, "ctest: tls counter 42, arch_prctl get fs 0 nonzero 1")),
+        new("memstat_counts_faults",
+            () => ExpectExit(["ctest", "memstat"], 0, "faults 3 demand 1 zero 1 cow 1 last 0x700000005000 (ok)")),
+        new("spawn_and_wait4",
+            () => ExpectExit(["ctest", "spawn", "chello"], 0, "ctest: spawned chello pid", "wait4 ->", "status 0x0")),
         new("exit_status", () => ExpectStatus(["ctest", "exit", "7"], 7 << 8, null)),
         new("nanosleep_sleeps", NanosleepSleeps),
         new("segv_null", () => ExpectStatus(["ctest", "segv", "null"], 11, "vector 14 (#PF page fault) at 0x0")),
         new("segv_write_read_only", () => ExpectStatus(["ctest", "segv", "ro"], 11, "rodata: write to read-only")),
         new("segv_execute_nx", () => ExpectStatus(["ctest", "segv", "nx"], 11, "execute on NX")),
         new("segv_kernel_memory", () => ExpectStatus(["ctest", "segv", "kernel"], 11, "access to kernel memory")),
-        new("segv_stack_guard", () => ExpectStatus(["ctest", "segv", "stack"], 11, "stack overflow into the guard gap")),
+        new("segv_stack_guard",
+            () => ExpectStatus(["ctest", "segv", "stack"], 11, "stack overflow into the guard gap")),
         new("segv_gp_non_canonical", () => ExpectStatus(["ctest", "segv", "gp"], 11, "vector 13 (#GP")),
         new("segv_privileged_instruction", () => ExpectStatus(["ctest", "segv", "priv"], 11, "vector 13 (#GP")),
         new("segv_ud", () => ExpectStatus(["ctest", "segv", "ud"], 4, "vector 6 (#UD")),
@@ -66,7 +70,8 @@ internal static class ProcessSuite
     {
         var r = Run(["chello", "a", "b"], out string error);
         if (r == null) return error;
-        string expected = "chello: write works\nchello: argc=3 argv[0]=chello argv[1]=a argv[2]=b\nchello: brk grew by 8192 (ok)\n"
+        string expected = "chello: write works\nchello: argc=3 argv[0]=chello argv[1]=a argv[2]=b\n"
+            + "chello: brk grew by 8192 (ok)\n"
             + "chello: mmap 1 MiB, 256 pages touched, sum 32640 (ok)\nchello: malloc and free ok\nchello: done\n";
         if (r.Value.Output != expected) return $"output was '{r.Value.Output}'";
         return r.Value.Status == 0 ? null : $"wait status 0x{r.Value.Status:x}";
@@ -94,9 +99,12 @@ internal static class ProcessSuite
         ulong before = KernelMemory.Current!.Pmm.Statistics.FreeFrames;
         var r = Run(argv, out string error);
         if (r == null) return error;
-        if (r.Value.Status != status) return $"wait status 0x{r.Value.Status:x} (expected 0x{status:x}), output '{r.Value.Output}'";
-        if (report != null && !ProcessFaults.LastReport.Contains(report)) return $"report '{ProcessFaults.LastReport}' lacks '{report}'";
-        if (report != null && !ProcessFaults.LastReport.StartsWith($"pid ")) return "the report does not start with the pid";
+        if (r.Value.Status != status)
+            return $"wait status 0x{r.Value.Status:x} (expected 0x{status:x}), output '{r.Value.Output}'";
+        if (report != null && !ProcessFaults.LastReport.Contains(report))
+            return $"report '{ProcessFaults.LastReport}' lacks '{report}'";
+        if (report != null && !ProcessFaults.LastReport.StartsWith($"pid "))
+            return "the report does not start with the pid";
         return null;
     }
 
@@ -159,11 +167,14 @@ internal static class ProcessSuite
         {
             var r = Run(["chello"], out error);
             if (r == null || r.Value.Status != 0) return $"run {i}: {error}";
-            GarbageCollection.Collect(); // the kernel's own garbage (process objects, captured text) is reused, not grown over
+            // the kernel's own garbage (process objects, captured text) is reused, not grown over
+            GarbageCollection.Collect();
         }
         ulong after = FreeAfterCollect();
         ulong heapAfter = KernelMemory.Current!.Heap.Statistics().HeapSize;
-        return after == before ? null : $"free frames {before} before 100 runs of chello, {after} after (kernel heap {heapBefore} -> {heapAfter} B)";
+        return after == before ? null
+            : $"free frames {before} before 100 runs of chello, {after} after "
+            + $"(kernel heap {heapBefore} -> {heapAfter} B)";
     }
 
     // Free frames plus the kernel heap's pages: the heap keeps pages it grew by (its own garbage from 100,000 calls
@@ -179,7 +190,8 @@ internal static class ProcessSuite
         ulong before = FreeOrKernelHeap();
         var r = Run(["ctest", "fuzz", "100000", "1"], out string error);
         if (r == null) return error;
-        if (!r.Value.Output.Contains("alive") || r.Value.Status != 0) return $"status 0x{r.Value.Status:x}, output tail '{Tail(r.Value.Output)}'";
+        if (!r.Value.Output.Contains("alive") || r.Value.Status != 0)
+            return $"status 0x{r.Value.Status:x}, output tail '{Tail(r.Value.Output)}'";
         ulong after = FreeOrKernelHeap();
         return after == before ? null : $"free + kernel-heap frames {before} before, {after} after the fuzz run";
     }

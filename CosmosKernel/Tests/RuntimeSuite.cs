@@ -53,9 +53,17 @@ internal static class RuntimeSuite
     }
 
     private abstract class Shape { public abstract double Area(); public virtual string Kind => "shape"; }
-    private sealed class Square(double side) : Shape { public override double Area() => side * side; public override string Kind => "square"; }
+    private sealed class Square(double side) : Shape
+    {
+        public override double Area() => side * side;
+        public override string Kind => "square";
+    }
     private sealed class Rect(double w, double h) : Shape { public override double Area() => w * h; }
-    private sealed class Tri(double b, double h) : Shape { public override double Area() => b * h / 2; public override string Kind => "triangle"; }
+    private sealed class Tri(double b, double h) : Shape
+    {
+        public override double Area() => b * h / 2;
+        public override string Kind => "triangle";
+    }
 
     private static string? VirtualDispatch()
     {
@@ -77,7 +85,8 @@ internal static class RuntimeSuite
     private sealed class Xor5 : IOperation { public int Apply(int x) => x ^ 5; public string Name => "xor5"; }
     private sealed class Abs : IOperation { public int Apply(int x) => x < 0 ? -x : x; public string Name => "abs"; }
 
-    private static IOperation[] Operations() => [new Add1(), new Mul2(), new Sub3(), new Neg(), new Sq(), new Half(), new Mod7(), new Xor5(), new Abs()];
+    private static IOperation[] Operations()
+        => [new Add1(), new Mul2(), new Sub3(), new Neg(), new Sq(), new Half(), new Mod7(), new Xor5(), new Abs()];
 
     private static string? InterfaceDispatch()
     {
@@ -85,7 +94,8 @@ internal static class RuntimeSuite
         var names = new StringBuilder();
         foreach (IOperation op in Operations()) { x = op.Apply(x); names.Append(op.Name).Append(' '); }
         // 10 → 11 → 22 → 19 → -19 → 361 → 180 → 5 → 0 → 0
-        return Expect(x, 0, "result of nine interface calls") ?? Expect(names.ToString(), "add1 mul2 sub3 neg sq half mod7 xor5 abs ", "names");
+        return Expect(x, 0, "result of nine interface calls")
+            ?? Expect(names.ToString(), "add1 mul2 sub3 neg sq half mod7 xor5 abs ", "names");
     }
 
     private static string? InterfaceDispatchRepeats()
@@ -96,7 +106,8 @@ internal static class RuntimeSuite
             foreach (IOperation op in ops) total += op.Apply(round);
         long expected = 0;
         for (int round = 0; round < 2000; round++)
-            expected += (round + 1) + round * 2 + (round - 3) - round + round * round + round / 2 + round % 7 + (round ^ 5) + round;
+            expected += (round + 1) + round * 2 + (round - 3) - round + round * round + round / 2 + round % 7
+                + (round ^ 5) + round;
         return Expect(total, expected, "18,000 cached interface calls");
     }
 
@@ -117,7 +128,8 @@ internal static class RuntimeSuite
         return Expect(s, "42 0xff 3.5   -17|pad  | 18446744073709551615 1,234,567 0.13", "interpolation")
             ?? Expect(string.Format("{0}-{1}", "a", 7), "a-7", "string.Format")
             ?? Expect(int.TryParse("-123", out int v) && v == -123, true, "int.TryParse")
-            ?? Expect(ulong.TryParse("ffff", System.Globalization.NumberStyles.HexNumber, null, out ulong h) ? h : 0, 0xFFFFUL, "hex parse");
+            ?? Expect(ulong.TryParse("ffff", System.Globalization.NumberStyles.HexNumber, null, out ulong h) ? h : 0,
+                0xFFFFUL, "hex parse");
     }
 
     private static string? StringBuilding()
@@ -127,7 +139,8 @@ internal static class RuntimeSuite
         string s = sb.ToString();
         return Expect(s.Length, 200, "length") ?? Expect(s[..12], "012345678901", "prefix")
             ?? Expect(string.Concat("a", "b", "c") + string.Join("/", ["x", "y"]), "abcx/y", "concat/join")
-            ?? Expect("Hello MemOS".ToUpperInvariant().Replace("MEMOS", "kernel").Split(' ')[1], "kernel", "upper/replace/split");
+            ?? Expect("Hello MemOS".ToUpperInvariant().Replace("MEMOS", "kernel").Split(' ')[1], "kernel",
+                "upper/replace/split");
     }
 
     private static string? Lists()
@@ -151,7 +164,12 @@ internal static class RuntimeSuite
             ?? Expect(d.ContainsKey("key3"), false, "removed key") ?? Expect(sum > 0, true, "enumeration");
     }
 
-    private static class Lazy { public static readonly int[] Table = Build(); public static int Built; private static int[] Build() { Built++; return [1, 2, 3]; } }
+    private static class Lazy
+    {
+        public static readonly int[] Table = Build();
+        public static int Built;
+        private static int[] Build() { Built++; return [1, 2, 3]; }
+    }
     private static class WithCctor
     {
         public static int Value;
@@ -163,7 +181,8 @@ internal static class RuntimeSuite
     {
         int first = WithCctor.Value, again = WithCctor.Value;
         return Expect(first + again, 84, "cctor result") ?? Expect(WithCctor.Runs, 1, "cctor ran once")
-            ?? Expect(Lazy.Table.Length + Lazy.Table.Length, 6, "static readonly") ?? Expect(Lazy.Built, 1, "initialiser ran once");
+            ?? Expect(Lazy.Table.Length + Lazy.Table.Length, 6, "static readonly")
+            ?? Expect(Lazy.Built, 1, "initialiser ran once");
     }
 
     private static readonly object s_gate = new();
@@ -187,7 +206,8 @@ internal static class RuntimeSuite
         foreach (int n in numbers[..8]) sum += n;
         ReadOnlySpan<char> text = "memory management".AsSpan();
         return Expect(tail[0], 63, "reversed slice") ?? Expect(sum, 28, "span sum")
-            ?? Expect(text.IndexOf("manage".AsSpan()), 7, "span search") ?? Expect(text[..6].SequenceEqual("memory"), true, "span equality");
+            ?? Expect(text.IndexOf("manage".AsSpan()), 7, "span search")
+            ?? Expect(text[..6].SequenceEqual("memory"), true, "span equality");
     }
 
     private static string? Arrays()
@@ -198,7 +218,8 @@ internal static class RuntimeSuite
         var copy = new int[3];
         Array.Copy(jagged[2], copy, 3);
         Array.Sort(copy, (a, b) => b - a);
-        return Expect(grid[3, 4], 12, "2D array") ?? Expect(jagged[2][1] + jagged.Length, 8, "jagged") ?? Expect(copy[0], 6, "Array.Sort");
+        return Expect(grid[3, 4], 12, "2D array") ?? Expect(jagged[2][1] + jagged.Length, 8, "jagged")
+            ?? Expect(copy[0], 6, "Array.Sort");
     }
 
     private static string? BoxingAndCasts()
@@ -232,7 +253,8 @@ internal static class RuntimeSuite
         var a = new Frame(7, true);
         var b = a with { Used = false };
         var r = new Region("heap", 4096);
-        return Expect(a == new Frame(7, true), true, "record struct equality") ?? Expect(b.Used, false, "with-expression")
+        return Expect(a == new Frame(7, true), true, "record struct equality")
+            ?? Expect(b.Used, false, "with-expression")
             ?? Expect(r.ToString(), "Region { Name = heap, Size = 4096 }", "record ToString");
     }
 
@@ -241,9 +263,12 @@ internal static class RuntimeSuite
         ulong big = 0xFFFF_FFFF_FFFF_FFFF;
         UInt128 product = (UInt128)big * 3;
         double root = Math.Sqrt(2.0);
-        return Expect((ulong)(product >> 64), 2UL, "128-bit multiply") ?? Expect(Math.Round(root * 1000), 1414.0, "sqrt")
-            ?? Expect(System.Numerics.BitOperations.TrailingZeroCount(4096UL), 12, "bit operations") ?? Expect(-7 / 2, -3, "signed division")
-            ?? Expect($"{Math.Ceiling(2.1)} {Math.Floor(-2.5)} {Math.Ceiling(-0.5)} {Math.Floor(7.0)}", "3 -3 -0 7", "ceiling and floor");
+        return Expect((ulong)(product >> 64), 2UL, "128-bit multiply")
+            ?? Expect(Math.Round(root * 1000), 1414.0, "sqrt")
+            ?? Expect(System.Numerics.BitOperations.TrailingZeroCount(4096UL), 12, "bit operations")
+            ?? Expect(-7 / 2, -3, "signed division")
+            ?? Expect($"{Math.Ceiling(2.1)} {Math.Floor(-2.5)} {Math.Ceiling(-0.5)} {Math.Floor(7.0)}", "3 -3 -0 7",
+                "ceiling and floor");
     }
 
     private static string? StopwatchAdvances()

@@ -23,10 +23,12 @@ internal static unsafe class SmokeSuite
         KernelMemory m = KernelMemory.Current!;
         long total = System.GC.GetTotalMemory(false);
         ulong used = m.Heap.Statistics().UsedBytes;
-        if (total <= 0 || (ulong)total > used + 4096 || (ulong)total + 64 * 1024 < used) return $"GC.GetTotalMemory says {total}, the kernel heap uses {used}";
+        if (total <= 0 || (ulong)total > used + 4096 || (ulong)total + 64 * 1024 < used)
+            return $"GC.GetTotalMemory says {total}, the kernel heap uses {used}";
         System.GCMemoryInfo info = System.GC.GetGCMemoryInfo();
         ulong usable = m.Pmm.Statistics.UsableFrames * 4096;
-        return info.TotalAvailableMemoryBytes == (long)usable ? null : $"GetGCMemoryInfo says {info.TotalAvailableMemoryBytes} B available, the PMM has {usable} B usable";
+        return info.TotalAvailableMemoryBytes == (long)usable ? null
+            : $"GetGCMemoryInfo says {info.TotalAvailableMemoryBytes} B available, the PMM has {usable} B usable";
     }
 
     private static string? NativeMemoryGoesToTheKernelHeap()
@@ -35,9 +37,12 @@ internal static unsafe class SmokeSuite
         void* q = System.Runtime.InteropServices.NativeMemory.AlignedAlloc(4096, 4096);
         try
         {
-            if ((ulong)p - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax) return $"NativeMemory.Alloc returned 0x{(ulong)p:x}, outside the kernel heap";
-            if (((ulong)q & 4095) != 0 || (ulong)q - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax) return $"NativeMemory.AlignedAlloc(4096) returned 0x{(ulong)q:x}";
-            return KernelMemory.Current!.Heap.SizeOf(new MemOS.Memory.VirtualAddress((ulong)p)).Value >= 3000 ? null : "the kernel heap does not know the native block";
+            if ((ulong)p - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax)
+                return $"NativeMemory.Alloc returned 0x{(ulong)p:x}, outside the kernel heap";
+            if (((ulong)q & 4095) != 0 || (ulong)q - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax)
+                return $"NativeMemory.AlignedAlloc(4096) returned 0x{(ulong)q:x}";
+            return KernelMemory.Current!.Heap.SizeOf(new MemOS.Memory.VirtualAddress((ulong)p)).Value >= 3000 ? null
+                : "the kernel heap does not know the native block";
         }
         finally
         {
@@ -51,7 +56,8 @@ internal static unsafe class SmokeSuite
         KernelMemory? m = KernelMemory.Current;
         if (m == null) return "memory was not brought up";
         ulong cr3 = Cpu.ReadCr3() & ~0xFFFUL;
-        if (cr3 != m.Space.PageTable.Root.Value) return $"CR3 is 0x{cr3:x}, not the kernel address space's PML4 {m.Space.PageTable.Root}";
+        if (cr3 != m.Space.PageTable.Root.Value)
+            return $"CR3 is 0x{cr3:x}, not the kernel address space's PML4 {m.Space.PageTable.Root}";
         if ((Cpu.ReadCr0() & ControlBits.Cr0WriteProtect) == 0) return "CR0.WP is off";
         return null;
     }
@@ -60,12 +66,14 @@ internal static unsafe class SmokeSuite
     {
         KernelMemory? m = KernelMemory.Current;
         if (m == null) return "memory was not brought up";
-        if (Plugs.ManagedAllocator.Backend != "kernel heap") return $"managed new goes to {Plugs.ManagedAllocator.Backend}";
+        if (Plugs.ManagedAllocator.Backend != "kernel heap")
+            return $"managed new goes to {Plugs.ManagedAllocator.Backend}";
         ulong before = m.Heap.Statistics().UsedBytes;
         var keep = new byte[1000];
         ulong after = m.Heap.Statistics().UsedBytes;
         var address = (ulong)System.Runtime.CompilerServices.Unsafe.AsPointer(ref keep[0]);
-        if (address - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax) return $"new byte[1000] landed at 0x{address:x}, outside the kernel heap";
+        if (address - KernelLayout.KernelHeapBase >= KernelLayout.KernelHeapMax)
+            return $"new byte[1000] landed at 0x{address:x}, outside the kernel heap";
         return after >= before + 1000 ? null : $"heap use grew by {after - before} bytes for a 1000-byte array";
     }
 }

@@ -10,7 +10,8 @@ namespace MemOS.Kernel.Tests;
 /// </summary>
 internal static class StackOverflowProbe
 {
-    public static List<KernelTest> Tests() => [new("overflow_the_kernel_stack", () => Recurse(0) == 0 ? "unreachable" : "unreachable")];
+    public static List<KernelTest> Tests()
+        => [new("overflow_the_kernel_stack", () => Recurse(0) == 0 ? "unreachable" : "unreachable")];
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int Recurse(int depth)

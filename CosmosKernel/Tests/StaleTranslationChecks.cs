@@ -21,7 +21,9 @@ internal static unsafe class StaleTranslationChecks
 
     private static ulong* Direct(PhysicalAddress frame) => (ulong*)KernelLayout.DirectMap(frame).Value;
 
-    /// <summary>Replace, protect and unmap of a 4 KiB page, each seen at once through the same virtual address.</summary>
+    /// <summary>
+    /// Replace, protect and unmap of a 4 KiB page, each seen at once through the same virtual address.
+    /// </summary>
     public static string? FourKiB()
     {
         PageTable table = M.Space.PageTable;
@@ -31,16 +33,19 @@ internal static unsafe class StaleTranslationChecks
         bool mapped = false;
         try
         {
-            if (!table.Map(new VirtualAddress(Page), a, PageFlags.Writable | PageFlags.NoExecute).Ok) return "map failed";
+            if (!table.Map(new VirtualAddress(Page), a, PageFlags.Writable | PageFlags.NoExecute).Ok)
+                return "map failed";
             mapped = true;
             if (*(ulong*)Page != A) return "the new mapping does not read frame A";
             *(ulong*)Page = A; // a writable, dirty translation is now cached
 
-            if (!table.Replace(new VirtualAddress(Page), b, PageFlags.Writable | PageFlags.NoExecute).Ok) return "replace failed";
+            if (!table.Replace(new VirtualAddress(Page), b, PageFlags.Writable | PageFlags.NoExecute).Ok)
+                return "replace failed";
             if (*(ulong*)Page != B) return "after replace the page still reads the old frame (stale TLB entry)";
 
             if (!table.Protect(new VirtualAddress(Page), PageFlags.NoExecute).Ok) return "protect failed";
-            if (SafeAccess.TryWrite8(Page, 0x55)) return "after protect read-only a write went through (stale TLB entry)";
+            if (SafeAccess.TryWrite8(Page, 0x55))
+                return "after protect read-only a write went through (stale TLB entry)";
             if (*Direct(b) != B) return "the refused write changed the frame";
 
             if (!table.Unmap(new VirtualAddress(Page)).Ok) return "unmap failed";
@@ -57,7 +62,9 @@ internal static unsafe class StaleTranslationChecks
         }
     }
 
-    /// <summary>A 2 MiB page split by protecting one 4 KiB piece: the piece is read-only at once, its neighbours not.</summary>
+    /// <summary>
+    /// A 2 MiB page split by protecting one 4 KiB piece: the piece is read-only at once, its neighbours not.
+    /// </summary>
     public static string? TwoMiBSplit()
     {
         PageTable table = M.Space.PageTable;
@@ -68,19 +75,23 @@ internal static unsafe class StaleTranslationChecks
         bool mapped = false;
         try
         {
-            if (!table.Map(new VirtualAddress(Huge), frame, PageFlags.Writable | PageFlags.NoExecute, PageSize.Size2M).Ok)
+            if (!table.Map(new VirtualAddress(Huge), frame, PageFlags.Writable | PageFlags.NoExecute,
+                    PageSize.Size2M).Ok)
                 return "map of the 2 MiB page failed";
             mapped = true;
             *(ulong*)piece = A; // the 2 MiB translation, writable, is now cached
             *(ulong*)(piece + 0x1000) = A;
 
-            if (!table.Protect(new VirtualAddress(piece), PageFlags.NoExecute).Ok) return "protect of the 4 KiB piece failed";
-            if (SafeAccess.TryWrite8(piece, 0x55)) return "after the split the piece is still writable (stale 2 MiB TLB entry)";
+            if (!table.Protect(new VirtualAddress(piece), PageFlags.NoExecute).Ok)
+                return "protect of the 4 KiB piece failed";
+            if (SafeAccess.TryWrite8(piece, 0x55))
+                return "after the split the piece is still writable (stale 2 MiB TLB entry)";
             *(ulong*)(piece + 0x1000) = B;
             if (*Direct(frame + 0x6000) != B) return "the neighbour does not write through to its frame";
 
             if (!table.Unmap(new VirtualAddress(piece + 0x1000)).Ok) return "unmap of the neighbour failed";
-            if (SafeAccess.TryRead64(piece + 0x1000, out ulong seen)) return $"after unmap the neighbour still reads 0x{seen:x}";
+            if (SafeAccess.TryRead64(piece + 0x1000, out ulong seen))
+                return $"after unmap the neighbour still reads 0x{seen:x}";
             return null;
         }
         finally

@@ -34,7 +34,12 @@ internal static class SuiteRunner
         foreach (KernelTest test in tests)
         {
             string? notApplicable = test.NotApplicable?.Invoke();
-            if (notApplicable != null) { skipped++; Console.WriteLine($"[test] {test.Name} SKIP: {notApplicable}"); continue; }
+            if (notApplicable != null)
+            {
+                skipped++;
+                Console.WriteLine($"[test] {test.Name} SKIP: {notApplicable}");
+                continue;
+            }
             string? reason;
             try { reason = test.Check(); }
             catch (Exception e) { reason = "threw " + Core.Exceptions.ExceptionText.Describe(e); }

@@ -76,14 +76,17 @@ internal static class Terminal
         SerialAnsi(n, 'C');
     }
 
-    /// <summary>Erases n characters from the cursor on (VGA) and to the end of the line (serial); the cursor stays.</summary>
+    /// <summary>
+    /// Erases n characters from the cursor on (VGA) and to the end of the line (serial); the cursor stays.
+    /// </summary>
     public static void EraseAhead(int n)
     {
         int row = VgaTextScreen.Row, column = VgaTextScreen.Column;
         for (int i = 0; i < n; i++)
         {
             int position = row * VgaTextScreen.Width + column + i;
-            VgaTextScreen.Put(position / VgaTextScreen.Width, position % VgaTextScreen.Width, ' ', VgaTextScreen.Colour);
+            VgaTextScreen.Put(position / VgaTextScreen.Width, position % VgaTextScreen.Width, ' ',
+                VgaTextScreen.Colour);
         }
         SerialPort.Write((byte)0x1B); SerialPort.Write((byte)'['); SerialPort.Write((byte)'K');
     }

@@ -3,13 +3,20 @@ using System.Collections.Generic;
 
 namespace MemOS.Memory.Boot;
 
-/// <summary>One entry of the bootloader's memory map, exactly as it was reported (sanitising happens in Memory/).</summary>
+/// <summary>
+/// One entry of the bootloader's memory map, exactly as it was reported (sanitising happens in Memory/).
+/// </summary>
 public readonly record struct BootMemoryEntry(ulong Base, ulong Length, uint Type);
 
-/// <summary>A boot module (an initrd-like blob: the program archives) the bootloader loaded: [Start, End) physical, and its command line.</summary>
+/// <summary>
+/// A boot module (an initrd-like blob: the program archives) the bootloader loaded: [Start, End) physical, and its
+/// command line.
+/// </summary>
 public readonly record struct BootModule(ulong Start, ulong End, string Name);
 
-/// <summary>What the bootloader told the kernel, parsed into managed objects, with every problem found listed.</summary>
+/// <summary>
+/// What the bootloader told the kernel, parsed into managed objects, with every problem found listed.
+/// </summary>
 public sealed class BootInfo
 {
     public string Protocol { get; init; } = "unknown";

@@ -2,10 +2,15 @@ using System;
 
 namespace MemOS.Memory.Boot;
 
-/// <summary>Where the multiboot parser reads the bootloader's structures: physical memory it may look at, bounds-checked.</summary>
+/// <summary>
+/// Where the multiboot parser reads the bootloader's structures: physical memory it may look at, bounds-checked.
+/// </summary>
 public interface IBootMemory
 {
-    /// <summary>Fills destination from [physical, physical + length); false (nothing read) if any byte lies outside what may be read.</summary>
+    /// <summary>
+    /// Fills destination from [physical, physical + length); false (nothing read) if any byte lies outside what may be
+    /// read.
+    /// </summary>
     bool Read(ulong physical, Span<byte> destination);
 }
 

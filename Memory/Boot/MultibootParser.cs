@@ -56,7 +56,11 @@ public static class MultibootParser
     {
         var boot = new BootInfo { Protocol = "multiboot1" };
         var header = new byte[88];
-        if (info == 0 || !m.Read(info, header)) { boot.Problems.Add($"multiboot1 information pointer 0x{info:x} is not readable"); return boot; }
+        if (info == 0 || !m.Read(info, header))
+        {
+            boot.Problems.Add($"multiboot1 information pointer 0x{info:x} is not readable");
+            return boot;
+        }
         uint Field(int at) => (uint)(header[at] | header[at + 1] << 8 | header[at + 2] << 16 | header[at + 3] << 24);
         uint flags = Field(0);
         if ((flags & (1 << 2)) != 0) boot.CommandLine = CString(m, Field(16));
@@ -64,7 +68,8 @@ public static class MultibootParser
         if ((flags & (1 << 3)) != 0)
         {
             uint count = Field(20), address = Field(24);
-            if (count > MaxModules) boot.Problems.Add($"module list claims {count} modules (more than {MaxModules}): ignored");
+            if (count > MaxModules)
+                boot.Problems.Add($"module list claims {count} modules (more than {MaxModules}): ignored");
             else
                 for (uint i = 0; i < count; i++)
                 {
@@ -76,14 +81,23 @@ public static class MultibootParser
         }
         if ((flags & (1 << 6)) == 0) { boot.Problems.Add("the bootloader gave no memory map"); return boot; }
         uint length = Field(44), map = Field(48);
-        if (length > MaxInfoSize) { boot.Problems.Add($"memory map at 0x{map:x} claims {length} bytes: ignored"); return boot; }
+        if (length > MaxInfoSize)
+        {
+            boot.Problems.Add($"memory map at 0x{map:x} claims {length} bytes: ignored");
+            return boot;
+        }
         ulong offset = 0;
         while (offset + 24 <= length && boot.MemoryMap.Count < MaxEntries)
         {
             ulong e = map + offset;
-            if (!U32(m, e, out uint size) || !U64(m, e + 4, out ulong baseAddress) || !U64(m, e + 12, out ulong len) || !U32(m, e + 20, out uint type))
+            if (!U32(m, e, out uint size) || !U64(m, e + 4, out ulong baseAddress) || !U64(m, e + 12, out ulong len)
+                || !U32(m, e + 20, out uint type))
             { boot.Problems.Add($"memory map at 0x{map:x} ({length} bytes) is not readable at +{offset}"); break; }
-            if (size < 20) { boot.Problems.Add($"memory map entry at +{offset} has size {size} (< 20): map truncated there"); break; }
+            if (size < 20)
+            {
+                boot.Problems.Add($"memory map entry at +{offset} has size {size} (< 20): map truncated there");
+                break;
+            }
             boot.MemoryMap.Add(new BootMemoryEntry(baseAddress, len, type));
             offset += size + 4UL;
         }
@@ -94,8 +108,16 @@ public static class MultibootParser
     private static BootInfo ParseMultiboot2(ulong info, IBootMemory m)
     {
         var boot = new BootInfo { Protocol = "multiboot2" };
-        if ((info & 7) != 0 || !U32(m, info, out uint total)) { boot.Problems.Add($"multiboot2 information pointer 0x{info:x} is not readable"); return boot; }
-        if (total < 16 || total > MaxInfoSize || !m.Read(info + total - 1, stackalloc byte[1])) { boot.Problems.Add($"multiboot2 information size {total} is implausible"); return boot; }
+        if ((info & 7) != 0 || !U32(m, info, out uint total))
+        {
+            boot.Problems.Add($"multiboot2 information pointer 0x{info:x} is not readable");
+            return boot;
+        }
+        if (total < 16 || total > MaxInfoSize || !m.Read(info + total - 1, stackalloc byte[1]))
+        {
+            boot.Problems.Add($"multiboot2 information size {total} is implausible");
+            return boot;
+        }
         bool sawMap = false, sawEnd = false;
         ulong offset = 8;
         while (offset + 8 <= total)
@@ -104,14 +126,26 @@ public static class MultibootParser
             U32(m, tag, out uint type);
             U32(m, tag + 4, out uint size);
             if (type == 0) { sawEnd = true; break; }
-            if (size < 8 || size > total - offset) { boot.Problems.Add($"multiboot2 tag {type} at +{offset} has bad size {size}: rest ignored"); break; }
+            if (size < 8 || size > total - offset)
+            {
+                boot.Problems.Add($"multiboot2 tag {type} at +{offset} has bad size {size}: rest ignored");
+                break;
+            }
             switch (type)
             {
                 case 1: boot.CommandLine = CString(m, tag + 8, (int)size - 8); break;
                 case 2: boot.BootloaderName = CString(m, tag + 8, (int)size - 8); break;
                 case 3:
-                    if (size < 17) { boot.Problems.Add($"module tag at +{offset} is {size} bytes (< 17): ignored"); break; }
-                    if (boot.Modules.Count >= MaxModules) { boot.Problems.Add($"more than {MaxModules} modules: the rest ignored"); break; }
+                    if (size < 17)
+                    {
+                        boot.Problems.Add($"module tag at +{offset} is {size} bytes (< 17): ignored");
+                        break;
+                    }
+                    if (boot.Modules.Count >= MaxModules)
+                    {
+                        boot.Problems.Add($"more than {MaxModules} modules: the rest ignored");
+                        break;
+                    }
                     U32(m, tag + 8, out uint start);
                     U32(m, tag + 12, out uint end);
                     AddModule(boot, start, end, CString(m, tag + 16, (int)size - 16));
@@ -119,7 +153,11 @@ public static class MultibootParser
                 case 6:
                     sawMap = true;
                     U32(m, tag + 8, out uint entrySize);
-                    if (entrySize < 24 || entrySize > 256) { boot.Problems.Add($"memory map entry size {entrySize} is implausible"); break; }
+                    if (entrySize < 24 || entrySize > 256)
+                    {
+                        boot.Problems.Add($"memory map entry size {entrySize} is implausible");
+                        break;
+                    }
                     for (ulong e = 16; e + entrySize <= size && boot.MemoryMap.Count < MaxEntries; e += entrySize)
                     {
                         U64(m, tag + e, out ulong baseAddress);
@@ -140,11 +178,18 @@ public static class MultibootParser
 
     private static void AddModule(BootInfo boot, uint start, uint end, string name)
     {
-        if (end < start) { boot.Problems.Add($"module '{name}' ends (0x{end:x}) before it starts (0x{start:x}): ignored"); return; }
+        if (end < start)
+        {
+            boot.Problems.Add($"module '{name}' ends (0x{end:x}) before it starts (0x{start:x}): ignored");
+            return;
+        }
         if (end == start) { boot.Problems.Add($"module '{name}' at 0x{start:x} is empty: ignored"); return; }
         foreach (BootModule other in boot.Modules)
             if (start < other.End && other.Start < end)
-            { boot.Problems.Add($"module '{name}' [0x{start:x}, 0x{end:x}) overlaps module '{other.Name}': ignored"); return; }
+            {
+                boot.Problems.Add($"module '{name}' [0x{start:x}, 0x{end:x}) overlaps module '{other.Name}': ignored");
+                return;
+            }
         boot.Modules.Add(new BootModule(start, end, name));
     }
 }

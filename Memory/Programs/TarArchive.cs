@@ -36,21 +36,26 @@ public sealed class TarArchive
             System.ReadOnlySpan<byte> h = archive.Slice((int)offset, Block);
             if (IsZero(h)) return new TarArchive(entries, null);
             if (!ChecksumOk(h)) return new TarArchive(entries, $"header at {offset}: bad checksum");
-            if (!Octal(h.Slice(124, 12), out ulong size)) return new TarArchive(entries, $"header at {offset}: bad size field");
+            if (!Octal(h.Slice(124, 12), out ulong size))
+                return new TarArchive(entries, $"header at {offset}: bad size field");
             ulong data = offset + Block;
-            if (size > length - data) return new TarArchive(entries, $"header at {offset}: {size} bytes run past the archive's end");
+            if (size > length - data)
+                return new TarArchive(entries, $"header at {offset}: {size} bytes run past the archive's end");
             byte kind = h[156];
             string name = Text(h.Slice(0, 100));
-            if (h[257] == (byte)'u' && h[258] == (byte)'s' && h[259] == (byte)'t' && h[260] == (byte)'a' && h[261] == (byte)'r')
+            if (h[257] == (byte)'u' && h[258] == (byte)'s' && h[259] == (byte)'t' && h[260] == (byte)'a'
+                && h[261] == (byte)'r')
             {
                 string prefix = Text(h.Slice(345, 155));
                 if (prefix.Length > 0) name = prefix + "/" + name;
             }
             while (name.StartsWith("./")) name = name.Substring(2);
-            if ((kind == (byte)'0' || kind == 0) && name.Length > 0 && !name.EndsWith('/')) entries.Add(new TarEntry(name, data, size));
+            if ((kind == (byte)'0' || kind == 0) && name.Length > 0 && !name.EndsWith('/'))
+                entries.Add(new TarEntry(name, data, size));
             offset = data + ((size + Block - 1) & ~(ulong)(Block - 1));
         }
-        return new TarArchive(entries, offset == length ? null : $"{length - offset} trailing bytes (not a whole header)");
+        return new TarArchive(entries,
+            offset == length ? null : $"{length - offset} trailing bytes (not a whole header)");
     }
 
     private static bool IsZero(System.ReadOnlySpan<byte> b)
