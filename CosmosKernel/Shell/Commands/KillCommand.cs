@@ -13,7 +13,11 @@ internal sealed class KillCommand : Command
     public override void Execute(Shell shell, Arguments args)
     {
         if (args.Count != 1) { Shell.UsageError(this, "one PID"); return; }
-        if (!int.TryParse(args[0], out int pid)) { Shell.UsageError(this, $"'{Shell.Printable(args[0])}' is not a pid"); return; }
+        if (!int.TryParse(args[0], out int pid))
+        {
+            Shell.UsageError(this, $"'{Shell.Printable(args[0])}' is not a pid");
+            return;
+        }
         Process? p = Scheduler.Find(pid);
         if (p == null) { Console.WriteLine($"kill: no process {pid}"); return; }
         if (p.IsKernelTask) { Console.WriteLine("kill: pid 0 is the kernel"); return; }

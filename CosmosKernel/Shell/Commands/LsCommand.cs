@@ -17,7 +17,9 @@ internal sealed class LsCommand : Command
         foreach (var (name, size, module) in list)
             Console.WriteLine($"{Format.Pad(name, 16)} {Format.PadLeft(Format.Size(size), 10)}  {module}");
         foreach (string problem in ProgramArchive.Problems) Console.WriteLine($"ls: {problem}");
-        if (list.Count == 0) Console.WriteLine("no programs: the kernel was booted without a program archive (qemu -initrd, GRUB module2)");
+        if (list.Count == 0)
+            Console.WriteLine(
+                "no programs: the kernel was booted without a program archive (qemu -initrd, GRUB module2)");
         else Console.WriteLine($"{list.Count} programs");
     }
 }

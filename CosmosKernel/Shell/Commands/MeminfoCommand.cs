@@ -55,7 +55,8 @@ internal sealed class MeminfoCommand : Command
         foreach (Processes.Process proc in Processes.Scheduler.Tasks)
             if (!proc.IsKernelTask && proc.State != Processes.ProcessState.Zombie)
                 Console.WriteLine($"process {proc.Pid} ({proc.Name}): {proc.ResidentPages} resident pages "
-                    + $"({Format.Size(proc.ResidentPages * MemoryView.Frame)}), {proc.MappedPages} mapped, heap {Format.Size(proc.Break - proc.BreakStart)}, "
+                    + $"({Format.Size(proc.ResidentPages * MemoryView.Frame)}), {proc.MappedPages} mapped, "
+                    + $"heap {Format.Size(proc.Break - proc.BreakStart)}, "
                     + $"{proc.PageFaults} faults");
     }
 

@@ -76,7 +76,8 @@ internal sealed class PagewalkCommand : Command
                 break;
             case PageWalkStop.NotPresent:
                 string then = region != null
-                    ? $" and the handler consults region {region.Name} ({region.BackingAt(new VirtualAddress(address)).Describe()})"
+                    ? $" and the handler consults region {region.Name} "
+                        + $"({region.BackingAt(new VirtualAddress(address)).Describe()})"
                     : " and, with no region, is a violation";
                 Console.WriteLine($"  stopped at {level}: not present (P=0): an access faults{then}");
                 break;

@@ -4,7 +4,9 @@ using MemOS.Kernel.Processes;
 
 namespace MemOS.Kernel.Shell.Commands;
 
-/// <summary>ps: every task with its state, resident pages, heap (program break) size, faults and system calls.</summary>
+/// <summary>
+/// ps: every task with its state, resident pages, heap (program break) size, faults and system calls.
+/// </summary>
 internal sealed class PsCommand : Command
 {
     public override string Name => "ps";
@@ -21,8 +23,11 @@ internal sealed class PsCommand : Command
             string heap = p.IsKernelTask ? "-" : Format.Size(p.Break - p.BreakStart);
             ulong ms = p.IsKernelTask ? Timer.Milliseconds : Timer.Milliseconds - p.StartedAt;
             string args0 = p.IsKernelTask ? "kernel (the shell)" : string.Join(' ', p.Arguments);
-            Console.WriteLine($"{Format.PadLeft(p.Pid.ToString(), 5)} {Format.Pad(p.State.Name(), 8)} {Format.Pad(resident, 10)} {Format.Pad(heap, 10)} "
-                + $"{Format.PadLeft(p.PageFaults.ToString(), 6)}  {Format.PadLeft(p.SystemCalls.ToString(), 8)}  {Format.Pad(ms / 1000 + "." + (ms % 1000 / 100) + "s", 8)} {args0}");
+            string time = ms / 1000 + "." + (ms % 1000 / 100) + "s";
+            Console.WriteLine($"{Format.PadLeft(p.Pid.ToString(), 5)} {Format.Pad(p.State.Name(), 8)} "
+                + $"{Format.Pad(resident, 10)} {Format.Pad(heap, 10)} "
+                + $"{Format.PadLeft(p.PageFaults.ToString(), 6)}  {Format.PadLeft(p.SystemCalls.ToString(), 8)}  "
+                + $"{Format.Pad(time, 8)} {args0}");
         }
     }
 }

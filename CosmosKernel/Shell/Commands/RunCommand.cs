@@ -3,7 +3,9 @@ using MemOS.Kernel.Processes;
 
 namespace MemOS.Kernel.Shell.Commands;
 
-/// <summary>run: starts a program from the archive in its own address space, in ring 3; waits unless `&amp;` ends the line.</summary>
+/// <summary>
+/// run: starts a program from the archive in its own address space, in ring 3; waits unless `&amp;` ends the line.
+/// </summary>
 internal sealed class RunCommand : Command
 {
     public override string Name => "run";

@@ -18,15 +18,18 @@ internal sealed class TraceCommand : Command
 
     public override string Name => "trace";
     public override string Usage => "trace [on|off]";
-    public override string Description => "narrate alloc, free, touch and write: each layer's events (heap, VMM, fault, PMM, page table)";
+    public override string Description
+        => "narrate alloc, free, touch and write: each layer's events (heap, VMM, fault, PMM, page table)";
     public override string Details =>
         "  trace          show whether tracing is on\n" +
         "  trace on       alloc, free, touch and write print, after their result line, every event their operation\n" +
         "                 caused, in order, each prefixed with the layer that emitted it, e.g.\n" +
         "                   alloc 3000 --user  ->  heap: looks for a block of 3000 B\n" +
         "                                          heap: none fits: grows by 16384 B at 0x10000000\n" +
-        "                                          VMM: region user heap grows by 16384 B at 0x10000000: left to demand\n" +
-        "                                          fault: page fault at 0x10000000 (write, not present, kernel, AC set)\n" +
+        "                                          VMM: region user heap grows by 16384 B at 0x10000000: " +
+        "left to demand\n" +
+        "                                          fault: page fault at 0x10000000 (write, not present, kernel, " +
+        "AC set)\n" +
         "                                          PMM: frame 0x... taken (order 0, used)  page table: ...\n" +
         "  trace off      back to one line per command; the layers record nothing";
 
@@ -81,7 +84,8 @@ internal sealed class TraceCommand : Command
         for (period = 1; period <= MaxPeriod; period++)
         {
             repeats = 1;
-            while (start + (repeats + 1) * period <= events.Count && SameKinds(events, start, start + repeats * period, period))
+            while (start + (repeats + 1) * period <= events.Count
+                && SameKinds(events, start, start + repeats * period, period))
                 repeats++;
             if (repeats >= MinRepeats) return;
         }

@@ -107,15 +107,19 @@ internal sealed class VmmapCommand : Command
             ulong total = r.Length / VirtualAddress.PageSize;
             resident += r.ResidentPages;
             pages += total;
-            string perms = (r.IsUser ? "r" : "-") + (r.IsWritable && r.IsUser ? "w" : "-") + (r.IsExecutable ? "x" : "-") + "p";
+            string perms = (r.IsUser ? "r" : "-") + (r.IsWritable && r.IsUser ? "w" : "-")
+                + (r.IsExecutable ? "x" : "-") + "p";
             string note = $"{r.DescribeBacking()}, {r.ResidentPages}/{total} pages resident";
             if (r == p.HeapRegion) note += $", break {Format.Hex(p.Break)}";
             Console.WriteLine(Line(r.Base.Value, r.End.Value, perms, r.Name, note));
         }
         ulong guard = Processes.ProcessLoader.StackBottom;
-        Console.WriteLine(Line(guard - Processes.ProcessLoader.StackGuardGap, guard, "---p", "stack guard gap", "never mapped: a stack overflow faults here"));
+        Console.WriteLine(Line(guard - Processes.ProcessLoader.StackGuardGap, guard, "---p", "stack guard gap",
+            "never mapped: a stack overflow faults here"));
         if (p.KernelStack != null)
-            Console.WriteLine(Line(p.KernelStack.Base.Value, p.KernelStack.End.Value, "rw-p", "kernel stack", "kernel half, guard page below (TSS.RSP0 while it runs)"));
-        Console.WriteLine($"pid {p.Pid} ({p.Name}): {regions.Count} regions, {resident}/{pages} pages resident, PML4 {Format.Hex(p.Space.PageTable.Root.Value)}");
+            Console.WriteLine(Line(p.KernelStack.Base.Value, p.KernelStack.End.Value, "rw-p", "kernel stack",
+                "kernel half, guard page below (TSS.RSP0 while it runs)"));
+        Console.WriteLine($"pid {p.Pid} ({p.Name}): {regions.Count} regions, {resident}/{pages} pages resident, "
+            + $"PML4 {Format.Hex(p.Space.PageTable.Root.Value)}");
     }
 }
