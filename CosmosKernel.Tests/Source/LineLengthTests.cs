@@ -21,7 +21,7 @@ public sealed class LineLengthTests
 
     /// <summary>Folders already brought under the limit: checked now, so they stay there.</summary>
     private static readonly string[] Reflowed =
-        ["Memory", "Memory.TestSupport", "CosmosKernel/MemoryManagement", "Core", "Plugs", "Build", "User"];
+        ["Memory", "Memory.TestSupport", "CosmosKernel", "Core", "Plugs", "Build", "User"];
 
     private static readonly string Root = KernelImage.FindRepositoryRoot(AppContext.BaseDirectory);
 
