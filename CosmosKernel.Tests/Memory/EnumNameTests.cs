@@ -5,7 +5,8 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Memory;
 
-/// <summary>The kernel has no reflection data, so enums it prints have hand-written names: they must match the identifiers.</summary>
+/// <summary>The kernel has no reflection data, so enums it prints have hand-written names: they must match the
+/// identifiers.</summary>
 public class EnumNameTests
 {
     [Test]

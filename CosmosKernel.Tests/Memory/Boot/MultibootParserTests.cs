@@ -6,7 +6,8 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Memory.Boot;
 
-/// <summary>The multiboot parser on crafted MB1 and MB2 structures: good, truncated, overlapping, empty, absurd, missing.</summary>
+/// <summary>The multiboot parser on crafted MB1 and MB2 structures: good, truncated, overlapping, empty, absurd,
+/// missing.</summary>
 public class MultibootParserTests
 {
     private const uint Mb1 = MultibootParser.Multiboot1Magic, Mb2 = MultibootParser.Multiboot2Magic;
@@ -38,11 +39,14 @@ public class MultibootParserTests
     [Test]
     public void Multiboot1_modules_command_line_and_memory_map()
     {
-        BootInfo b = MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(Multiboot1((1 << 2) | (1 << 3) | (1 << 6))));
+        BootInfo b = MultibootParser.Parse(Mb1, 0x1000,
+            new ByteArrayBootMemory(Multiboot1((1 << 2) | (1 << 3) | (1 << 6))));
         Assert.That(b.Problems, Is.Empty);
         Assert.That(b.CommandLine, Is.EqualTo("kernel.bin suite=processes"));
         Assert.That(b.Option("suite"), Is.EqualTo("processes"));
-        Assert.That(b.Modules, Is.EqualTo(new[] { new BootModule(0x8000, 0x9000, "/boot/programs.tar"), new BootModule(0x9000, 0x9800, "ctests.tar") }));
+        Assert.That(b.Modules,
+            Is.EqualTo(new[] { new BootModule(0x8000, 0x9000, "/boot/programs.tar"),
+                new BootModule(0x9000, 0x9800, "ctests.tar") }));
         Assert.That(b.MemoryMap, Has.Count.EqualTo(2));
         Assert.That(b.MemoryMap[1], Is.EqualTo(new BootMemoryEntry(0x100000, 0x7F00000, 1)));
     }
@@ -58,7 +62,8 @@ public class MultibootParserTests
     [Test]
     public void Multiboot1_absurd_module_count_and_map_length_are_refused()
     {
-        BootInfo b = MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(Multiboot1((1 << 3) | (1 << 6), moduleCount: 100000, mapLength: 0xFFFF_FFF0)));
+        BootInfo b = MultibootParser.Parse(Mb1, 0x1000,
+            new ByteArrayBootMemory(Multiboot1((1 << 3) | (1 << 6), moduleCount: 100000, mapLength: 0xFFFF_FFF0)));
         Assert.That(b.Modules, Is.Empty);
         Assert.That(b.Problems.Any(p => p.Contains("claims 100000 modules")), Is.True);
         Assert.That(b.Problems.Any(p => p.Contains("claims 4294967280 bytes")), Is.True);
@@ -84,16 +89,23 @@ public class MultibootParserTests
         Assert.That(overlap.Problems.Any(p => p.Contains("overlaps module '/boot/programs.tar'")), Is.True);
 
         Put32(m, 0x3010, 0x9800); // empty
-        Assert.That(MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(m)).Problems.Any(p => p.Contains("is empty")), Is.True);
+        Assert.That(
+            MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(m)).Problems.Any(p => p.Contains("is empty")),
+            Is.True);
         Put32(m, 0x3010, 0xA000); // ends before it starts
-        Assert.That(MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(m)).Problems.Any(p => p.Contains("before it starts")), Is.True);
+        Assert.That(
+            MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(m)).Problems
+                .Any(p => p.Contains("before it starts")),
+            Is.True);
     }
 
     [Test]
     public void Multiboot1_truncated_information_and_bad_map_entries()
     {
-        Assert.That(MultibootParser.Parse(Mb1, 0xFFF0, new ByteArrayBootMemory(new byte[0x10000])).Problems.Single(), Does.Contain("not readable"));
-        Assert.That(MultibootParser.Parse(Mb1, 0, new ByteArrayBootMemory(new byte[0x10000])).Problems.Single(), Does.Contain("not readable"));
+        Assert.That(MultibootParser.Parse(Mb1, 0xFFF0, new ByteArrayBootMemory(new byte[0x10000])).Problems.Single(),
+            Does.Contain("not readable"));
+        Assert.That(MultibootParser.Parse(Mb1, 0, new ByteArrayBootMemory(new byte[0x10000])).Problems.Single(),
+            Does.Contain("not readable"));
         byte[] m = Multiboot1(1 << 6);
         Put32(m, 0x4018, 4); // second entry's size field too small
         BootInfo b = MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(m));
@@ -138,7 +150,8 @@ public class MultibootParserTests
     [Test]
     public void Multiboot2_module_tags_memory_map_and_unknown_tags()
     {
-        byte[] m = Multiboot2((1, Encoding.ASCII.GetBytes("quiet\0")), (8, new byte[20]), (3, ModuleTag(0x8000, 0x9000, "programs")),
+        byte[] m = Multiboot2((1, Encoding.ASCII.GetBytes("quiet\0")), (8, new byte[20]),
+            (3, ModuleTag(0x8000, 0x9000, "programs")),
             (6, MapTag()), (0x77, new byte[3]));
         BootInfo b = MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m));
         Assert.That(b.Problems, Is.Empty);
@@ -160,9 +173,11 @@ public class MultibootParserTests
         Assert.That(bad.Modules, Is.Empty);
         Assert.That(bad.Problems.Any(p => p.Contains("bad size")), Is.True);
 
-        Assert.That(MultibootParser.Parse(Mb2, 0x1004, new ByteArrayBootMemory(m)).Problems.Single(), Does.Contain("not readable"));
+        Assert.That(MultibootParser.Parse(Mb2, 0x1004, new ByteArrayBootMemory(m)).Problems.Single(),
+            Does.Contain("not readable"));
         Put32(m, 0x1000, 0xFFFF_0000);
-        Assert.That(MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m)).Problems.Single(), Does.Contain("implausible"));
+        Assert.That(MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m)).Problems.Single(),
+            Does.Contain("implausible"));
     }
 
     [Test]

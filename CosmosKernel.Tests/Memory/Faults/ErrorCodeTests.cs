@@ -10,7 +10,8 @@ public class ErrorCodeTests
     [TestCase(0x7u, "write, present, user")]
     [TestCase(0x15u, "execute, present, user")]
     [TestCase(0x9u, "read, present, kernel, reserved bit")]
-    public void Decodes_to_text(uint value, string text) => Assert.That(new ErrorCode(value).Describe(), Is.EqualTo(text));
+    public void Decodes_to_text(uint value, string text)
+        => Assert.That(new ErrorCode(value).Describe(), Is.EqualTo(text));
 
     [Test]
     public void From_sets_the_x86_bits()

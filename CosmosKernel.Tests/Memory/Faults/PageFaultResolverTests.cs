@@ -93,10 +93,12 @@ public class PageFaultResolverTests
         Assert.That(_space.PageTable.Lookup(V(0x11000)).Frame, Is.EqualTo(write.Frame));
         Assert.That(_rig.Ram.Read64(write.Frame), Is.Zero);
         Assert.That(_heap.ResidentPages, Is.EqualTo(2UL));
-        Assert.That(TraceText(), Does.Contain($"VMM: frame 0x{write.Frame.Value:x} zeroed replaces the read-only page at "
+        Assert.That(TraceText(),
+            Does.Contain($"VMM: frame 0x{write.Frame.Value:x} zeroed replaces the read-only page at "
             + "0x11000"));
         var stats = _resolver.Statistics;
-        Assert.That((stats.Faults, stats.ZeroPageMaps, stats.ZeroPageCopies, stats.PrivateFrames), Is.EqualTo((3L, 2L, 1L, 0L)));
+        Assert.That((stats.Faults, stats.ZeroPageMaps, stats.ZeroPageCopies, stats.PrivateFrames),
+            Is.EqualTo((3L, 2L, 1L, 0L)));
     }
 
     [Test]
@@ -125,7 +127,8 @@ public class PageFaultResolverTests
     [Test]
     public void A_page_grown_under_demand_in_an_immediate_region_is_narrated_as_demand()
     {
-        var heap = _space.CreateRegion("grown", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User, RegionPlacement.Fixed(V(0x50000)), RegionBacking.Immediate).Value;
+        var heap = _space.CreateRegion("grown", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
+            RegionPlacement.Fixed(V(0x50000)), RegionBacking.Immediate).Value;
         _space.SetDefaultBacking(RegionBacking.Demand);
         Assert.That(_space.Grow(heap, Page), Is.EqualTo(MemoryError.None));
         _trace.Events.Clear();
@@ -158,26 +161,33 @@ public class PageFaultResolverTests
         {
             Assert.That(Fault(0x80010, kernelWrite).Outcome, Is.EqualTo(FaultOutcome.WriteToReadOnly));
             Assert.That(Fault(0x81010, kernelFetch).Outcome, Is.EqualTo(FaultOutcome.ExecuteOnNoExecute));
-            Assert.That(Fault(0x81010, ErrorCode.From(true, false, true)).Outcome, Is.EqualTo(FaultOutcome.UserToSupervisor));
-            Assert.That(Fault(0x82010, ErrorCode.From(false, true, false)).Outcome, Is.EqualTo(FaultOutcome.NoRegion), "unmapped, no region");
+            Assert.That(Fault(0x81010, ErrorCode.From(true, false, true)).Outcome,
+                Is.EqualTo(FaultOutcome.UserToSupervisor));
+            Assert.That(Fault(0x82010, ErrorCode.From(false, true, false)).Outcome, Is.EqualTo(FaultOutcome.NoRegion),
+                "unmapped, no region");
         });
-        Assert.That(_space.PageTable.Lookup(V(0x80000)).Flags & PageFlags.Writable, Is.EqualTo(PageFlags.None), "nothing changed");
+        Assert.That(_space.PageTable.Lookup(V(0x80000)).Flags & PageFlags.Writable, Is.EqualTo(PageFlags.None),
+            "nothing changed");
         Assert.That(_resolver.Statistics.Violations, Is.EqualTo(4));
     }
 
     [Test]
     public void Violations_each_have_their_reason()
     {
-        var ro = _space.CreateRegion("rodata", Page, RegionFlags.Read | RegionFlags.User, RegionPlacement.Fixed(V(0x30000)), RegionBacking.Demand).Value;
-        _space.CreateRegion("kernel", Page, RegionFlags.Read | RegionFlags.Write, RegionPlacement.Fixed(V(0x40000)), RegionBacking.Demand);
+        var ro = _space.CreateRegion("rodata", Page, RegionFlags.Read | RegionFlags.User,
+            RegionPlacement.Fixed(V(0x30000)), RegionBacking.Demand).Value;
+        _space.CreateRegion("kernel", Page, RegionFlags.Read | RegionFlags.Write, RegionPlacement.Fixed(V(0x40000)),
+            RegionBacking.Demand);
         Assert.Multiple(() =>
         {
             Assert.That(Fault(0x90000, ReadNotPresent).Outcome, Is.EqualTo(FaultOutcome.NoRegion));
             Assert.That(Fault(0x0000_8000_0000_0000, ReadNotPresent).Outcome, Is.EqualTo(FaultOutcome.NonCanonical));
             Assert.That(Fault(0x30000, WriteNotPresent).Outcome, Is.EqualTo(FaultOutcome.WriteToReadOnly));
-            Assert.That(Fault(0x10000, ErrorCode.From(false, false, true, instruction: true)).Outcome, Is.EqualTo(FaultOutcome.ExecuteOnNoExecute));
+            Assert.That(Fault(0x10000, ErrorCode.From(false, false, true, instruction: true)).Outcome,
+                Is.EqualTo(FaultOutcome.ExecuteOnNoExecute));
             Assert.That(Fault(0x40000, ReadNotPresent).Outcome, Is.EqualTo(FaultOutcome.UserToSupervisor));
-            Assert.That(Fault(0x10000, ErrorCode.From(true, false, true, reserved: true)).Outcome, Is.EqualTo(FaultOutcome.ReservedBit));
+            Assert.That(Fault(0x10000, ErrorCode.From(true, false, true, reserved: true)).Outcome,
+                Is.EqualTo(FaultOutcome.ReservedBit));
         });
         Assert.That(ro.ResidentPages, Is.Zero);
         Assert.That(_resolver.Statistics.Violations, Is.EqualTo(6));
@@ -189,15 +199,18 @@ public class PageFaultResolverTests
     public void Smap_and_smep_make_kernel_access_to_user_pages_violations()
     {
         var kernelRead = ErrorCode.From(false, false, false);
-        Assert.That(_resolver.Decide(_space, V(0x10000), kernelRead).Outcome, Is.EqualTo(FaultOutcome.ZeroPageMapped), "allowed without SMAP");
+        Assert.That(_resolver.Decide(_space, V(0x10000), kernelRead).Outcome, Is.EqualTo(FaultOutcome.ZeroPageMapped),
+            "allowed without SMAP");
         _resolver.Smap = true;
         _resolver.Smep = true;
         Assert.That(Fault(0x10000, kernelRead).Outcome, Is.EqualTo(FaultOutcome.KernelAccessToUser));
         Assert.That(_resolver.Resolve(_space, V(0x10000), kernelRead, userAccessAllowed: true).Outcome,
             Is.EqualTo(FaultOutcome.ZeroPageMapped), "EFLAGS.AC set: SMAP allowed the access, a demand fault");
         Assert.That(_resolver.Smap, Is.True, "the AC state is the fault's, not a setting of the resolver");
-        var exec = _space.CreateRegion("code", Page, RegionFlags.Read | RegionFlags.Execute | RegionFlags.User, RegionPlacement.Fixed(V(0x60000)), RegionBacking.Demand).Value;
-        Assert.That(Fault(exec.Base.Value, ErrorCode.From(false, false, false, instruction: true)).Outcome, Is.EqualTo(FaultOutcome.KernelExecuteOfUser));
+        var exec = _space.CreateRegion("code", Page, RegionFlags.Read | RegionFlags.Execute | RegionFlags.User,
+            RegionPlacement.Fixed(V(0x60000)), RegionBacking.Demand).Value;
+        Assert.That(Fault(exec.Base.Value, ErrorCode.From(false, false, false, instruction: true)).Outcome,
+            Is.EqualTo(FaultOutcome.KernelExecuteOfUser));
     }
 
     [Test]
@@ -226,9 +239,11 @@ public class PageFaultResolverTests
     [Test]
     public void Mmio_hole_is_not_backed()
     {
-        var mmio = _space.CreateMmioRegion("dev", new PhysicalAddress(0x20_0000), 2 * Page, RegionFlags.Read | RegionFlags.Write, RegionPlacement.Fixed(V(0xFFFF_E000_0000_0000))).Value;
+        var mmio = _space.CreateMmioRegion("dev", new PhysicalAddress(0x20_0000), 2 * Page,
+            RegionFlags.Read | RegionFlags.Write, RegionPlacement.Fixed(V(0xFFFF_E000_0000_0000))).Value;
         _space.PageTable.Unmap(V(0xFFFF_E000_0000_1000));
-        Assert.That(Fault(0xFFFF_E000_0000_1000, ErrorCode.From(false, false, false)).Outcome, Is.EqualTo(FaultOutcome.NotBacked));
+        Assert.That(Fault(0xFFFF_E000_0000_1000, ErrorCode.From(false, false, false)).Outcome,
+            Is.EqualTo(FaultOutcome.NotBacked));
         Assert.That(mmio.Length, Is.EqualTo(2 * Page));
     }
 
@@ -239,7 +254,8 @@ public class PageFaultResolverTests
         var result = Fault(0x10000, WriteNotPresent);
         Assert.That(result.Outcome, Is.EqualTo(FaultOutcome.OutOfMemory));
         Assert.That(_space.PageTable.Lookup(V(0x10000)).IsMapped, Is.False);
-        Assert.That(Fault(0x10000, ReadNotPresent).Outcome, Is.EqualTo(FaultOutcome.OutOfMemory), "zero page needs page tables");
+        Assert.That(Fault(0x10000, ReadNotPresent).Outcome, Is.EqualTo(FaultOutcome.OutOfMemory),
+            "zero page needs page tables");
         Assert.That(_rig.Frames.ReferenceCount(_resolver.ZeroPage), Is.EqualTo(1), "reference undone");
         Assert.That(_heap.ResidentPages, Is.Zero);
     }

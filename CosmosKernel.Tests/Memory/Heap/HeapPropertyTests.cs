@@ -11,7 +11,8 @@ namespace MemOS.Tests.Memory.Heap;
 /// <summary>Random alloc/free/realloc sequences against a model: every invariant checked after every step.</summary>
 public class HeapPropertyTests
 {
-    /// <summary>One step: allocate (size, alignment log), free the i-th live block, or "realloc" it (new, copy, free).</summary>
+    /// <summary>One step: allocate (size, alignment log), free the i-th live block, or "realloc" it (new, copy,
+    /// free).</summary>
     private readonly record struct Op(int Kind, ulong Size, int AlignLog, int Pick);
 
     private static readonly Gen<ulong> Size = Gen.Frequency(
@@ -106,7 +107,9 @@ public class HeapPropertyTests
         {
             while (Live.Count > 0) Release(Live.Count - 1);
             Verify();
-            Assert.That(Heap.Blocks().Where(b => b.Kind is not (HeapBlockKind.Slab or HeapBlockKind.Free or HeapBlockKind.Top)), Is.Empty);
+            Assert.That(
+                Heap.Blocks().Where(b => b.Kind is not (HeapBlockKind.Slab or HeapBlockKind.Free or HeapBlockKind.Top)),
+                Is.Empty);
             Heap.Trim();
             Verify();
             Assert.That(Heap.Top, Is.EqualTo(Heap.Base), "the whole heap is one free block");
@@ -152,7 +155,9 @@ public class HeapPropertyTests
         for (int i = 0; i < Operations; i++)
         {
             int k = random.Next(10);
-            ulong size = k < 7 ? (ulong)random.Next(1, 2049) : k < 9 ? (ulong)random.Next(2049, 32768) : (ulong)random.Next(32768, 200_000);
+            ulong size = k < 7 ? (ulong)random.Next(1, 2049)
+                : k < 9 ? (ulong)random.Next(2049, 32768)
+                : (ulong)random.Next(32768, 200_000);
             // Grow the live set towards 3000 blocks, then drain it towards 0, and again: the heap grows and shrinks.
             bool growing = i / 50_000 % 2 == 0;
             int kind = random.Next(100) < (growing ? 60 : 35) ? 0 : random.Next(4) == 0 ? 2 : 1;

@@ -112,12 +112,14 @@ public class KernelHeapTests
         {
             Assert.That(_heap.Free(new VirtualAddress(0)), Is.EqualTo(MemoryError.BadPointer));
             Assert.That(_heap.Free(new VirtualAddress(0x1000)), Is.EqualTo(MemoryError.BadPointer));
-            Assert.That(_heap.Free(TestArena.KernelBase + (8UL << 20)), Is.EqualTo(MemoryError.BadPointer), "beyond the top");
+            Assert.That(_heap.Free(TestArena.KernelBase + (8UL << 20)), Is.EqualTo(MemoryError.BadPointer),
+                "beyond the top");
             Assert.That(_heap.Free(small + 8), Is.EqualTo(MemoryError.Misaligned));
             Assert.That(_heap.Free(small + 16), Is.EqualTo(MemoryError.BadPointer), "interior of a small block");
             Assert.That(_heap.Free(medium + 32), Is.EqualTo(MemoryError.BadPointer), "interior of a medium block");
             Assert.That(_heap.Free(medium + 4096), Is.EqualTo(MemoryError.BadPointer), "interior, page aligned");
-            Assert.That(_heap.Free(new VirtualAddress((small.Value & ~511UL) - 32)), Is.EqualTo(MemoryError.BadPointer), "a slab header");
+            Assert.That(_heap.Free(new VirtualAddress((small.Value & ~511UL) - 32)), Is.EqualTo(MemoryError.BadPointer),
+                "a slab header");
             Assert.That(_heap.SizeOf(small + 16).Error, Is.EqualTo(MemoryError.BadPointer));
             Assert.That(_heap.SizeOf(small + 1).Error, Is.EqualTo(MemoryError.Misaligned));
         });
@@ -211,7 +213,8 @@ public class KernelHeapTests
     public void Small_sizes_with_alignment_above_a_granule_stay_aligned()
     {
         // Slab objects start on a 512 B granule only, so these must not come from a slab of the matching class.
-        foreach (var (size, align) in new (ulong, ulong)[] { (1024, 1024), (2048, 2048), (100, 1024), (512, 512), (1536, 512) })
+        foreach (var (size, align) in
+                new (ulong, ulong)[] { (1024, 1024), (2048, 2048), (100, 1024), (512, 512), (1536, 512) })
             for (int i = 0; i < 20; i++)
                 Assert.That(Alloc(size, align).Value % align, Is.Zero, $"size {size} align {align}");
         AssertConserved();
@@ -395,7 +398,8 @@ public class KernelHeapTests
         Assert.That(s.LargestFreeBlock, Is.LessThanOrEqualTo(s.FreeBytes));
         Assert.That(s.Fragmentation, Is.InRange(0.0, 1.0));
         var blocks = _heap.Blocks();
-        Assert.That(blocks.Select(x => x.Kind), Does.Contain(HeapBlockKind.Small).And.Contain(HeapBlockKind.Medium).And.Contain(HeapBlockKind.Large));
+        Assert.That(blocks.Select(x => x.Kind),
+            Does.Contain(HeapBlockKind.Small).And.Contain(HeapBlockKind.Medium).And.Contain(HeapBlockKind.Large));
         Assert.That(blocks.Where(x => x.Kind == HeapBlockKind.Small).Select(x => x.Address), Is.EqualTo(new[] { a }));
         Free(a); Free(b); Free(c);
         Assert.That(_heap.Statistics().TotalFrees, Is.EqualTo(3UL));
@@ -426,7 +430,8 @@ public class KernelHeapTests
         void* block = System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)size, 4096);
         try
         {
-            var heap = new HeapCore<HeapMemory>(HeapMemory.Direct, new NullBacking(), new VirtualAddress((ulong)block), size, default);
+            var heap = new HeapCore<HeapMemory>(HeapMemory.Direct, new NullBacking(), new VirtualAddress((ulong)block),
+                size, default);
             var p = heap.Allocate(100).Value;
             *(long*)p.Value = 42;
             var q = heap.Allocate(10_000).Value;

@@ -43,7 +43,8 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
             throw new InvalidOperationException($"heap access 0x{va:x}+{length} outside the arena");
         for (ulong page = (va - Base) / 4096; page <= (va - Base + length - 1) / 4096; page++)
         {
-            if (!_mapped[page]) throw new InvalidOperationException($"heap touched unmapped page at 0x{Base + page * 4096:x}");
+            if (!_mapped[page])
+                throw new InvalidOperationException($"heap touched unmapped page at 0x{Base + page * 4096:x}");
             if (!_touched[page]) { _touched[page] = true; TouchedPages++; }
         }
         return _memory + (va - Base);

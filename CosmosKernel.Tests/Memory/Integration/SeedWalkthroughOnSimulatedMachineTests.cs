@@ -30,7 +30,8 @@ public sealed class SeedWalkthroughOnSimulatedMachineTests
     {
         _ram = new SimulatedRam(16UL << 20);
         var map = new MemoryMap(new MemoryMapEntry[] { new(0, 0x9FC00, 1), new(0x100000, (16UL << 20) - 0x100000, 1) });
-        Assert.That(map.Reserve(new PhysicalAddress(0), 0x100000, ReservationKind.FirstMebibyte), Is.EqualTo(MemoryError.None));
+        Assert.That(map.Reserve(new PhysicalAddress(0), 0x100000, ReservationKind.FirstMebibyte),
+            Is.EqualTo(MemoryError.None));
         _pmm = PhysicalMemoryManager.Create(map, _ram).Value;
         _machine = new SimulatedMachine(_ram, _pmm, PageFaultResolver.Create(_ram, _pmm).Value);
         _space = _machine.CreateAddressSpace().Value;
@@ -45,7 +46,8 @@ public sealed class SeedWalkthroughOnSimulatedMachineTests
         _space.SetDefaultBacking(RegionBacking.Demand);
         region = _space.CreateRegion("user heap", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
             RegionPlacement.Fixed(new VirtualAddress(HeapBase))).Value;
-        return new UserHeap(new SimulatedVirtualMemory(_machine, user: true), new RegionHeapBacking(_space, region), new VirtualAddress(HeapBase), 64UL << 20);
+        return new UserHeap(new SimulatedVirtualMemory(_machine, user: true), new RegionHeapBacking(_space, region),
+            new VirtualAddress(HeapBase), 64UL << 20);
     }
 
     [Test]
@@ -110,7 +112,8 @@ public sealed class SeedWalkthroughOnSimulatedMachineTests
         Assert.That(trace.Events[afterAlloc].Address, Is.EqualTo(fresh));
         Assert.That(trace.Events[afterAlloc + 2].Frame, Is.EqualTo(trace.Events[afterAlloc + 3].Frame),
             "the page table maps the frame the PMM gave");
-        Assert.That(trace.Events[afterAlloc + 3].Describe(), Does.StartWith($"page table: PT entry for 0x{fresh:x} -> "));
+        Assert.That(trace.Events[afterAlloc + 3].Describe(),
+            Does.StartWith($"page table: PT entry for 0x{fresh:x} -> "));
     }
 
     [Test]
@@ -146,8 +149,10 @@ public sealed class SeedWalkthroughOnSimulatedMachineTests
     public void Immediate_backing_maps_at_growth_and_nothing_faults()
     {
         _space.SetDefaultBacking(RegionBacking.Immediate);
-        Region region = _space.CreateRegion("user heap", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User, RegionPlacement.Fixed(new VirtualAddress(HeapBase))).Value;
-        var heap = new UserHeap(new SimulatedVirtualMemory(_machine, user: true), new RegionHeapBacking(_space, region), new VirtualAddress(HeapBase), 64UL << 20);
+        Region region = _space.CreateRegion("user heap", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
+            RegionPlacement.Fixed(new VirtualAddress(HeapBase))).Value;
+        var heap = new UserHeap(new SimulatedVirtualMemory(_machine, user: true), new RegionHeapBacking(_space, region),
+            new VirtualAddress(HeapBase), 64UL << 20);
         long faults = _machine.Statistics.Faults;
         heap.Allocate(5); heap.Allocate(10); heap.Allocate(100);
         Assert.That(_machine.Statistics.Faults, Is.EqualTo(faults));

@@ -7,13 +7,15 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Memory.Paging;
 
-/// <summary>Random map/unmap/protect sequences (4 KiB and 2 MiB) against a model; freeing everything returns every table frame.</summary>
+/// <summary>Random map/unmap/protect sequences (4 KiB and 2 MiB) against a model; freeing everything returns every
+/// table frame.</summary>
 public class PageTablePropertyTests
 {
     private const ulong Page = 4096;
     private const ulong Huge = PageTable.HugePageSize;
     // Four 2 MiB slots in the user half (two share a PT-level neighbourhood) and one in the kernel half.
-    private static readonly ulong[] Slots = { 0x40_0000, 0x60_0000, 0x80_0000_0000, 0x7FFF_FFE0_0000, 0xFFFF_C000_0000_0000 };
+    private static readonly ulong[] Slots = { 0x40_0000, 0x60_0000, 0x80_0000_0000, 0x7FFF_FFE0_0000,
+        0xFFFF_C000_0000_0000 };
 
     [Test]
     public void Random_operations_match_the_model_and_free_everything()
@@ -47,12 +49,14 @@ public class PageTablePropertyTests
                     }
                     case 1:
                     {
-                        var change = pt.Map(new VirtualAddress(baseVa), new PhysicalAddress(0x4000_0000), flags, PageSize.Size2M);
+                        var change = pt.Map(new VirtualAddress(baseVa), new PhysicalAddress(0x4000_0000), flags,
+                            PageSize.Size2M);
                         bool free = !AnyIn(model, baseVa);
                         Assert.That(change.Ok, Is.EqualTo(free), change.Error.ToString());
                         if (change.Ok)
                             for (ulong i = 0; i < 512; i++)
-                                model[baseVa + i * Page] = (0x4000_0000 + i * Page, flags | PageFlags.Present | PageFlags.HugePage);
+                                model[baseVa + i * Page] = (0x4000_0000 + i * Page,
+                                    flags | PageFlags.Present | PageFlags.HugePage);
                         break;
                     }
                     case 2:
@@ -89,9 +93,13 @@ public class PageTablePropertyTests
                 rig.Frames.FailAfter = null;
                 Check(pt, model);
             }
-            foreach (var page in new List<ulong>(model.Keys)) Assert.That(pt.Unmap(new VirtualAddress(page)).Ok, Is.True);
-            int kernelPdpts = rig.Ram.Read64(pt.Root + (ulong)new VirtualAddress(Slots[^1]).TableIndex(4) * 8) != 0 ? 1 : 0;
-            Assert.That(rig.Frames.AllocatedFrames, Is.EqualTo(1 + kernelPdpts), "only the root (and the permanent kernel PDPT) remain");
+            foreach (var page in new List<ulong>(model.Keys))
+                Assert.That(pt.Unmap(new VirtualAddress(page)).Ok, Is.True);
+            int kernelPdpts = rig.Ram.Read64(pt.Root + (ulong)new VirtualAddress(Slots[^1]).TableIndex(4) * 8) != 0
+                ? 1
+                : 0;
+            Assert.That(rig.Frames.AllocatedFrames, Is.EqualTo(1 + kernelPdpts),
+                "only the root (and the permanent kernel PDPT) remain");
             Assert.That(pt.Destroy(), Is.EqualTo(MemoryError.None));
             Assert.That(rig.Frames.AllocatedFrames, Is.Zero);
         }, iter: 100);

@@ -56,8 +56,10 @@ public class PageTableTests
             Assert.That(_pt.Map(V(0x0000_8000_0000_0000), Ph(0x1000), RW).Error, Is.EqualTo(MemoryError.NonCanonical));
             Assert.That(_pt.Map(V(0x40_1001), Ph(0x1000), RW).Error, Is.EqualTo(MemoryError.Misaligned));
             Assert.That(_pt.Map(V(0x40_1000), Ph(0x1008), RW).Error, Is.EqualTo(MemoryError.Misaligned));
-            Assert.That(_pt.Map(V(0x40_1000), Ph(0x1000), RW, PageSize.Size2M).Error, Is.EqualTo(MemoryError.Misaligned));
-            Assert.That(_pt.Map(V(0x20_0000), Ph(0x1000), RW, PageSize.Size2M).Error, Is.EqualTo(MemoryError.Misaligned));
+            Assert.That(_pt.Map(V(0x40_1000), Ph(0x1000), RW, PageSize.Size2M).Error,
+                Is.EqualTo(MemoryError.Misaligned));
+            Assert.That(_pt.Map(V(0x20_0000), Ph(0x1000), RW, PageSize.Size2M).Error,
+                Is.EqualTo(MemoryError.Misaligned));
             Assert.That(_pt.Map(V(0x40_1000), Ph(1UL << 52), RW).Error, Is.EqualTo(MemoryError.OutOfRange));
             Assert.That(_pt.Unmap(V(0xFFFF_0000_0000_0000)).Error, Is.EqualTo(MemoryError.NonCanonical));
             Assert.That(_pt.Protect(V(0x40_0010), RW).Error, Is.EqualTo(MemoryError.Misaligned));
@@ -74,7 +76,8 @@ public class PageTableTests
         Assert.That(pt.Map(V(0x40_0000), Ph(1UL << 36), RW).Error, Is.EqualTo(MemoryError.OutOfRange));
         Assert.That(pt.Map(V(0x40_0000), Ph((1UL << 36) - 4096), RW).Ok, Is.True);
         Assert.That(pt.Translate(V(0x40_0000)).Value, Is.EqualTo(Ph((1UL << 36) - 4096)));
-        Assert.That(PageTable.Create(rig.Ram, rig.Frames, rig.Tlb, physicalAddressBits: 60).Error, Is.EqualTo(MemoryError.InvalidArgument));
+        Assert.That(PageTable.Create(rig.Ram, rig.Frames, rig.Tlb, physicalAddressBits: 60).Error,
+            Is.EqualTo(MemoryError.InvalidArgument));
     }
 
     [Test]
@@ -85,9 +88,12 @@ public class PageTableTests
         int allocated = _rig.Frames.AllocatedFrames;
         Assert.Multiple(() =>
         {
-            Assert.That(_pt.Map(V(0x40_0000), Ph(0x40_0000), RW, PageSize.Size2M).Error, Is.EqualTo(MemoryError.AlreadyMapped));
-            Assert.That(_pt.Map(V(0x40_3000), Ph(0x5000), RW).Error, Is.EqualTo(MemoryError.Conflict), "4K inside a 2M page");
-            Assert.That(_pt.Map(V(0x60_0000), Ph(0x40_0000), RW, PageSize.Size2M).Error, Is.EqualTo(MemoryError.Conflict), "2M over 4K pages");
+            Assert.That(_pt.Map(V(0x40_0000), Ph(0x40_0000), RW, PageSize.Size2M).Error,
+                Is.EqualTo(MemoryError.AlreadyMapped));
+            Assert.That(_pt.Map(V(0x40_3000), Ph(0x5000), RW).Error, Is.EqualTo(MemoryError.Conflict),
+                "4K inside a 2M page");
+            Assert.That(_pt.Map(V(0x60_0000), Ph(0x40_0000), RW, PageSize.Size2M).Error,
+                Is.EqualTo(MemoryError.Conflict), "2M over 4K pages");
             Assert.That(_pt.Map(V(0x60_0000), Ph(0x2000), RW).Error, Is.EqualTo(MemoryError.AlreadyMapped));
         });
         Assert.That(_rig.Frames.AllocatedFrames, Is.EqualTo(allocated));
@@ -142,7 +148,8 @@ public class PageTableTests
             Assert.That(lookup.Frame, Is.EqualTo(Ph(0x80_0000 + p * 4096)));
             Assert.That(lookup.Flags, Is.EqualTo(PageFlags.Present | RW | PageFlags.Global));
         }
-        Assert.That(_pt.Unmap(V(0x40_0000), PageSize.Size2M).Error, Is.EqualTo(MemoryError.Conflict), "no longer a 2M page");
+        Assert.That(_pt.Unmap(V(0x40_0000), PageSize.Size2M).Error, Is.EqualTo(MemoryError.Conflict),
+            "no longer a 2M page");
     }
 
     [Test]
@@ -178,7 +185,8 @@ public class PageTableTests
         _rig.Ram.Write64(pte.Table, pte.RawEntry | (ulong)(PageFlags.Accessed | PageFlags.Dirty));
         var change = _pt.Protect(V(0x40_0000), PageFlags.NoExecute);
         Assert.That(change.Ok, Is.True);
-        Assert.That(_pt.Lookup(V(0x40_0000)).Flags, Is.EqualTo(PageFlags.Present | PageFlags.NoExecute | PageFlags.Accessed | PageFlags.Dirty));
+        Assert.That(_pt.Lookup(V(0x40_0000)).Flags,
+            Is.EqualTo(PageFlags.Present | PageFlags.NoExecute | PageFlags.Accessed | PageFlags.Dirty));
         Assert.That(_pt.Translate(V(0x40_0000)).Value, Is.EqualTo(Ph(0x9000)));
         Assert.That(_rig.Tlb.Pages, Is.EqualTo(new[] { V(0x40_0000) }));
         Assert.That(_pt.Protect(V(0x40_1000), RW).Error, Is.EqualTo(MemoryError.NotMapped));
@@ -274,12 +282,16 @@ public class PageTableTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(PageTableEntry.ReservedBits(1UL << 63 | 1, PageTableLevel.PT, 52, noExecuteEnabled: false), Is.EqualTo(1UL << 63));
-            Assert.That(PageTableEntry.ReservedBits(1UL << 63 | 1, PageTableLevel.PT, 52, noExecuteEnabled: true), Is.Zero);
+            Assert.That(PageTableEntry.ReservedBits(1UL << 63 | 1, PageTableLevel.PT, 52, noExecuteEnabled: false),
+                Is.EqualTo(1UL << 63));
+            Assert.That(PageTableEntry.ReservedBits(1UL << 63 | 1, PageTableLevel.PT, 52, noExecuteEnabled: true),
+                Is.Zero);
             Assert.That(PageTableEntry.ReservedBits(0x81, PageTableLevel.PML4, 52, true), Is.EqualTo(0x80UL));
             Assert.That(PageTableEntry.ReservedBits(0x2000 | 0x81, PageTableLevel.PD, 52, true), Is.EqualTo(0x2000UL));
-            Assert.That(PageTableEntry.ReservedBits(0x2000 | 0x81, PageTableLevel.PT, 52, true), Is.Zero, "PS is PAT in a PTE");
-            Assert.That(PageTableEntry.ReservedBits(1UL << 55 | 1, PageTableLevel.PT, 40, true), Is.Zero, "bits 52..62 are ignored");
+            Assert.That(PageTableEntry.ReservedBits(0x2000 | 0x81, PageTableLevel.PT, 52, true), Is.Zero,
+                "PS is PAT in a PTE");
+            Assert.That(PageTableEntry.ReservedBits(1UL << 55 | 1, PageTableLevel.PT, 40, true), Is.Zero,
+                "bits 52..62 are ignored");
         });
     }
 
@@ -314,7 +326,8 @@ public class PageTableTests
         Assert.That(b.Unmap(kernel).Frame, Is.EqualTo(Ph(0x9000)));
         Assert.That(a.Translate(kernel).Error, Is.EqualTo(MemoryError.NotMapped));
         Assert.That(rig.Frames.AllocatedFrames, Is.EqualTo(258), "PD and PT freed, the shared PDPT kept");
-        for (int i = 256; i < 512; i++) Assert.That(rig.Ram.Read64(a.Root + (ulong)i * 8), Is.EqualTo(template.Entry(i)));
+        for (int i = 256; i < 512; i++)
+            Assert.That(rig.Ram.Read64(a.Root + (ulong)i * 8), Is.EqualTo(template.Entry(i)));
         Assert.That(a.Destroy(), Is.EqualTo(MemoryError.None));
         Assert.That(b.Destroy(), Is.EqualTo(MemoryError.None));
         Assert.That(template.Release(rig.Ram), Is.EqualTo(MemoryError.None));

@@ -57,7 +57,8 @@ public class TlbInvalidationTests
     public void Mapping_a_4K_or_2M_page_invalidates_nothing()
     {
         Assert.That(_pt.Map(V(0x40_1000), Ph(0x9000), RW).Invalidation, Is.EqualTo(TlbInvalidation.None));
-        Assert.That(_pt.Map(V(0x60_0000), Ph(0x80_0000), RW, PageSize.Size2M).Invalidation, Is.EqualTo(TlbInvalidation.None));
+        Assert.That(_pt.Map(V(0x60_0000), Ph(0x80_0000), RW, PageSize.Size2M).Invalidation,
+            Is.EqualTo(TlbInvalidation.None));
         Assert.That(Flushes(), Is.Empty, "a not-present entry is never cached");
     }
 
@@ -77,7 +78,8 @@ public class TlbInvalidationTests
     public void Unmapping_a_2M_page_flushes_everything_once()
     {
         _pt.Map(V(0x60_0000), Ph(0x80_0000), RW, PageSize.Size2M);
-        Assert.That(_pt.Unmap(V(0x60_0000), PageSize.Size2M).Invalidation, Is.EqualTo(TlbInvalidation.Range(V(0x60_0000), Huge)));
+        Assert.That(_pt.Unmap(V(0x60_0000), PageSize.Size2M).Invalidation,
+            Is.EqualTo(TlbInvalidation.Range(V(0x60_0000), Huge)));
         Assert.That(Flushes(), Is.EqualTo(new[] { FullFlush }), "512 pages: above the single-page ceiling");
     }
 
@@ -85,11 +87,13 @@ public class TlbInvalidationTests
     public void Protecting_a_4K_page_invalidates_that_page_after_the_new_flags_are_written()
     {
         _pt.Map(V(0x40_1000), Ph(0x9000), RW);
-        Assert.That(_pt.Protect(V(0x40_1000), PageFlags.NoExecute).Invalidation, Is.EqualTo(TlbInvalidation.Page(V(0x40_1000))));
+        Assert.That(_pt.Protect(V(0x40_1000), PageFlags.NoExecute).Invalidation,
+            Is.EqualTo(TlbInvalidation.Page(V(0x40_1000))));
         var flushes = Flushes();
         Assert.That(flushes, Has.Count.EqualTo(1));
         Assert.That(flushes[0].Page, Is.EqualTo(V(0x40_1000)));
-        Assert.That(flushes[0].Seen!.Value.Flags & (RW | PageFlags.NoExecute), Is.EqualTo(PageFlags.NoExecute), "flushed before the write");
+        Assert.That(flushes[0].Seen!.Value.Flags & (RW | PageFlags.NoExecute), Is.EqualTo(PageFlags.NoExecute),
+            "flushed before the write");
     }
 
     [Test]
@@ -106,7 +110,8 @@ public class TlbInvalidationTests
     public void Replacing_a_page_invalidates_that_page_after_it_points_at_the_new_frame()
     {
         _pt.Map(V(0x40_1000), Ph(0x9000), PageFlags.None);
-        Assert.That(_pt.Replace(V(0x40_1000), Ph(0xA000), RW).Invalidation, Is.EqualTo(TlbInvalidation.Page(V(0x40_1000))));
+        Assert.That(_pt.Replace(V(0x40_1000), Ph(0xA000), RW).Invalidation,
+            Is.EqualTo(TlbInvalidation.Page(V(0x40_1000))));
         var flushes = Flushes();
         Assert.That(flushes, Has.Count.EqualTo(1));
         Assert.That(flushes[0].Page, Is.EqualTo(V(0x40_1000)));

@@ -10,7 +10,8 @@ namespace MemOS.Tests.Memory.Physical;
 
 public class MemoryMapTests
 {
-    private static MemoryRange R(ulong start, ulong end, MemoryType type) => new(new PhysicalAddress(start), end - start, type);
+    private static MemoryRange R(ulong start, ulong end, MemoryType type)
+        => new(new PhysicalAddress(start), end - start, type);
     private static MemoryMapEntry E(ulong b, ulong l, uint t) => new(b, l, t);
     private static int Count(MemoryMap map, MemoryMapProblem p) => map.Diagnostics.Count(d => d.Problem == p);
 
@@ -67,9 +68,11 @@ public class MemoryMapTests
     [TestCase(3u, 2u, MemoryType.Reserved)]
     [TestCase(1u, 3u, MemoryType.AcpiReclaimable)]
     [TestCase(4u, 5u, MemoryType.Bad)]
-    public void Overlap_resolves_to_the_more_restrictive_type_in_either_order(uint first, uint second, MemoryType winner)
+    public void Overlap_resolves_to_the_more_restrictive_type_in_either_order(uint first, uint second,
+        MemoryType winner)
     {
-        var map = new MemoryMap(new[] { E(0x200000, 0x200000, 1), E(0x0, 0x1000000, first), E(0x400000, 0x1000, second) });
+        var map = new MemoryMap(new[] { E(0x200000, 0x200000, 1), E(0x0, 0x1000000, first),
+            E(0x400000, 0x1000, second) });
         Assert.That(map.TryGetType(new PhysicalAddress(0x400800), out var type), Is.True);
         Assert.That(type, Is.EqualTo(winner));
     }
@@ -85,7 +88,8 @@ public class MemoryMapTests
     [Test]
     public void Unsorted_entries_are_sorted_with_one_diagnostic()
     {
-        var map = new MemoryMap(new[] { E(0x200000, 0x100000, 1), E(0x0, 0x9f000, 1), E(0x100000, 0x1000, 2), E(0x50000, 0x1000, 2) });
+        var map = new MemoryMap(new[] { E(0x200000, 0x100000, 1), E(0x0, 0x9f000, 1), E(0x100000, 0x1000, 2),
+            E(0x50000, 0x1000, 2) });
         Assert.That(Count(map, MemoryMapProblem.Unsorted), Is.EqualTo(1));
         Assert.That(map.Ranges.Select(r => r.Base.Value), Is.Ordered);
     }
@@ -113,7 +117,8 @@ public class MemoryMapTests
     [Test]
     public void An_entry_wrapping_past_2_to_the_64_is_clipped_to_the_address_width()
     {
-        var map = new MemoryMap(new[] { E(0x0, 0x100000, 1), E(0xFFFF_F000_0000, ulong.MaxValue - 0x1000, 2) }, physicalAddressBits: 48);
+        var map = new MemoryMap(new[] { E(0x0, 0x100000, 1), E(0xFFFF_F000_0000, ulong.MaxValue - 0x1000, 2) },
+            physicalAddressBits: 48);
         Assert.That(map.Ranges[^1], Is.EqualTo(R(0xFFFF_F000_0000, 1UL << 48, MemoryType.Reserved)));
         Assert.That(map.Diagnostics.Single().Problem, Is.EqualTo(MemoryMapProblem.Overflow));
     }
@@ -128,7 +133,9 @@ public class MemoryMapTests
             E(0x10_0000_0000, 0x10_0000, 1),    // starts at 2^36: dropped
             E(0xFFFF_FFFF_FFFF_0000, 0x20000, 1), // absurd and wrapping: dropped
         }, physicalAddressBits: 36);
-        Assert.That(map.Ranges, Is.EqualTo(new[] { R(0, 0x100000, MemoryType.Usable), R(0xF_FFF0_0000, 0x10_0000_0000, MemoryType.Usable) }));
+        Assert.That(map.Ranges,
+            Is.EqualTo(new[] { R(0, 0x100000, MemoryType.Usable),
+                R(0xF_FFF0_0000, 0x10_0000_0000, MemoryType.Usable) }));
         Assert.That(Count(map, MemoryMapProblem.BeyondAddressWidth), Is.EqualTo(2));
         Assert.That(Count(map, MemoryMapProblem.Overflow), Is.EqualTo(1));
         Assert.That(map.Diagnostics.Count(d => d.Action.StartsWith("dropped")), Is.EqualTo(2));
@@ -150,7 +157,8 @@ public class MemoryMapTests
         Assert.That(map.Error, Is.EqualTo(MemoryError.InvalidArgument));
         Assert.That(map.Diagnostics.Single().Problem, Is.EqualTo(MemoryMapProblem.EmptyMap));
         Assert.That(map.Ranges, Is.Empty);
-        Assert.That(PhysicalMemoryManager.Create(map, new SparsePhysicalMemory()).Error, Is.EqualTo(MemoryError.InvalidArgument));
+        Assert.That(PhysicalMemoryManager.Create(map, new SparsePhysicalMemory()).Error,
+            Is.EqualTo(MemoryError.InvalidArgument));
     }
 
     [Test]
@@ -160,7 +168,8 @@ public class MemoryMapTests
         Assert.That(map.Error, Is.EqualTo(MemoryError.OutOfMemory));
         Assert.That(Count(map, MemoryMapProblem.NoUsableMemory), Is.EqualTo(1));
         Assert.That(Count(map, MemoryMapProblem.Unaligned), Is.EqualTo(1), "the 2 KiB usable sliver was dropped");
-        Assert.That(PhysicalMemoryManager.Create(map, new SparsePhysicalMemory()).Error, Is.EqualTo(MemoryError.OutOfMemory));
+        Assert.That(PhysicalMemoryManager.Create(map, new SparsePhysicalMemory()).Error,
+            Is.EqualTo(MemoryError.OutOfMemory));
     }
 
     [Test]
@@ -176,7 +185,9 @@ public class MemoryMapTests
     public void Non_usable_ranges_keep_exact_byte_boundaries()
     {
         var map = new MemoryMap(new[] { E(0x0, 0x100000, 1), E(0x9fc00, 0x400, 2) });
-        Assert.That(map.Ranges, Is.EqualTo(new[] { R(0, 0x9f000, MemoryType.Usable), R(0x9fc00, 0xa0000, MemoryType.Reserved), R(0xa0000, 0x100000, MemoryType.Usable) }));
+        Assert.That(map.Ranges,
+            Is.EqualTo(new[] { R(0, 0x9f000, MemoryType.Usable), R(0x9fc00, 0xa0000, MemoryType.Reserved),
+                R(0xa0000, 0x100000, MemoryType.Usable) }));
     }
 
     [Test]
@@ -192,17 +203,21 @@ public class MemoryMapTests
             R(0x301000, 0x7fe0000, MemoryType.Usable),
         }));
         Assert.That(map.TotalBytes(MemoryType.KernelImage), Is.EqualTo(0x201000UL));
-        Assert.That(map.Ranges.Where(r => r.Type == MemoryType.Usable).All(r => r.Base.IsFrameAligned && r.End % 4096 == 0));
+        Assert.That(map.Ranges
+            .Where(r => r.Type == MemoryType.Usable)
+            .All(r => r.Base.IsFrameAligned && r.End % 4096 == 0));
     }
 
     [Test]
     public void Every_reservation_kind_has_its_type_and_name()
     {
         var map = Fixtures.Flat(64 * Fixtures.MiB);
-        var kinds = new[] { ReservationKind.KernelImage, ReservationKind.Module, ReservationKind.FirstMebibyte, ReservationKind.BootTables, ReservationKind.Firmware };
+        var kinds = new[] { ReservationKind.KernelImage, ReservationKind.Module, ReservationKind.FirstMebibyte,
+            ReservationKind.BootTables, ReservationKind.Firmware };
         var names = new[] { "kernel", "module", "first MiB", "boot tables", "firmware" };
         for (int i = 0; i < kinds.Length; i++)
-            Assert.That(map.Reserve(new PhysicalAddress((ulong)(i + 1) * Fixtures.MiB), 0x1000, kinds[i]), Is.EqualTo(MemoryError.None));
+            Assert.That(map.Reserve(new PhysicalAddress((ulong)(i + 1) * Fixtures.MiB), 0x1000, kinds[i]),
+                Is.EqualTo(MemoryError.None));
         for (int i = 0; i < kinds.Length; i++)
         {
             Assert.That(map.TryGetType(new PhysicalAddress((ulong)(i + 1) * Fixtures.MiB), out var t), Is.True);
@@ -220,21 +235,28 @@ public class MemoryMapTests
     {
         var map = Fixtures.Flat(64 * Fixtures.MiB);
         var before = map.Ranges.ToArray();
-        Assert.That(map.Reserve(new PhysicalAddress(0x1000), 0, ReservationKind.Module), Is.EqualTo(MemoryError.InvalidArgument));
-        Assert.That(map.Reserve(new PhysicalAddress(ulong.MaxValue - 10), 100, ReservationKind.Module), Is.EqualTo(MemoryError.InvalidArgument));
-        Assert.That(map.Reserve(new PhysicalAddress(8 * Fixtures.GiB), 0x1000, ReservationKind.Module), Is.EqualTo(MemoryError.OutOfRange));
+        Assert.That(map.Reserve(new PhysicalAddress(0x1000), 0, ReservationKind.Module),
+            Is.EqualTo(MemoryError.InvalidArgument));
+        Assert.That(map.Reserve(new PhysicalAddress(ulong.MaxValue - 10), 100, ReservationKind.Module),
+            Is.EqualTo(MemoryError.InvalidArgument));
+        Assert.That(map.Reserve(new PhysicalAddress(8 * Fixtures.GiB), 0x1000, ReservationKind.Module),
+            Is.EqualTo(MemoryError.OutOfRange));
         Assert.That(map.Ranges, Is.EqualTo(before));
-        Assert.That(map.Diagnostics.Select(d => d.Problem), Is.EqualTo(new[] { MemoryMapProblem.InvalidReservation, MemoryMapProblem.InvalidReservation, MemoryMapProblem.ReservationOutsideMemory }));
+        Assert.That(map.Diagnostics.Select(d => d.Problem),
+            Is.EqualTo(new[] { MemoryMapProblem.InvalidReservation, MemoryMapProblem.InvalidReservation,
+                MemoryMapProblem.ReservationOutsideMemory }));
     }
 
     [Test]
     public void A_reservation_does_not_weaken_bad_memory_nor_fill_holes()
     {
         var map = new MemoryMap(new[] { E(0x0, 0x100000, 1), E(0x80000, 0x1000, 5), E(0x200000, 0x100000, 1) });
-        Assert.That(map.Reserve(new PhysicalAddress(0), 0x300000, ReservationKind.Firmware), Is.EqualTo(MemoryError.None));
+        Assert.That(map.Reserve(new PhysicalAddress(0), 0x300000, ReservationKind.Firmware),
+            Is.EqualTo(MemoryError.None));
         Assert.That(map.Ranges, Is.EqualTo(new[]
         {
-            R(0x0, 0x80000, MemoryType.Firmware), R(0x80000, 0x81000, MemoryType.Bad), R(0x81000, 0x100000, MemoryType.Firmware),
+            R(0x0, 0x80000, MemoryType.Firmware), R(0x80000, 0x81000, MemoryType.Bad),
+                R(0x81000, 0x100000, MemoryType.Firmware),
             R(0x200000, 0x300000, MemoryType.Firmware),
         }));
     }
@@ -242,7 +264,8 @@ public class MemoryMapTests
     [Test]
     public void Garbage_floods_are_capped_with_one_truncation_record()
     {
-        var entries = Enumerable.Range(0, 400).Select(i => E((ulong)i * 0x1000, 0, 1)).Append(E(0, 0x100000, 1)).ToArray();
+        var entries = Enumerable.Range(0,
+            400).Select(i => E((ulong)i * 0x1000, 0, 1)).Append(E(0, 0x100000, 1)).ToArray();
         var map = new MemoryMap(entries);
         Assert.That(map.Diagnostics, Has.Count.EqualTo(MemoryMap.MaxDiagnostics + 1));
         Assert.That(map.Diagnostics[^1].Problem, Is.EqualTo(MemoryMapProblem.Truncated));
@@ -265,7 +288,8 @@ public class MemoryMapTests
 
     private static readonly Gen<MemoryMapEntry> GenEntry =
         Gen.Select(
-            Gen.Frequency((6, Gen.ULong[0, 0x2000_0000]), (1, Gen.ULong), (1, Gen.ULong[0xF_0000_0000, 0x20_0000_0000])),
+            Gen.Frequency((6, Gen.ULong[0, 0x2000_0000]), (1, Gen.ULong),
+                (1, Gen.ULong[0xF_0000_0000, 0x20_0000_0000])),
             Gen.Frequency((6, Gen.ULong[0, 0x400_0000]), (1, Gen.Const(0UL)), (1, Gen.ULong)),
             Gen.Frequency((6, Gen.UInt[1, 5]), (1, Gen.UInt)),
             (b, l, t) => new MemoryMapEntry(b, l, t));
@@ -283,9 +307,13 @@ public class MemoryMapTests
                 var r = ranges[i];
                 if (r.Length == 0 || r.End > limit) return false;
                 if (r.Type == MemoryType.Usable && (!r.Base.IsFrameAligned || r.End % 4096 != 0)) return false;
-                if (i > 0 && (ranges[i - 1].End > r.Base.Value || (ranges[i - 1].End == r.Base.Value && ranges[i - 1].Type == r.Type))) return false;
+                if (i > 0
+                    && (ranges[i - 1].End > r.Base.Value
+                        || (ranges[i - 1].End == r.Base.Value && ranges[i - 1].Type == r.Type)))
+                    return false;
             }
-            // Every usable byte is usable in some entry and in no more restrictive one (sampled at range edges and middles).
+            // Every usable byte is usable in some entry and in no more restrictive one (sampled at range edges and
+            // middles).
             foreach (var r in ranges.Where(r => r.Type == MemoryType.Usable))
                 foreach (var a in new[] { r.Base.Value, r.Base.Value + r.Length / 2, r.End - 1 })
                 {
@@ -303,7 +331,9 @@ public class MemoryMapTests
             if (map.Diagnostics.Count <= MemoryMap.MaxDiagnostics)
             {
                 if (Count(map, MemoryMapProblem.ZeroLength) != entries.Count(e => e.Length == 0)) return false;
-                if (Count(map, MemoryMapProblem.UnknownType) != entries.Count(e => e.Length != 0 && (e.Type < 1 || e.Type > 5))) return false;
+                if (Count(map,
+                    MemoryMapProblem.UnknownType) != entries.Count(e => e.Length != 0 && (e.Type < 1 || e.Type > 5)))
+                    return false;
             }
             return (map.Error == MemoryError.None) == (map.UsableBytes > 0 && entries.Length > 0);
         }, iter: 3000);

@@ -8,7 +8,8 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Memory.Physical;
 
-/// <summary>Random operation sequences against a model: no overlap, alignment, conservation, Check() after every step, full coalescing.</summary>
+/// <summary>Random operation sequences against a model: no overlap, alignment, conservation, Check() after every step,
+/// full coalescing.</summary>
 public class PhysicalMemoryManagerPropertyTests
 {
     private const ulong MiB = Fixtures.MiB;
@@ -30,7 +31,8 @@ public class PhysicalMemoryManagerPropertyTests
         return map;
     }
 
-    private static readonly FrameUsage[] Usages = { FrameUsage.Used, FrameUsage.Kernel, FrameUsage.PageTable, FrameUsage.Heap, FrameUsage.Zero };
+    private static readonly FrameUsage[] Usages = { FrameUsage.Used, FrameUsage.Kernel, FrameUsage.PageTable,
+        FrameUsage.Heap, FrameUsage.Zero };
 
     private sealed class Model
     {
@@ -49,7 +51,8 @@ public class PhysicalMemoryManagerPropertyTests
         public void Add(ulong address, int order)
         {
             for (ulong k = 0; k < 1UL << order; k++)
-                if (!Refs.TryAdd(address + k * 4096, 1)) throw new AssertionException($"frame 0x{address + k * 4096:x} handed out twice");
+                if (!Refs.TryAdd(address + k * 4096, 1))
+                    throw new AssertionException($"frame 0x{address + k * 4096:x} handed out twice");
             Runs.Add((address, order));
         }
 
@@ -57,8 +60,10 @@ public class PhysicalMemoryManagerPropertyTests
         {
             if (Pmm.Check(out var problem) != MemoryError.None) throw new AssertionException(problem!);
             var s = Pmm.Statistics;
-            if (s.FreeFrames + s.UsedFrames + s.ReservedFrames != s.TotalFrames) throw new AssertionException("conservation");
-            if (s.UsedFrames != (ulong)Refs.Count) throw new AssertionException($"used {s.UsedFrames}, model {Refs.Count}");
+            if (s.FreeFrames + s.UsedFrames + s.ReservedFrames != s.TotalFrames)
+                throw new AssertionException("conservation");
+            if (s.UsedFrames != (ulong)Refs.Count)
+                throw new AssertionException($"used {s.UsedFrames}, model {Refs.Count}");
             if (s.FreeFrames + s.UsedFrames != s.UsableFrames) throw new AssertionException("usable");
         }
 
@@ -71,7 +76,8 @@ public class PhysicalMemoryManagerPropertyTests
                 {
                     var r = Pmm.AllocateFrame(Usages[pick % Usages.Length]);
                     if (r.Ok) Add(r.Value.Value, 0);
-                    else if (r.Error != MemoryError.OutOfMemory || before.FreeFrames != 0) throw new AssertionException("AllocateFrame " + r.Error);
+                    else if (r.Error != MemoryError.OutOfMemory || before.FreeFrames != 0)
+                        throw new AssertionException("AllocateFrame " + r.Error);
                     break;
                 }
                 case 1:
@@ -87,12 +93,15 @@ public class PhysicalMemoryManagerPropertyTests
                     if (r.Ok)
                     {
                         ulong a = r.Value.Value, size = 4096UL << order;
-                        if (a % size != 0 || (c.Alignment != 0 && a % c.Alignment != 0) || (c.HasLimit && a + size > c.Limit.Value))
+                        if (a % size != 0 || (c.Alignment != 0 && a % c.Alignment != 0)
+                            || (c.HasLimit && a + size > c.Limit.Value))
                             throw new AssertionException($"run 0x{a:x} order {order} breaks {c}");
                         Add(a, order);
                     }
-                    else if (r.Error != MemoryError.OutOfMemory) throw new AssertionException("AllocateContiguous " + r.Error);
-                    else if (constraint == 0 && before.LargestFreeOrder >= order) throw new AssertionException("OutOfMemory with a big enough free block");
+                    else if (r.Error != MemoryError.OutOfMemory)
+                        throw new AssertionException("AllocateContiguous " + r.Error);
+                    else if (constraint == 0 && before.LargestFreeOrder >= order)
+                        throw new AssertionException("OutOfMemory with a big enough free block");
                     break;
                 }
                 case 2 when Runs.Count > 0:
@@ -108,14 +117,17 @@ public class PhysicalMemoryManagerPropertyTests
                     }
                     bool shared = false;
                     for (ulong k = 0; k < 1UL << o; k++) shared |= Refs[a + k * 4096] > 1;
-                    var e = o == 0 ? Pmm.FreeFrame(new PhysicalAddress(a)) : Pmm.FreeContiguous(new PhysicalAddress(a), o);
+                    var e = o == 0 ? Pmm.FreeFrame(new PhysicalAddress(a))
+                        : Pmm.FreeContiguous(new PhysicalAddress(a), o);
                     if (shared) { Expect(e, MemoryError.Conflict); Unchanged(before); break; }
                     Expect(e, MemoryError.None);
                     for (ulong k = 0; k < 1UL << o; k++) Refs.Remove(a + k * 4096);
                     Runs.RemoveAt(i);
                     // Freed: a second free is a double free and changes nothing.
                     var after = Pmm.Statistics;
-                    Expect(o == 0 ? Pmm.FreeFrame(new PhysicalAddress(a)) : Pmm.FreeContiguous(new PhysicalAddress(a), o), MemoryError.DoubleFree);
+                    Expect(o == 0 ? Pmm.FreeFrame(new PhysicalAddress(a))
+                        : Pmm.FreeContiguous(new PhysicalAddress(a), o),
+                        MemoryError.DoubleFree);
                     Unchanged(after);
                     break;
                 }
@@ -125,7 +137,8 @@ public class PhysicalMemoryManagerPropertyTests
                     ulong frame = a + (ulong)(pick % (1 << o)) * 4096;
                     Expect(Pmm.AddReference(new PhysicalAddress(frame)), MemoryError.None);
                     Refs[frame]++;
-                    if (Pmm.ReferenceCount(new PhysicalAddress(frame)) != Refs[frame]) throw new AssertionException("reference count");
+                    if (Pmm.ReferenceCount(new PhysicalAddress(frame)) != Refs[frame])
+                        throw new AssertionException("reference count");
                     break;
                 }
                 case 4 when Runs.Count > 0:
@@ -150,24 +163,31 @@ public class PhysicalMemoryManagerPropertyTests
             foreach (var (a, o) in Runs)
             {
                 for (ulong k = 0; k < 1UL << o; k++)
-                    for (int r = Refs[a + k * 4096]; r > 1; r--) Expect(Pmm.FreeFrame(new PhysicalAddress(a + k * 4096)), MemoryError.None);
-                Expect(o == 0 ? Pmm.FreeFrame(new PhysicalAddress(a)) : Pmm.FreeContiguous(new PhysicalAddress(a), o), MemoryError.None);
+                    for (int r = Refs[a + k * 4096]; r > 1; r--)
+                        Expect(Pmm.FreeFrame(new PhysicalAddress(a + k * 4096)), MemoryError.None);
+                Expect(o == 0 ? Pmm.FreeFrame(new PhysicalAddress(a)) : Pmm.FreeContiguous(new PhysicalAddress(a), o),
+                    MemoryError.None);
             }
             Runs.Clear();
             Refs.Clear();
             Verify();
             var s = Pmm.Statistics;
             for (int o = 0; o < InitialShape.Length; o++)
-                if (s.FreeBlocks(o) != InitialShape[o]) throw new AssertionException($"order {o}: {s.FreeBlocks(o)} free blocks after freeing everything, {InitialShape[o]} at boot");
+                if (s.FreeBlocks(o) != InitialShape[o])
+                    throw new AssertionException(
+                        $"order {o}: {s.FreeBlocks(o)} free blocks after freeing everything, "
+                        + $"{InitialShape[o]} at boot");
             if (s.UsedFrames != 0) throw new AssertionException("frames still used");
         }
 
         private void Unchanged(PhysicalMemoryStatistics before)
         {
             var now = Pmm.Statistics;
-            if (now.FreeFrames != before.FreeFrames || now.UsedFrames != before.UsedFrames) throw new AssertionException("a failed operation changed the counts");
+            if (now.FreeFrames != before.FreeFrames || now.UsedFrames != before.UsedFrames)
+                throw new AssertionException("a failed operation changed the counts");
             for (int o = 0; o < PhysicalMemoryManager.Orders; o++)
-                if (now.FreeBlocks(o) != before.FreeBlocks(o)) throw new AssertionException("a failed operation changed the free lists");
+                if (now.FreeBlocks(o) != before.FreeBlocks(o))
+                    throw new AssertionException("a failed operation changed the free lists");
         }
 
         private static void Expect(MemoryError actual, MemoryError expected)
@@ -177,7 +197,8 @@ public class PhysicalMemoryManagerPropertyTests
     }
 
     private static readonly Gen<(int Op, int Pick, int Order, int Constraint)> GenOp =
-        Gen.Select(Gen.Frequency((4, Gen.Int[0, 0]), (3, Gen.Int[1, 1]), (5, Gen.Int[2, 2]), (2, Gen.Int[3, 3]), (1, Gen.Int[4, 4])),
+        Gen.Select(Gen.Frequency((4, Gen.Int[0, 0]), (3, Gen.Int[1, 1]), (5, Gen.Int[2, 2]), (2, Gen.Int[3, 3]),
+            (1, Gen.Int[4, 4])),
                    Gen.Int[0, 1 << 20], Gen.Int[0, 10], Gen.Int[0, 3]);
 
     [Test]
@@ -235,7 +256,9 @@ public class PhysicalMemoryManagerPropertyTests
             ulong first = a.Value / 4096, n = 1UL << order;
             for (ulong f = first; f < first + n; f++)
             {
-                if (owned[f] == take) throw new AssertionException($"op {ops}: frame 0x{f * 4096:x} {(take ? "handed out twice" : "freed while free")}");
+                if (owned[f] == take)
+                    throw new AssertionException(
+                        $"op {ops}: frame 0x{f * 4096:x} {(take ? "handed out twice" : "freed while free")}");
                 owned[f] = take;
             }
             modelUsed = take ? modelUsed + n : modelUsed - n;
@@ -246,8 +269,11 @@ public class PhysicalMemoryManagerPropertyTests
             if (op < 7 && count < runs.Length)
             {
                 int order = op < 5 ? 0 : random.Next(11);
-                var c = random.Next(8) == 0 ? FrameConstraints.Aligned(4096UL << random.Next(12)) : FrameConstraints.None;
-                var r = order == 0 && c.Alignment == 0 ? pmm.AllocateFrame(FrameUsage.Heap) : pmm.AllocateContiguous(order, c, FrameUsage.Used);
+                var c = random.Next(8) == 0 ? FrameConstraints.Aligned(4096UL << random.Next(12))
+                    : FrameConstraints.None;
+                var r = order == 0 && c.Alignment == 0
+                    ? pmm.AllocateFrame(FrameUsage.Heap)
+                    : pmm.AllocateContiguous(order, c, FrameUsage.Used);
                 if (r.Ok)
                 {
                     runs[count++] = (r.Value, order, 0);
@@ -261,7 +287,8 @@ public class PhysicalMemoryManagerPropertyTests
                 if (pmm.AddReference(runs[i].Address) != MemoryError.None) throw new AssertionException("AddReference");
                 runs[i].Extra++;
                 if (pmm.ReferenceCount(runs[i].Address) != 1 + runs[i].Extra)
-                    throw new AssertionException($"op {ops}: reference count {pmm.ReferenceCount(runs[i].Address)}, model {1 + runs[i].Extra}");
+                    throw new AssertionException(
+                        $"op {ops}: reference count {pmm.ReferenceCount(runs[i].Address)}, model {1 + runs[i].Extra}");
             }
             else if (count > 0)
             {
@@ -280,19 +307,25 @@ public class PhysicalMemoryManagerPropertyTests
             }
             // cheap, every step: the PMM's free count is the model's
             if (pmm.FreeFrameCount != initial.FreeFrames - modelUsed)
-                throw new AssertionException($"op {ops}: {pmm.FreeFrameCount} frames free, the model says {initial.FreeFrames - modelUsed}");
-            if (ops % 200_000 == 0 && pmm.Check(out var problem) != MemoryError.None) throw new AssertionException(problem!);
+                throw new AssertionException(
+                    $"op {ops}: {pmm.FreeFrameCount} frames free, the model says {initial.FreeFrames - modelUsed}");
+            if (ops % 200_000 == 0 && pmm.Check(out var problem) != MemoryError.None)
+                throw new AssertionException(problem!);
         }
         Assert.That(pmm.Check(out var p), Is.EqualTo(MemoryError.None), p);
-        TestContext.Out.WriteLine($"{ops} operations, {failures} allocations refused (OutOfMemory), fragmentation index at the end {pmm.Statistics.FragmentationIndex:F3}");
+        TestContext.Out.WriteLine($"{ops} operations, {failures} allocations refused (OutOfMemory), "
+            + $"fragmentation index at the end {pmm.Statistics.FragmentationIndex:F3}");
         for (int i = 0; i < count; i++)
         {
             for (int k = 0; k < runs[i].Extra; k++) pmm.FreeFrame(runs[i].Address);
-            Assert.That(runs[i].Order == 0 ? pmm.FreeFrame(runs[i].Address) : pmm.FreeContiguous(runs[i].Address, runs[i].Order), Is.EqualTo(MemoryError.None));
+            Assert.That(runs[i].Order == 0 ? pmm.FreeFrame(runs[i].Address)
+                : pmm.FreeContiguous(runs[i].Address, runs[i].Order),
+                Is.EqualTo(MemoryError.None));
         }
         var end = pmm.Statistics;
         Assert.That(pmm.Check(out p), Is.EqualTo(MemoryError.None), p);
         Assert.That(end.FreeFrames, Is.EqualTo(initial.FreeFrames));
-        for (int o = 0; o <= PhysicalMemoryManager.MaxOrder; o++) Assert.That(end.FreeBlocks(o), Is.EqualTo(initial.FreeBlocks(o)), $"order {o}");
+        for (int o = 0; o <= PhysicalMemoryManager.MaxOrder; o++)
+            Assert.That(end.FreeBlocks(o), Is.EqualTo(initial.FreeBlocks(o)), $"order {o}");
     }
 }

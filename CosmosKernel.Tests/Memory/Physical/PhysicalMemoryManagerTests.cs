@@ -31,7 +31,8 @@ public class PhysicalMemoryManagerTests
         var after = _pmm.Statistics;
         Assert.That(after.FreeFrames, Is.EqualTo(before.FreeFrames));
         Assert.That(after.UsedFrames, Is.EqualTo(before.UsedFrames));
-        for (int o = 0; o <= PhysicalMemoryManager.MaxOrder; o++) Assert.That(after.FreeBlocks(o), Is.EqualTo(before.FreeBlocks(o)));
+        for (int o = 0; o <= PhysicalMemoryManager.MaxOrder; o++)
+            Assert.That(after.FreeBlocks(o), Is.EqualTo(before.FreeBlocks(o)));
         Assert.That(_pmm.Check(out var problem), Is.EqualTo(MemoryError.None), problem);
     }
 
@@ -87,7 +88,8 @@ public class PhysicalMemoryManagerTests
         }
         Assert.That((ulong)frames.Count, Is.EqualTo(_pmm.Statistics.UsableFrames));
         var before = _pmm.Statistics;
-        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.None, FrameUsage.Used).Error, Is.EqualTo(MemoryError.OutOfMemory));
+        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.None, FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.OutOfMemory));
         AssertUnchanged(before);
         foreach (var f in frames) Assert.That(_pmm.FreeFrame(P(f)), Is.EqualTo(MemoryError.None));
         Assert.That(_pmm.Statistics.FragmentationIndex, Is.LessThan(0.1));
@@ -114,7 +116,8 @@ public class PhysicalMemoryManagerTests
             Assert.That(_pmm.FreeFrame(run), Is.EqualTo(MemoryError.InvalidArgument), "run freed as a frame");
             Assert.That(_pmm.FreeFrame(run + 4096), Is.EqualTo(MemoryError.InvalidArgument), "inside a run");
             Assert.That(_pmm.FreeContiguous(run, 2), Is.EqualTo(MemoryError.InvalidArgument), "wrong order");
-            Assert.That(_pmm.FreeContiguous(run, 4), Is.EqualTo(MemoryError.Misaligned).Or.EqualTo(MemoryError.InvalidArgument), "wrong order");
+            Assert.That(_pmm.FreeContiguous(run, 4),
+                Is.EqualTo(MemoryError.Misaligned).Or.EqualTo(MemoryError.InvalidArgument), "wrong order");
             Assert.That(_pmm.FreeContiguous(run + 4096, 0), Is.EqualTo(MemoryError.InvalidArgument), "inside a run");
             Assert.That(_pmm.FreeContiguous(f, 11), Is.EqualTo(MemoryError.InvalidArgument));
             Assert.That(_pmm.FreeContiguous(f, -1), Is.EqualTo(MemoryError.InvalidArgument));
@@ -140,20 +143,23 @@ public class PhysicalMemoryManagerTests
     public void Allocating_with_a_non_allocation_usage_is_refused(FrameUsage usage)
     {
         Assert.That(_pmm.AllocateFrame(usage).Error, Is.EqualTo(MemoryError.InvalidArgument));
-        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.None, usage).Error, Is.EqualTo(MemoryError.InvalidArgument));
+        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.None, usage).Error,
+            Is.EqualTo(MemoryError.InvalidArgument));
         Assert.That(_pmm.Statistics.UsedFrames, Is.Zero);
     }
 
     [TestCase(-1)]
     [TestCase(11)]
     public void Orders_outside_0_to_10_are_refused(int order)
-        => Assert.That(_pmm.AllocateContiguous(order, FrameConstraints.None, FrameUsage.Used).Error, Is.EqualTo(MemoryError.InvalidArgument));
+        => Assert.That(_pmm.AllocateContiguous(order, FrameConstraints.None, FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.InvalidArgument));
 
     [TestCase(100UL)]
     [TestCase(2048UL)]
     [TestCase(4096UL * 3)]
     public void Alignments_that_are_not_a_power_of_two_of_at_least_4_KiB_are_refused(ulong alignment)
-        => Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.Aligned(alignment), FrameUsage.Used).Error, Is.EqualTo(MemoryError.Misaligned));
+        => Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.Aligned(alignment), FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.Misaligned));
 
     [Test]
     public void Contiguous_runs_are_naturally_aligned_and_honour_alignment_and_limit()
@@ -169,8 +175,10 @@ public class PhysicalMemoryManagerTests
         Assert.That(aligned.Ok && aligned.Value.Value % (16 * MiB) == 0, aligned.ToString);
         var low = _pmm.AllocateContiguous(2, FrameConstraints.Below(P(0x400000)), FrameUsage.Used);
         Assert.That(low.Ok && low.Value.Value + 4 * 4096 <= 0x400000, low.ToString);
-        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.Below(P(0x300000)), FrameUsage.Used).Error, Is.EqualTo(MemoryError.OutOfMemory), "nothing usable below the kernel's end");
-        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.Aligned(256 * MiB), FrameUsage.Used).Error, Is.EqualTo(MemoryError.OutOfMemory), "0 is the only 256 MiB boundary and it is reserved");
+        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.Below(P(0x300000)), FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.OutOfMemory), "nothing usable below the kernel's end");
+        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.Aligned(256 * MiB), FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.OutOfMemory), "0 is the only 256 MiB boundary and it is reserved");
         Assert.That(_pmm.AllocateContiguous(10, FrameConstraints.Below4GiB, FrameUsage.Used).Ok);
         Assert.That(_pmm.Check(out var problem), Is.EqualTo(MemoryError.None), problem);
     }
@@ -184,16 +192,20 @@ public class PhysicalMemoryManagerTests
         var taken = new List<(PhysicalAddress Address, int Order)>();
         for (int order = PhysicalMemoryManager.MaxOrder; order >= 0; order--)
         {
-            for (Result<PhysicalAddress> r; (r = pmm.AllocateContiguous(order, FrameConstraints.Below4GiB, FrameUsage.Used)).Ok;)
+            for (Result<PhysicalAddress> r;
+                (r = pmm.AllocateContiguous(order, FrameConstraints.Below4GiB, FrameUsage.Used)).Ok;)
             {
-                Assert.That(r.Value.Value + (4096UL << order), Is.LessThanOrEqualTo(4 * GiB), $"order {order} at {r.Value}");
+                Assert.That(r.Value.Value + (4096UL << order), Is.LessThanOrEqualTo(4 * GiB),
+                    $"order {order} at {r.Value}");
                 taken.Add((r.Value, order));
             }
         }
         // everything below 4 GiB is taken, everything above is still free: the limit refuses, a plain request succeeds
         Assert.That(pmm.Statistics.FreeFrames, Is.EqualTo(highFrames));
-        Assert.That(pmm.AllocateContiguous(0, FrameConstraints.Below4GiB, FrameUsage.Used).Error, Is.EqualTo(MemoryError.OutOfMemory));
-        Assert.That(pmm.AllocateContiguous(0, FrameConstraints.Below(P(0x100000)), FrameUsage.Used).Error, Is.EqualTo(MemoryError.OutOfMemory));
+        Assert.That(pmm.AllocateContiguous(0, FrameConstraints.Below4GiB, FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.OutOfMemory));
+        Assert.That(pmm.AllocateContiguous(0, FrameConstraints.Below(P(0x100000)), FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.OutOfMemory));
 
         // one low block back: the next limited request takes exactly it, not a frame above 4 GiB
         (PhysicalAddress back, int backOrder) = taken[taken.Count / 2];
@@ -260,7 +272,8 @@ public class PhysicalMemoryManagerTests
         Assert.That(_pmm.AddReference(run + 4096), Is.EqualTo(MemoryError.None));
         Assert.That(_pmm.FreeContiguous(run, 2), Is.EqualTo(MemoryError.Conflict));
         Assert.That(_pmm.FreeFrame(run + 4096), Is.EqualTo(MemoryError.None));
-        Assert.That(_pmm.FreeFrame(run + 4096), Is.EqualTo(MemoryError.InvalidArgument), "last reference of a run's frame");
+        Assert.That(_pmm.FreeFrame(run + 4096), Is.EqualTo(MemoryError.InvalidArgument),
+            "last reference of a run's frame");
         Assert.That(_pmm.FreeContiguous(run, 2), Is.EqualTo(MemoryError.None));
         Assert.That(_pmm.Check(out var problem), Is.EqualTo(MemoryError.None), problem);
     }
@@ -285,7 +298,8 @@ public class PhysicalMemoryManagerTests
         Assert.That(s.LargestFreeOrder, Is.EqualTo(0));
         Assert.That(s.FreeBlocks(0), Is.EqualTo(s.FreeFrames));
         Assert.That(s.FragmentationIndex, Is.Zero, "all free memory is in blocks of the largest free order (0)");
-        Assert.That(_pmm.AllocateContiguous(1, FrameConstraints.None, FrameUsage.Used).Error, Is.EqualTo(MemoryError.OutOfMemory));
+        Assert.That(_pmm.AllocateContiguous(1, FrameConstraints.None, FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.OutOfMemory));
         _pmm.FreeFrame(frames[1]);
         Assert.That(_pmm.Statistics.LargestFreeOrder, Is.EqualTo(1));
         Assert.That(_pmm.Statistics.FragmentationIndex, Is.GreaterThan(0.9));
@@ -309,13 +323,15 @@ public class PhysicalMemoryManagerTests
         var big = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu4G()), new SparsePhysicalMemory());
         Assert.That(big.MetadataBytes, Is.LessThanOrEqualTo(big.Statistics.UsableFrames * 4096 / 1000));
         Assert.That(big.Statistics.MetadataBytes, Is.EqualTo(big.MetadataBytes));
-        TestContext.Out.WriteLine($"metadata: 128 MiB → {_pmm.MetadataBytes} B, 4 GiB → {big.MetadataBytes} B ({100.0 * big.MetadataBytes / (big.Statistics.UsableFrames * 4096):F4} %)");
+        TestContext.Out.WriteLine($"metadata: 128 MiB → {_pmm.MetadataBytes} B, 4 GiB → {big.MetadataBytes} B "
+            + $"({100.0 * big.MetadataBytes / (big.Statistics.UsableFrames * 4096):F4} %)");
     }
 
     [Test]
     public void A_sparse_map_costs_metadata_for_its_RAM_not_for_the_gaps()
     {
-        var map = new MemoryMap(new[] { new MemoryMapEntry(0x100000, 63 * MiB, 1), new MemoryMapEntry(1UL << 40, 64 * MiB, 1) });
+        var map = new MemoryMap(new[] { new MemoryMapEntry(0x100000, 63 * MiB, 1),
+            new MemoryMapEntry(1UL << 40, 64 * MiB, 1) });
         var pmm = new PhysicalMemoryManager(map, new SparsePhysicalMemory());
         Assert.That(pmm.Statistics.TotalFrames, Is.EqualTo(127 * MiB / 4096));
         Assert.That(pmm.MetadataBytes, Is.LessThan(127 * MiB / 1000));
@@ -328,7 +344,8 @@ public class PhysicalMemoryManagerTests
     [Test]
     public void Small_holes_inside_a_zone_are_reserved_frames()
     {
-        var map = new MemoryMap(new[] { new MemoryMapEntry(0, 32 * MiB, 1), new MemoryMapEntry(32 * MiB + 0x10000, 32 * MiB, 1) });
+        var map = new MemoryMap(new[] { new MemoryMapEntry(0, 32 * MiB, 1),
+            new MemoryMapEntry(32 * MiB + 0x10000, 32 * MiB, 1) });
         var pmm = new PhysicalMemoryManager(map, new SparsePhysicalMemory());
         var s = pmm.Statistics;
         Assert.That(s.ReservedFrames, Is.EqualTo(16UL));
@@ -340,7 +357,8 @@ public class PhysicalMemoryManagerTests
     [Test]
     public void Constructing_from_an_unusable_map_is_a_programmer_error()
     {
-        Assert.Throws<ArgumentException>(() => _ = new PhysicalMemoryManager(new MemoryMap(ReadOnlySpan<MemoryMapEntry>.Empty), new SparsePhysicalMemory()));
+        Assert.Throws<ArgumentException>(() => _ = new PhysicalMemoryManager(
+            new MemoryMap(ReadOnlySpan<MemoryMapEntry>.Empty), new SparsePhysicalMemory()));
         var ok = PhysicalMemoryManager.Create(Fixtures.Flat(MiB), new SparsePhysicalMemory());
         Assert.That(ok.Ok && ok.Value.Statistics.FreeFrames == 256);
     }
@@ -350,7 +368,8 @@ public class PhysicalMemoryManagerTests
     {
         var frames = new PhysicalAddress[1000];
         // Warm up (JIT, statics) before measuring.
-        frames[0] = _pmm.AllocateFrame().Value; _pmm.AddReference(frames[0]); _pmm.FreeFrame(frames[0]); _pmm.FreeFrame(frames[0]);
+        frames[0] = _pmm.AllocateFrame().Value; _pmm.AddReference(frames[0]);
+        _pmm.FreeFrame(frames[0]); _pmm.FreeFrame(frames[0]);
         _pmm.FreeContiguous(_pmm.AllocateContiguous(3, FrameConstraints.Below4GiB, FrameUsage.Heap).Value, 3);
         _ = _pmm.Statistics; _ = _pmm.UsageOf(frames[0]); _ = _pmm.ReferenceCount(frames[0]);
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -371,7 +390,8 @@ public class PhysicalMemoryManagerTests
     private static double Run(PhysicalMemoryManager pmm, int n)
     {
         var held = new PhysicalAddress[512];
-        for (int i = 0; i < held.Length; i++) held[i] = pmm.AllocateFrame().Value; // a working set, as a running kernel has
+        for (int i = 0; i < held.Length; i++)
+            held[i] = pmm.AllocateFrame().Value; // a working set, as a running kernel has
         var watch = Stopwatch.StartNew();
         for (int i = 0; i < n; i++)
         {
@@ -402,7 +422,8 @@ public class PhysicalMemoryManagerTests
         Assert.That(small, Is.LessThanOrEqualTo(16));
 
         // Wall time on real (simulated) RAM, reported, not asserted: benchmarks are programs, not timed asserts.
-        // Sparse memory on both sides (the PMM touches only list links): no 5 GiB host allocation, same cost per access.
+        // Sparse memory on both sides (the PMM touches only list links): no 5 GiB host allocation, same cost per
+        // access.
         var pmmSmall = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu128M()), new SparsePhysicalMemory());
         var pmmLarge = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu4G()), new SparsePhysicalMemory());
         double smallNs = double.MaxValue, largeNs = double.MaxValue;
@@ -413,6 +434,7 @@ public class PhysicalMemoryManagerTests
         }
         Assert.That(pmmSmall.Check(), Is.EqualTo(MemoryError.None));
         Assert.That(pmmLarge.Check(), Is.EqualTo(MemoryError.None));
-        TestContext.Out.WriteLine($"alloc+free pair: {small} RAM accesses at 128 MiB and at 4 GiB; {smallNs:F1} ns at 128 MiB, {largeNs:F1} ns at 4 GiB (ratio {largeNs / smallNs:F2})");
+        TestContext.Out.WriteLine($"alloc+free pair: {small} RAM accesses at 128 MiB and at 4 GiB; "
+            + $"{smallNs:F1} ns at 128 MiB, {largeNs:F1} ns at 4 GiB (ratio {largeNs / smallNs:F2})");
     }
 }

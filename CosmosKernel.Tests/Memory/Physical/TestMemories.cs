@@ -24,7 +24,8 @@ internal sealed class SparsePhysicalMemory : IPhysicalMemory
         _words[address.Value] = value;
     }
 
-    public byte Read8(PhysicalAddress address) => (byte)(Read64(new PhysicalAddress(address.Value & ~7UL)) >> (int)((address.Value & 7) * 8));
+    public byte Read8(PhysicalAddress address)
+        => (byte)(Read64(new PhysicalAddress(address.Value & ~7UL)) >> (int)((address.Value & 7) * 8));
 
     public void Write8(PhysicalAddress address, byte value)
     {
@@ -56,7 +57,10 @@ internal sealed class CountingPhysicalMemory : IPhysicalMemory
     public byte Read8(PhysicalAddress address) { Accesses++; return _inner.Read8(address); }
     public void Write8(PhysicalAddress address, byte value) { Accesses++; _inner.Write8(address, value); }
     public void Zero(PhysicalAddress address, ulong length) { Accesses++; _inner.Zero(address, length); }
-    public void Copy(PhysicalAddress destination, PhysicalAddress source, ulong length) { Accesses++; _inner.Copy(destination, source, length); }
+    public void Copy(PhysicalAddress destination, PhysicalAddress source, ulong length)
+    {
+        Accesses++; _inner.Copy(destination, source, length);
+    }
 }
 
 /// <summary>Memory maps as real firmware sends them.</summary>
@@ -88,7 +92,8 @@ internal static class Fixtures
         new MemoryMapEntry(0x100000000, 0x40000000, 1),
     };
 
-    /// <summary>A map of <paramref name="bytes"/> of RAM from 0, the kernel's usual reservations applied (first MiB, a 2 MiB kernel at 1 MiB).</summary>
+    /// <summary>A map of <paramref name="bytes"/> of RAM from 0, the kernel's usual reservations applied (first MiB, a
+    /// 2 MiB kernel at 1 MiB).</summary>
     public static MemoryMap Booted(MemoryMapEntry[] entries)
     {
         var map = new MemoryMap(entries);

@@ -4,7 +4,8 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Memory.Programs;
 
-/// <summary>The ELF checks the process loader relies on: malformed files are refused with a reason, never loaded.</summary>
+/// <summary>The ELF checks the process loader relies on: malformed files are refused with a reason, never
+/// loaded.</summary>
 public class ElfImageTests
 {
     private record struct Segment(uint Type, uint Flags, ulong Offset, ulong Address, ulong FileSize, ulong MemorySize);
@@ -84,24 +85,30 @@ public class ElfImageTests
 
     [Test]
     public void Overlapping_segments_are_refused()
-        => Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { Address = 0x401800, Offset = 0x800 })), Does.Contain("overlaps"));
+        => Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { Address = 0x401800, Offset = 0x800 })),
+            Does.Contain("overlaps"));
 
     [Test]
     public void Segments_in_the_kernel_half_below_user_space_or_wrapping_are_refused()
     {
-        Assert.That(Refusal(Elf(0x401000, 0x2100, Text with { Address = 0xFFFF_FFFF_8000_0000 })), Does.Contain("outside user space"));
+        Assert.That(Refusal(Elf(0x401000, 0x2100, Text with { Address = 0xFFFF_FFFF_8000_0000 })),
+            Does.Contain("outside user space"));
         Assert.That(Refusal(Elf(0x1000, 0x2100, Text with { Address = 0 })), Does.Contain("outside user space"));
-        Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { MemorySize = ulong.MaxValue - 0x1000 })), Does.Contain("outside user space"));
-        Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { Address = 0x7FFF_FFFF_F000, Offset = 0 })), Does.Contain("outside user space"));
+        Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { MemorySize = ulong.MaxValue - 0x1000 })),
+            Does.Contain("outside user space"));
+        Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { Address = 0x7FFF_FFFF_F000, Offset = 0 })),
+            Does.Contain("outside user space"));
     }
 
     [Test]
     public void Inconsistent_sizes_offsets_and_entry_are_refused()
     {
         Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { FileSize = 0x4000 })), Does.Contain("file size"));
-        Assert.That(Refusal(Elf(0x401000, 0x3000, Text, Data with { Offset = 0x2010 })), Does.Contain("differ within a page"));
+        Assert.That(Refusal(Elf(0x401000, 0x3000, Text, Data with { Offset = 0x2010 })),
+            Does.Contain("differ within a page"));
         Assert.That(Refusal(Elf(0x402000, 0x2100, Text, Data)), Does.Contain("not inside an executable segment"));
         Assert.That(Refusal(Elf(0x401000, 0x2100, Text with { Type = 4 })), Does.Contain("no loadable segment"));
-        Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { Offset = ulong.MaxValue - 0x10 })), Does.Contain("outside the file"));
+        Assert.That(Refusal(Elf(0x401000, 0x2100, Text, Data with { Offset = ulong.MaxValue - 0x10 })),
+            Does.Contain("outside the file"));
     }
 }

@@ -6,7 +6,8 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Memory.Programs;
 
-/// <summary>The ustar reader behind `ls` and `run`: real archives, and damaged ones that must stop with a reason.</summary>
+/// <summary>The ustar reader behind `ls` and `run`: real archives, and damaged ones that must stop with a
+/// reason.</summary>
 public class TarArchiveTests
 {
     private static byte[] Header(string name, long size, char kind = '0')
@@ -42,7 +43,9 @@ public class TarArchiveTests
     {
         TarArchive a = TarArchive.Parse(Archive(("hello", 700), ("./twins", 0), ("seedwalk", 512)));
         Assert.That(a.Problem, Is.Null);
-        Assert.That(a.Entries, Is.EqualTo(new[] { new TarEntry("hello", 512, 700), new TarEntry("twins", 2048, 0), new TarEntry("seedwalk", 2560, 512) }));
+        Assert.That(a.Entries,
+            Is.EqualTo(new[] { new TarEntry("hello", 512, 700), new TarEntry("twins", 2048, 0),
+                new TarEntry("seedwalk", 2560, 512) }));
         Assert.That(a.Find("twins"), Is.Not.Null);
         Assert.That(a.Find("nope"), Is.Null);
     }

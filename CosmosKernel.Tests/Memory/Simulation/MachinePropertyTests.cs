@@ -50,7 +50,8 @@ public class MachinePropertyTests
                         var placement = (c & 4) != 0
                             ? RegionPlacement.Fixed(new VirtualAddress(window.Low + (ulong)a * Page))
                             : RegionPlacement.FirstFit(new VirtualAddress(window.Low), new VirtualAddress(window.High));
-                        var created = space.CreateRegion("r", (ulong)b * Page, flags, placement, kind == 0 ? RegionBacking.Demand : null);
+                        var created = space.CreateRegion("r", (ulong)b * Page, flags, placement,
+                            kind == 0 ? RegionBacking.Demand : null);
                         if (created.Ok) regions.Add(created.Value);
                         else Assert.That(rig.Frames.AllocatedFrames, Is.EqualTo(before), created.Error.ToString());
                         break;
@@ -65,7 +66,8 @@ public class MachinePropertyTests
                         if (pick == null) break;
                         ulong length = pick.Length;
                         if (space.Grow(pick, (ulong)b * Page) != MemoryError.None)
-                            Assert.That((pick.Length, rig.Frames.AllocatedFrames), Is.EqualTo((length, before)), "failed grow changed nothing");
+                            Assert.That((pick.Length, rig.Frames.AllocatedFrames), Is.EqualTo((length, before)),
+                                "failed grow changed nothing");
                         break;
                     case 4:
                         if (pick == null) break;
@@ -78,7 +80,8 @@ public class MachinePropertyTests
                     {
                         if (shared == 0) shared = rig.Frames.AllocateFrame().Value.Value;
                         if (pick == null || pick.Length == 0) break;
-                        space.ShareFrame(pick, pick.Base + (ulong)b % (pick.Length / Page) * Page, new PhysicalAddress(shared));
+                        space.ShareFrame(pick, pick.Base + (ulong)b % (pick.Length / Page) * Page,
+                            new PhysicalAddress(shared));
                         break;
                     }
                     default:
@@ -90,8 +93,10 @@ public class MachinePropertyTests
                         bool user = pick.IsUser;
                         var result = machine.Touch(va, access, user);
                         var owner = space.FindRegion(va);
-                        bool allowed = owner != null && (access == Access.Read || owner.IsWritable) && (!user || owner.IsUser);
-                        if (result.Outcome != FaultOutcome.OutOfMemory) Assert.That(result.Ok, Is.EqualTo(allowed), result.Outcome.ToString());
+                        bool allowed = owner != null && (access == Access.Read || owner.IsWritable)
+                            && (!user || owner.IsUser);
+                        if (result.Outcome != FaultOutcome.OutOfMemory)
+                            Assert.That(result.Ok, Is.EqualTo(allowed), result.Outcome.ToString());
                         if (result.Ok) Assert.That(result.Physical, Is.EqualTo(space.PageTable.Translate(va).Value));
                         break;
                     }
@@ -101,7 +106,8 @@ public class MachinePropertyTests
             Assert.That(space.Destroy(), Is.EqualTo(MemoryError.None));
             if (shared != 0)
             {
-                Assert.That(rig.Frames.ReferenceCount(new PhysicalAddress(shared)), Is.EqualTo(1), "only our own reference is left");
+                Assert.That(rig.Frames.ReferenceCount(new PhysicalAddress(shared)), Is.EqualTo(1),
+                    "only our own reference is left");
                 rig.Frames.FreeFrame(new PhysicalAddress(shared));
             }
             Assert.That(resolver.Release(rig.Frames), Is.EqualTo(MemoryError.None));
@@ -113,7 +119,8 @@ public class MachinePropertyTests
     {
         var regions = space.Regions;
         for (int i = 1; i < regions.Length; i++)
-            Assert.That(regions[i - 1].Base.Value + System.Math.Max(regions[i - 1].Length, Page), Is.LessThanOrEqualTo(regions[i].Base.Value), "sorted, no overlap");
+            Assert.That(regions[i - 1].Base.Value + System.Math.Max(regions[i - 1].Length, Page),
+                Is.LessThanOrEqualTo(regions[i].Base.Value), "sorted, no overlap");
         long zeroMappings = 0;
         foreach (var window in Windows)
             for (ulong va = window.Low; va < window.High + 64 * Page; va += Page)
@@ -126,7 +133,8 @@ public class MachinePropertyTests
                 if (lookup.Frame == resolver.ZeroPage)
                 {
                     zeroMappings++;
-                    Assert.That(lookup.Flags & PageFlags.Writable, Is.EqualTo(PageFlags.None), "zero page is read-only");
+                    Assert.That(lookup.Flags & PageFlags.Writable, Is.EqualTo(PageFlags.None),
+                        "zero page is read-only");
                 }
             }
         foreach (var region in regions)
@@ -136,6 +144,7 @@ public class MachinePropertyTests
                 if (space.PageTable.Lookup(new VirtualAddress(va)).IsMapped) resident++;
             Assert.That(region.ResidentPages, Is.EqualTo(resident), "resident count");
         }
-        Assert.That(rig.Frames.ReferenceCount(resolver.ZeroPage), Is.EqualTo(1 + zeroMappings), "zero page refcount = 1 + mappings");
+        Assert.That(rig.Frames.ReferenceCount(resolver.ZeroPage), Is.EqualTo(1 + zeroMappings),
+            "zero page refcount = 1 + mappings");
     }
 }

@@ -30,7 +30,8 @@ public class SimulatedMachineTests
 
     private static VirtualAddress V(ulong v) => new(v);
     private Region Demand(ulong at, ulong pages, RegionFlags flags = URW)
-        => _space.CreateRegion("r" + at.ToString("x"), pages * Page, flags, RegionPlacement.Fixed(V(at)), RegionBacking.Demand).Value;
+        => _space.CreateRegion("r" + at.ToString("x"), pages * Page, flags, RegionPlacement.Fixed(V(at)),
+            RegionBacking.Demand).Value;
 
     [Test]
     public void First_touch_of_0x10010_maps_page_0x10000_and_a_later_touch_does_not_fault()
@@ -55,8 +56,10 @@ public class SimulatedMachineTests
     {
         Demand(0x10000, 4);
         var zero = _machine.Resolver.ZeroPage;
-        Assert.That(_machine.Read64(V(0x10000), out ulong a, user: true).Outcome, Is.EqualTo(FaultOutcome.ZeroPageMapped));
-        Assert.That(_machine.Read64(V(0x11000), out ulong b, user: true).Outcome, Is.EqualTo(FaultOutcome.ZeroPageMapped));
+        Assert.That(_machine.Read64(V(0x10000), out ulong a, user: true).Outcome,
+            Is.EqualTo(FaultOutcome.ZeroPageMapped));
+        Assert.That(_machine.Read64(V(0x11000), out ulong b, user: true).Outcome,
+            Is.EqualTo(FaultOutcome.ZeroPageMapped));
         Assert.That((a, b), Is.EqualTo((0UL, 0UL)));
         Assert.That(_rig.Frames.ReferenceCount(zero), Is.EqualTo(3));
         var write = _machine.Write64(V(0x11008), 42, user: true);
@@ -76,10 +79,12 @@ public class SimulatedMachineTests
         _space.CreateRegion("data", 2 * Page, URW, RegionPlacement.Fixed(V(0x10000)));
         _machine.Touch(V(0x10000), Access.Read, true);
         var walk = _space.PageTable.Walk(V(0x10000));
-        foreach (var step in walk.Steps) Assert.That(step.Flags & PageFlags.Accessed, Is.EqualTo(PageFlags.Accessed), step.Level.ToString());
+        foreach (var step in walk.Steps)
+            Assert.That(step.Flags & PageFlags.Accessed, Is.EqualTo(PageFlags.Accessed), step.Level.ToString());
         Assert.That(walk.Steps[3].Flags & PageFlags.Dirty, Is.EqualTo(PageFlags.None));
         _machine.Touch(V(0x10000), Access.Write, true);
-        Assert.That(_space.PageTable.Lookup(V(0x10000)).Flags & PageFlags.Dirty, Is.EqualTo(PageFlags.Dirty), "a cached read translation does not skip setting D");
+        Assert.That(_space.PageTable.Lookup(V(0x10000)).Flags & PageFlags.Dirty, Is.EqualTo(PageFlags.Dirty),
+            "a cached read translation does not skip setting D");
         Assert.That(_space.PageTable.Lookup(V(0x11000)).Flags & PageFlags.Accessed, Is.EqualTo(PageFlags.None));
     }
 
@@ -91,8 +96,10 @@ public class SimulatedMachineTests
         Demand(0x30000, 1);
         Assert.Multiple(() =>
         {
-            Assert.That(_machine.Touch(V(0x10000), Access.Write, true).Outcome, Is.EqualTo(FaultOutcome.WriteToReadOnly));
-            Assert.That(_machine.Touch(V(0x20000), Access.Read, true).Outcome, Is.EqualTo(FaultOutcome.UserToSupervisor));
+            Assert.That(_machine.Touch(V(0x10000), Access.Write, true).Outcome,
+                Is.EqualTo(FaultOutcome.WriteToReadOnly));
+            Assert.That(_machine.Touch(V(0x20000), Access.Read, true).Outcome,
+                Is.EqualTo(FaultOutcome.UserToSupervisor));
             Assert.That(_machine.Touch(V(0x90000), Access.Read, true).Outcome, Is.EqualTo(FaultOutcome.NoRegion));
             var exec = _machine.Touch(V(0x30000), Access.Execute, true);
             Assert.That(exec.Outcome, Is.EqualTo(FaultOutcome.ExecuteOnNoExecute));
@@ -112,7 +119,8 @@ public class SimulatedMachineTests
     [Test]
     public void Write_protect_governs_kernel_writes_to_read_only_pages()
     {
-        var ro = _space.CreateRegion("ro", Page, RegionFlags.Read, RegionPlacement.Fixed(V(0xFFFF_C000_0000_0000))).Value;
+        var ro = _space.CreateRegion("ro", Page, RegionFlags.Read,
+            RegionPlacement.Fixed(V(0xFFFF_C000_0000_0000))).Value;
         Assert.That(_machine.Touch(ro.Base, Access.Write, false).Outcome, Is.EqualTo(FaultOutcome.WriteToReadOnly));
         _machine.WriteProtect = false;
         var write = _machine.Touch(ro.Base, Access.Write, false);
@@ -134,12 +142,15 @@ public class SimulatedMachineTests
     public void Smep_and_smap_stop_the_kernel_at_user_pages()
     {
         Demand(0x10000, 1, URW | RegionFlags.Execute);
-        Assert.That(_machine.Touch(V(0x10000), Access.Write, false).Ok, Is.True, "kernel may write user pages without SMAP");
+        Assert.That(_machine.Touch(V(0x10000), Access.Write, false).Ok, Is.True,
+            "kernel may write user pages without SMAP");
         Assert.That(_machine.Touch(V(0x10000), Access.Execute, false).Ok, Is.True);
         _machine.Smap = true;
-        Assert.That(_machine.Touch(V(0x10000), Access.Read, false).Outcome, Is.EqualTo(FaultOutcome.KernelAccessToUser));
+        Assert.That(_machine.Touch(V(0x10000), Access.Read, false).Outcome,
+            Is.EqualTo(FaultOutcome.KernelAccessToUser));
         _machine.Smep = true;
-        Assert.That(_machine.Touch(V(0x10000), Access.Execute, false).Outcome, Is.EqualTo(FaultOutcome.KernelExecuteOfUser));
+        Assert.That(_machine.Touch(V(0x10000), Access.Execute, false).Outcome,
+            Is.EqualTo(FaultOutcome.KernelExecuteOfUser));
         Assert.That(_machine.Touch(V(0x10000), Access.Read, true).Ok, Is.True, "the user still may");
     }
 
@@ -153,7 +164,8 @@ public class SimulatedMachineTests
         _space.Shrink(region, Page);
         Assert.That(_machine.Statistics.PageInvalidations, Is.GreaterThan(invalidations));
         var after = _machine.Touch(V(0x11000), Access.Read, true);
-        Assert.That(after.Outcome, Is.EqualTo(FaultOutcome.NoRegion), "a stale cached translation would have succeeded");
+        Assert.That(after.Outcome, Is.EqualTo(FaultOutcome.NoRegion),
+            "a stale cached translation would have succeeded");
     }
 
     [Test]

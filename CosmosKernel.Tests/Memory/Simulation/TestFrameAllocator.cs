@@ -21,7 +21,8 @@ public sealed unsafe class TestFrameAllocator : IFrameAllocator
     public TestFrameAllocator(SimulatedRam ram, ulong firstFrame, int frameCount)
     {
         if (firstFrame == 0 || (firstFrame + (ulong)frameCount) * PhysicalAddress.FrameSize > ram.Size)
-            throw new ArgumentOutOfRangeException(nameof(frameCount), "frame range must be inside RAM and skip frame 0");
+            throw new ArgumentOutOfRangeException(nameof(frameCount),
+                "frame range must be inside RAM and skip frame 0");
         _ram = ram;
         _firstFrame = firstFrame;
         _free = new ulong[frameCount];
@@ -85,7 +86,8 @@ public sealed unsafe class TestFrameAllocator : IFrameAllocator
     {
         index = -1;
         if (!frame.IsFrameAligned) return MemoryError.Misaligned;
-        if (frame.FrameNumber < _firstFrame || frame.FrameNumber >= _firstFrame + (ulong)TotalFrames) return MemoryError.UnknownFrame;
+        if (frame.FrameNumber < _firstFrame || frame.FrameNumber >= _firstFrame + (ulong)TotalFrames)
+            return MemoryError.UnknownFrame;
         index = (long)(frame.FrameNumber - _firstFrame);
         return MemoryError.None;
     }

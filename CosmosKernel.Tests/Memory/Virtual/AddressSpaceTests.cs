@@ -40,8 +40,10 @@ public class AddressSpaceTests
         for (ulong p = 0; p < 3; p++)
         {
             var lookup = _space.PageTable.Lookup(V(0x40_0000 + p * Page));
-            Assert.That(lookup.Flags, Is.EqualTo(PageFlags.Present | PageFlags.Writable | PageFlags.User | PageFlags.NoExecute));
-            Assert.That(_rig.Ram.Read64(lookup.Frame + 0x100), Is.Zero, "frame was zeroed (the allocator hands out junk)");
+            Assert.That(lookup.Flags,
+                Is.EqualTo(PageFlags.Present | PageFlags.Writable | PageFlags.User | PageFlags.NoExecute));
+            Assert.That(_rig.Ram.Read64(lookup.Frame + 0x100), Is.Zero,
+                "frame was zeroed (the allocator hands out junk)");
         }
         Assert.That(_space.FreeRegion(region), Is.EqualTo(MemoryError.None));
         Assert.That(_rig.Frames.AllocatedFrames, Is.EqualTo(1), "frames and tables returned");
@@ -62,7 +64,8 @@ public class AddressSpaceTests
     public void Immediate_creation_out_of_memory_leaves_nothing()
     {
         _rig.Frames.FailAfter = 5; // 3 tables + 2 frames, the third frame fails
-        Assert.That(_space.CreateRegion("big", 3 * Page, URW, At(0x40_0000)).Error, Is.EqualTo(MemoryError.OutOfMemory));
+        Assert.That(_space.CreateRegion("big", 3 * Page, URW, At(0x40_0000)).Error,
+            Is.EqualTo(MemoryError.OutOfMemory));
         Assert.That(_rig.Frames.AllocatedFrames, Is.EqualTo(1));
         Assert.That(_space.RegionCount, Is.Zero);
     }
@@ -74,14 +77,17 @@ public class AddressSpaceTests
         var b = _space.CreateRegion("b", Page, URW, Anywhere, RegionBacking.Demand).Value;
         Assert.That(a.Base, Is.EqualTo(UserLow));
         Assert.That(b.Base, Is.EqualTo(a.End + Page), "one guard page between");
-        Assert.That(_space.CreateRegion("c", Page, URW, At(a.Base.Value + Page)).Error, Is.EqualTo(MemoryError.Overlap));
-        Assert.That(_space.CreateRegion("c", 2 * Page, URW, At(a.Base.Value - Page)).Error, Is.EqualTo(MemoryError.Overlap));
+        Assert.That(_space.CreateRegion("c", Page, URW, At(a.Base.Value + Page)).Error,
+            Is.EqualTo(MemoryError.Overlap));
+        Assert.That(_space.CreateRegion("c", 2 * Page, URW, At(a.Base.Value - Page)).Error,
+            Is.EqualTo(MemoryError.Overlap));
         var gap = _space.CreateRegion("in-guard", Page, URW, At(a.End.Value)).Value;
         Assert.That(gap.Base, Is.EqualTo(a.End), "fixed placement may fill a guard gap");
         _space.FreeRegion(a);
         var c = _space.CreateRegion("c", Page, URW, Anywhere, RegionBacking.Demand).Value;
         Assert.That(c.Base, Is.EqualTo(UserLow), "first fit reuses the freed hole, guard before 'in-guard'");
-        Assert.That(_space.CreateRegion("d", Page, URW, Anywhere, RegionBacking.Demand).Value.Base, Is.EqualTo(b.End + Page));
+        Assert.That(_space.CreateRegion("d", Page, URW, Anywhere, RegionBacking.Demand).Value.Base,
+            Is.EqualTo(b.End + Page));
         var names = new System.Collections.Generic.List<string>();
         foreach (var r in _space.Regions) names.Add(r.Name);
         Assert.That(names, Is.EqualTo(new[] { "c", "in-guard", "b", "d" }), "sorted by address");
@@ -90,10 +96,16 @@ public class AddressSpaceTests
     [Test]
     public void First_fit_reports_no_space()
     {
-        Assert.That(_space.CreateRegion("x", 4 * Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_3000))).Error, Is.EqualTo(MemoryError.NoSpace));
-        Assert.That(_space.CreateRegion("x", 3 * Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_3000)), RegionBacking.Demand).Ok, Is.True);
-        Assert.That(_space.CreateRegion("y", Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_4000))).Error, Is.EqualTo(MemoryError.NoSpace), "guard page needed");
-        Assert.That(_space.CreateRegion("y", Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_5000))).Value.Base, Is.EqualTo(V(0x40_4000)));
+        Assert.That(_space.CreateRegion("x", 4 * Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_3000))).Error,
+            Is.EqualTo(MemoryError.NoSpace));
+        Assert.That(_space.CreateRegion("x", 3 * Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_3000)),
+                RegionBacking.Demand).Ok,
+            Is.True);
+        Assert.That(_space.CreateRegion("y", Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_4000))).Error,
+            Is.EqualTo(MemoryError.NoSpace), "guard page needed");
+        Assert.That(
+            _space.CreateRegion("y", Page, URW, RegionPlacement.FirstFit(V(0x40_0000), V(0x40_5000))).Value.Base,
+            Is.EqualTo(V(0x40_4000)));
     }
 
     [Test]
@@ -103,12 +115,18 @@ public class AddressSpaceTests
         {
             Assert.That(_space.CreateRegion("x", 100, URW, At(0x40_0000)).Error, Is.EqualTo(MemoryError.Misaligned));
             Assert.That(_space.CreateRegion("x", Page, URW, At(0x40_0010)).Error, Is.EqualTo(MemoryError.Misaligned));
-            Assert.That(_space.CreateRegion("x", Page, URW, At(0x0000_8000_0000_0000)).Error, Is.EqualTo(MemoryError.NonCanonical));
-            Assert.That(_space.CreateRegion("x", 2 * Page, URW, At(0x0000_7FFF_FFFF_F000)).Error, Is.EqualTo(MemoryError.NonCanonical), "crosses the canonical hole");
-            Assert.That(_space.CreateRegion("x", Page, URW, At(0xFFFF_C000_0000_0000)).Error, Is.EqualTo(MemoryError.InvalidArgument), "user region in the kernel half");
-            Assert.That(_space.CreateRegion("x", Page, RW, At(0xFFFF_FFFF_FFFF_F000)).Error, Is.EqualTo(MemoryError.OutOfRange), "top page");
-            Assert.That(_space.CreateRegion("x", Page, URW, At(0x40_0000), RegionBacking.Mmio).Error, Is.EqualTo(MemoryError.InvalidArgument));
-            Assert.That(_space.CreateMmioRegion("x", new PhysicalAddress(0x1001), Page, RW, At(0x40_0000)).Error, Is.EqualTo(MemoryError.Misaligned));
+            Assert.That(_space.CreateRegion("x", Page, URW, At(0x0000_8000_0000_0000)).Error,
+                Is.EqualTo(MemoryError.NonCanonical));
+            Assert.That(_space.CreateRegion("x", 2 * Page, URW, At(0x0000_7FFF_FFFF_F000)).Error,
+                Is.EqualTo(MemoryError.NonCanonical), "crosses the canonical hole");
+            Assert.That(_space.CreateRegion("x", Page, URW, At(0xFFFF_C000_0000_0000)).Error,
+                Is.EqualTo(MemoryError.InvalidArgument), "user region in the kernel half");
+            Assert.That(_space.CreateRegion("x", Page, RW, At(0xFFFF_FFFF_FFFF_F000)).Error,
+                Is.EqualTo(MemoryError.OutOfRange), "top page");
+            Assert.That(_space.CreateRegion("x", Page, URW, At(0x40_0000), RegionBacking.Mmio).Error,
+                Is.EqualTo(MemoryError.InvalidArgument));
+            Assert.That(_space.CreateMmioRegion("x", new PhysicalAddress(0x1001), Page, RW, At(0x40_0000)).Error,
+                Is.EqualTo(MemoryError.Misaligned));
             Assert.That(_space.SetDefaultBacking(RegionBacking.Mmio), Is.EqualTo(MemoryError.InvalidArgument));
         });
         Assert.That(_space.RegionCount, Is.Zero);
@@ -118,7 +136,8 @@ public class AddressSpaceTests
     [Test]
     public void Kernel_half_regions_are_supervisor()
     {
-        var region = _space.CreateRegion("kstack", 2 * Page, RW, RegionPlacement.FirstFit(V(0xFFFF_E000_0000_0000), V(0xFFFF_F000_0000_0000))).Value;
+        var region = _space.CreateRegion("kstack", 2 * Page, RW,
+            RegionPlacement.FirstFit(V(0xFFFF_E000_0000_0000), V(0xFFFF_F000_0000_0000))).Value;
         Assert.That(region.Base, Is.EqualTo(V(0xFFFF_E000_0000_0000)));
         Assert.That(_space.PageTable.Lookup(region.Base).Flags & PageFlags.User, Is.EqualTo(PageFlags.None));
     }
@@ -133,7 +152,8 @@ public class AddressSpaceTests
         Assert.That(lookup.Flags & PageFlags.CacheDisable, Is.EqualTo(PageFlags.CacheDisable));
         Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.InvalidArgument));
         int tables = _rig.Frames.AllocatedFrames;
-        Assert.That(_space.FreeRegion(region), Is.EqualTo(MemoryError.None), "would fail on FreeFrame of an unknown frame if it tried");
+        Assert.That(_space.FreeRegion(region), Is.EqualTo(MemoryError.None),
+            "would fail on FreeFrame of an unknown frame if it tried");
         Assert.That(_rig.Frames.AllocatedFrames, Is.EqualTo(tables - 3));
     }
 
@@ -155,7 +175,8 @@ public class AddressSpaceTests
         Assert.That(_space.PageTable.Lookup(V(0x40_1000)).IsMapped, Is.False);
         Assert.That(_space.Shrink(region, Page), Is.EqualTo(MemoryError.None), "to zero length");
         Assert.That(_space.FindRegion(V(0x40_0000)), Is.Null);
-        Assert.That(_space.CreateRegion("x", Page, URW, At(0x40_0000)).Error, Is.EqualTo(MemoryError.Overlap), "an empty region still owns its base");
+        Assert.That(_space.CreateRegion("x", Page, URW, At(0x40_0000)).Error, Is.EqualTo(MemoryError.Overlap),
+            "an empty region still owns its base");
         Assert.That(_space.Grow(region, Page), Is.EqualTo(MemoryError.None));
         Assert.That(_space.FindRegion(V(0x40_0fff)), Is.SameAs(region));
     }
@@ -270,7 +291,8 @@ public class AddressSpaceTests
         Assert.That(_space.PageTable.Lookup(V(0x40_1000)).Flags & PageFlags.Writable, Is.EqualTo(PageFlags.None));
         Assert.That(_space.ShareFrame(region, V(0x40_1000), frame), Is.EqualTo(MemoryError.AlreadyMapped));
         Assert.That(_space.ShareFrame(region, V(0x40_2000), frame), Is.EqualTo(MemoryError.OutOfRange));
-        Assert.That(_space.ShareFrame(region, V(0x40_0000), new PhysicalAddress(0x1000)), Is.EqualTo(MemoryError.UnknownFrame));
+        Assert.That(_space.ShareFrame(region, V(0x40_0000), new PhysicalAddress(0x1000)),
+            Is.EqualTo(MemoryError.UnknownFrame));
         Assert.That(_rig.Frames.ReferenceCount(frame), Is.EqualTo(2));
         _space.FreeRegion(region);
         Assert.That(_rig.Frames.ReferenceCount(frame), Is.EqualTo(1));
@@ -280,7 +302,8 @@ public class AddressSpaceTests
     public void Destroy_frees_every_region_and_the_page_table()
     {
         _space.CreateRegion("a", 8 * Page, URW, Anywhere);
-        _space.CreateRegion("b", 8 * Page, RW, RegionPlacement.FirstFit(V(0xFFFF_C000_0000_0000), V(0xFFFF_D000_0000_0000)));
+        _space.CreateRegion("b", 8 * Page, RW,
+            RegionPlacement.FirstFit(V(0xFFFF_C000_0000_0000), V(0xFFFF_D000_0000_0000)));
         Assert.That(_space.Destroy(), Is.EqualTo(MemoryError.None));
         Assert.That(_rig.Frames.AllocatedFrames, Is.Zero);
         Assert.That(_space.Destroy(), Is.EqualTo(MemoryError.DoubleFree));
