@@ -15,13 +15,17 @@ public sealed record BootOptions
     /// <summary>Extra QEMU arguments.</summary>
     public IReadOnlyList<string> ExtraQemuArguments { get; init; } = [];
 
-    /// <summary>How long the whole run (a suite) or the boot to the first prompt (the shell) may take; null: the default.</summary>
+    /// <summary>
+    /// How long the whole run (a suite) or the boot to the first prompt (the shell) may take; null: the default.
+    /// </summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>The flat image to boot; null: <see cref="KernelImage.Locate"/>'s kernel.bin.</summary>
     public string? KernelPath { get; init; }
 
-    /// <summary>Boot modules; null: the program archives built beside the kernel (<see cref="KernelImage.ProgramArchives"/>).</summary>
+    /// <summary>
+    /// Boot modules; null: the program archives built beside the kernel (<see cref="KernelImage.ProgramArchives"/>).
+    /// </summary>
     public IReadOnlyList<string>? Modules { get; init; }
 
     /// <summary>The QEMU executable; null: $MEMOS_QEMU, then PATH.</summary>

@@ -10,20 +10,29 @@ namespace MemOS.Tests.Kernel;
 /// </summary>
 public static class FakeQemu
 {
-    /// <summary>Writes an executable bash script named <paramref name="name"/> with <paramref name="body"/>; returns its path.</summary>
+    /// <summary>
+    /// Writes an executable bash script named <paramref name="name"/> with <paramref name="body"/>; returns its path.
+    /// </summary>
     public static string Create(string name, string body)
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/bin/bash")) Assert.Ignore("the fake QEMU is a bash script: Linux only");
+        if (!OperatingSystem.IsLinux() || !File.Exists("/bin/bash"))
+            Assert.Ignore("the fake QEMU is a bash script: Linux only");
         string dir = Path.Combine(TestContext.CurrentContext.WorkDirectory, "fake-qemu");
         Directory.CreateDirectory(dir);
         string path = Path.Combine(dir, name);
-        File.WriteAllText(path, "#!/bin/bash\nprintf '%s\\n' \"$@\" > \"$0.args\"\n" + body.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
-        if (OperatingSystem.IsLinux()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(path,
+            "#!/bin/bash\nprintf '%s\\n' \"$@\" > \"$0.args\"\n"
+            + body.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return path;
     }
 
-    /// <summary>Boot options that run the fake (it also serves as the "kernel image", which only has to exist).</summary>
-    public static BootOptions Options(string path, TimeSpan? timeout = null) => new() { QemuPath = path, KernelPath = path, Timeout = timeout };
+    /// <summary>
+    /// Boot options that run the fake (it also serves as the "kernel image", which only has to exist).
+    /// </summary>
+    public static BootOptions Options(string path, TimeSpan? timeout = null)
+        => new() { QemuPath = path, KernelPath = path, Timeout = timeout };
 
     /// <summary>A shell that echoes what it reads, answers a few commands, and prints the prompt after each.</summary>
     public const string Shell = """

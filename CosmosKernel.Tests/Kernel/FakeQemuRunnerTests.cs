@@ -5,7 +5,9 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Kernel;
 
-/// <summary>SuiteRun and ShellSession against a fake QEMU (a bash script): process handling without an emulator.</summary>
+/// <summary>
+/// SuiteRun and ShellSession against a fake QEMU (a bash script): process handling without an emulator.
+/// </summary>
 public class FakeQemuRunnerTests
 {
     [Test]
@@ -39,7 +41,8 @@ public class FakeQemuRunnerTests
         SuiteRun run = SuiteRun.Execute("fake", FakeQemu.Options(fake, TimeSpan.FromSeconds(30)));
         // no elapsed-time assert: a panic missed would end as a timeout (30 s), not as a KernelPanicException
         Assert.That(run.Abort, Is.TypeOf<KernelPanicException>());
-        Assert.That(((KernelPanicException)run.Abort!).PanicText, Does.Contain("double fault").And.Contain("rsp 0xdead"));
+        Assert.That(((KernelPanicException)run.Abort!).PanicText,
+            Does.Contain("double fault").And.Contain("rsp 0xdead"));
         Assert.That(run.Results.Keys, Is.EqualTo(new[] { "alpha" }));
         Assert.That(run.ExitCode, Is.Null, "QEMU was killed");
     }
@@ -56,7 +59,8 @@ public class FakeQemuRunnerTests
     [Test]
     public void QEMU_failing_to_start_the_kernel_is_reported_with_its_stderr()
     {
-        string fake = FakeQemu.Create("qemu-error", "echo 'qemu-system-x86_64: Error loading uncompressed kernel without PVH ELF Note' >&2\nexit 1");
+        string fake = FakeQemu.Create("qemu-error",
+            "echo 'qemu-system-x86_64: Error loading uncompressed kernel without PVH ELF Note' >&2\nexit 1");
         SuiteRun run = SuiteRun.Execute("fake", FakeQemu.Options(fake));
         Assert.That(run.Abort, Is.Not.Null);
         Assert.That(run.Abort!.Message, Does.Contain("before the kernel printed anything").And.Contain("PVH ELF Note"));
@@ -122,7 +126,8 @@ public class FakeQemuRunnerTests
     public void A_kernel_that_never_prompts_fails_the_boot_at_the_timeout()
     {
         string fake = FakeQemu.Create("no-prompt", "printf 'booting...\\n'\nsleep 60");
-        var e = Assert.Throws<KernelTimeoutException>(() => ShellSession.Start(FakeQemu.Options(fake, TimeSpan.FromSeconds(1))));
+        var e = Assert.Throws<KernelTimeoutException>(
+            () => ShellSession.Start(FakeQemu.Options(fake, TimeSpan.FromSeconds(1))));
         Assert.That(e!.Message, Does.Contain("the first prompt").And.Contain("booting..."));
     }
 }

@@ -19,7 +19,9 @@ public class KernelBootTests
         run.ThrowIfAborted();
         string log = SerialLogText.Block(run.SerialLog, run.QemuErrors);
         // QEMU's multiboot1 loader puts the image's path before the -append words
-        Assert.That(run.SerialLog, Does.Match(@"MemOS booted by multiboot1, command line '\S*kernel\.bin suite=smoke'"), log);
+        Assert.That(run.SerialLog,
+            Does.Match(@"MemOS booted by multiboot1, command line '\S*kernel\.bin suite=smoke'"),
+            log);
         Assert.That(run.CheckAgainst(SmokeSuite.Tests), Is.Empty, log);
         Assert.That(run.ExitCode, Is.EqualTo(SerialProtocol.ExitStatusAllPassed),
             $"every smoke test passes and QEMU exits through isa-debug-exit with status 1\n{log}");

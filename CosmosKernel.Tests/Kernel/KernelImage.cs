@@ -50,7 +50,9 @@ public sealed class KernelImage
         return found;
     }
 
-    /// <summary>Finds the kernel for this test run: $MEMOS_KERNEL_DIR, else the repository's CosmosKernel/bin/kernel.</summary>
+    /// <summary>
+    /// Finds the kernel for this test run: $MEMOS_KERNEL_DIR, else the repository's CosmosKernel/bin/kernel.
+    /// </summary>
     public static KernelImage Locate()
     {
         string? overrideDir = Environment.GetEnvironmentVariable(KernelDirectoryVariable);
@@ -67,7 +69,8 @@ public sealed class KernelImage
             if (File.Exists(Path.Combine(dir.FullName, SolutionFile))) return dir.FullName;
         }
         throw new DirectoryNotFoundException(
-            $"no {SolutionFile} at or above {start}: run the tests from the MemOS repository, or set ${KernelDirectoryVariable} to the folder holding kernel.bin.");
+            $"no {SolutionFile} at or above {start}: run the tests from the MemOS repository, "
+            + $"or set ${KernelDirectoryVariable} to the folder holding kernel.bin.");
     }
 
     /// <summary>kernel.bin's path; FileNotFoundException with the fix if it has not been built.</summary>
@@ -77,13 +80,16 @@ public sealed class KernelImage
     public string RequireElf() => Require(ElfPath, "the kernel ELF");
 
     /// <summary>memos.iso's path; FileNotFoundException with the fix if it has not been built.</summary>
-    public string RequireIso() => Require(IsoPath, "the GRUB ISO (needs grub-mkrescue, xorriso and mtools: ./memos setup)");
+    public string RequireIso()
+        => Require(IsoPath, "the GRUB ISO (needs grub-mkrescue, xorriso and mtools: ./memos setup)");
 
     private static string Require(string path, string what)
     {
         if (File.Exists(path)) return path;
         throw new FileNotFoundException(
-            $"{what} is missing: {path}. Build it with `./memos build` (dotnet build CosmosKernel); `dotnet test` builds it "
-            + "through CosmosKernel.Tests' ProjectReference unless the kernel build failed (see the build output).", path);
+            $"{what} is missing: {path}. Build it with `./memos build` (dotnet build CosmosKernel); "
+            + "`dotnet test` builds it through CosmosKernel.Tests' ProjectReference "
+            + "unless the kernel build failed (see the build output).",
+            path);
     }
 }

@@ -14,7 +14,8 @@ public class KernelImageTests
 
     [Test]
     public void No_solution_above_is_a_clear_error()
-        => Assert.That(() => KernelImage.FindRepositoryRoot("/"), Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("MEMOS_KERNEL_DIR"));
+        => Assert.That(() => KernelImage.FindRepositoryRoot("/"),
+            Throws.TypeOf<DirectoryNotFoundException>().With.Message.Contains("MEMOS_KERNEL_DIR"));
 
     [Test]
     public void The_kernel_image_is_found_from_the_test_assembly_because_dotnet_test_builds_it()

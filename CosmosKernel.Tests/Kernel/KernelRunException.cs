@@ -26,7 +26,9 @@ public class KernelRunException : Exception
     public string QemuErrors { get; }
 }
 
-/// <summary>The kernel printed a <c>!!! PANIC</c> line; the runner stopped QEMU at once instead of waiting for a timeout.</summary>
+/// <summary>
+/// The kernel printed a <c>!!! PANIC</c> line; the runner stopped QEMU at once instead of waiting for a timeout.
+/// </summary>
 public sealed class KernelPanicException : KernelRunException
 {
     public KernelPanicException(string panicText, string serialLog, string? qemuErrors = null)
@@ -47,7 +49,8 @@ public sealed class KernelPanicException : KernelRunException
 public sealed class KernelTimeoutException : KernelRunException
 {
     public KernelTimeoutException(string waitingFor, TimeSpan timeout, string serialLog, string? qemuErrors = null)
-        : base($"timed out after {timeout.TotalSeconds:0.#} s waiting for {waitingFor}; QEMU was killed", serialLog, qemuErrors)
+        : base($"timed out after {timeout.TotalSeconds:0.#} s waiting for {waitingFor}; QEMU was killed",
+            serialLog, qemuErrors)
         => Timeout = timeout;
 
     /// <summary>The time that was allowed.</summary>

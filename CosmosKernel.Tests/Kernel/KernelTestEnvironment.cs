@@ -20,7 +20,10 @@ public static class KernelTestEnvironment
         => Environment.GetEnvironmentVariable(RequireQemuVariable) == "1"
            || string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Call first in every Kernel test (or OneTimeSetUp): ignores the test if QEMU is absent, or fails it where QEMU is required.</summary>
+    /// <summary>
+    /// Call first in every Kernel test (or OneTimeSetUp): ignores the test if QEMU is absent, or fails it where QEMU is
+    /// required.
+    /// </summary>
     public static void RequireQemu()
     {
         if (QemuProcess.IsInstalled) return;

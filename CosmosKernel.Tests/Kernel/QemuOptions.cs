@@ -13,7 +13,9 @@ public sealed record QemuOptions
     /// <summary>Default guest memory.</summary>
     public const string DefaultMemory = "128M";
 
-    /// <summary>The flat multiboot image for <c>-kernel</c>; exactly one of this and <see cref="IsoPath"/> is set.</summary>
+    /// <summary>
+    /// The flat multiboot image for <c>-kernel</c>; exactly one of this and <see cref="IsoPath"/> is set.
+    /// </summary>
     public string? KernelPath { get; init; }
 
     /// <summary>The GRUB ISO for <c>-cdrom</c>.</summary>
@@ -25,7 +27,9 @@ public sealed record QemuOptions
     /// <summary>Guest memory, as QEMU's -m takes it.</summary>
     public string Memory { get; init; } = DefaultMemory;
 
-    /// <summary>Boot modules for <c>-initrd</c> (the program archives, programs.tar first); only with <see cref="KernelPath"/>.</summary>
+    /// <summary>
+    /// Boot modules for <c>-initrd</c> (the program archives, programs.tar first); only with <see cref="KernelPath"/>.
+    /// </summary>
     public IReadOnlyList<string> Modules { get; init; } = [];
 
     /// <summary>Arguments appended after the standard ones.</summary>
@@ -35,21 +39,25 @@ public sealed record QemuOptions
     public string? QemuPath { get; init; }
 
     /// <summary>Boot the flat image with <c>-kernel</c> and the given command line.</summary>
-    public static QemuOptions ForKernel(string kernelPath, string commandLine = "") => new() { KernelPath = kernelPath, CommandLine = commandLine };
+    public static QemuOptions ForKernel(string kernelPath, string commandLine = "")
+        => new() { KernelPath = kernelPath, CommandLine = commandLine };
 
     /// <summary>Boot the GRUB ISO with <c>-cdrom</c>.</summary>
     public static QemuOptions ForIso(string isoPath) => new() { IsoPath = isoPath };
 
     /// <summary>The image QEMU boots (kernel or ISO).</summary>
-    public string ImagePath => KernelPath ?? IsoPath ?? throw new InvalidOperationException("QemuOptions: set KernelPath or IsoPath.");
+    public string ImagePath
+        => KernelPath ?? IsoPath ?? throw new InvalidOperationException("QemuOptions: set KernelPath or IsoPath.");
 
     /// <summary>QEMU's argument list (without the executable).</summary>
     public IReadOnlyList<string> BuildArguments()
     {
         if ((KernelPath is null) == (IsoPath is null))
-            throw new InvalidOperationException("QemuOptions: set exactly one of KernelPath (-kernel) and IsoPath (-cdrom).");
+            throw new InvalidOperationException(
+                "QemuOptions: set exactly one of KernelPath (-kernel) and IsoPath (-cdrom).");
         if (IsoPath is not null && !string.IsNullOrWhiteSpace(CommandLine))
-            throw new InvalidOperationException("QemuOptions: an ISO boot cannot take a command line (GRUB's grub.cfg fixes it); use KernelPath.");
+            throw new InvalidOperationException(
+                "QemuOptions: an ISO boot cannot take a command line (GRUB's grub.cfg fixes it); use KernelPath.");
         var args = new List<string>();
         if (KernelPath is not null)
         {

@@ -26,15 +26,18 @@ public class QemuOptionsTests
     [Test]
     public void An_iso_boot_uses_cdrom_and_refuses_a_command_line()
     {
-        Assert.That(string.Join(' ', QemuOptions.ForIso("/k/memos.iso").BuildArguments()), Does.StartWith("-cdrom /k/memos.iso -serial stdio"));
-        Assert.Throws<InvalidOperationException>(() => (QemuOptions.ForIso("x.iso") with { CommandLine = "suite=a" }).BuildArguments());
+        Assert.That(string.Join(' ', QemuOptions.ForIso("/k/memos.iso").BuildArguments()),
+            Does.StartWith("-cdrom /k/memos.iso -serial stdio"));
+        Assert.Throws<InvalidOperationException>(
+            () => (QemuOptions.ForIso("x.iso") with { CommandLine = "suite=a" }).BuildArguments());
         Assert.Throws<InvalidOperationException>(() => new QemuOptions().BuildArguments());
     }
 
     [Test]
     public void Boot_options_put_the_runners_words_first()
     {
-        var q = new BootOptions { CommandLine = "log=debug", KernelPath = "/k/kernel.bin", Memory = "64M" }.ToQemuOptions("suite=pmm");
+        var q = new BootOptions { CommandLine = "log=debug", KernelPath = "/k/kernel.bin", Memory = "64M" }
+            .ToQemuOptions("suite=pmm");
         Assert.That(q.CommandLine, Is.EqualTo("suite=pmm log=debug"));
         Assert.That(q.Memory, Is.EqualTo("64M"));
     }
@@ -43,7 +46,8 @@ public class QemuOptionsTests
     public void A_missing_qemu_is_reported_with_the_way_to_install_it()
     {
         Assert.That(QemuProcess.FindQemu("/nonexistent/qemu-system-x86_64"), Is.Null);
-        var e = Assert.Throws<QemuNotInstalledException>(() => QemuProcess.Start(QemuOptions.ForKernel("k.bin") with { QemuPath = "/nonexistent/qemu" }));
+        var e = Assert.Throws<QemuNotInstalledException>(
+            () => QemuProcess.Start(QemuOptions.ForKernel("k.bin") with { QemuPath = "/nonexistent/qemu" }));
         Assert.That(e!.Message, Does.Contain("./memos setup").And.Contain("apt-get install qemu-system-x86"));
     }
 }

@@ -82,13 +82,18 @@ public sealed class QemuProcess : IDisposable
     /// <summary>QEMU's exit status once it has exited; null while running or after a kill.</summary>
     public int? ExitCode => _process.HasExited && !WasKilled ? _process.ExitCode : null;
 
-    /// <summary>Where QEMU is: $MEMOS_QEMU if set and present, else qemu-system-x86_64 on PATH; null if absent.</summary>
+    /// <summary>
+    /// Where QEMU is: $MEMOS_QEMU if set and present, else qemu-system-x86_64 on PATH; null if absent.
+    /// </summary>
     public static string? FindQemu(string? explicitPath = null)
     {
-        if (!string.IsNullOrEmpty(explicitPath)) return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : null;
+        if (!string.IsNullOrEmpty(explicitPath))
+            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : null;
         string? fromEnvironment = Environment.GetEnvironmentVariable(QemuPathVariable);
-        if (!string.IsNullOrEmpty(fromEnvironment)) return File.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
-        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        if (!string.IsNullOrEmpty(fromEnvironment))
+            return File.Exists(fromEnvironment) ? Path.GetFullPath(fromEnvironment) : null;
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "")
+                     .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             string candidate = Path.Combine(dir, ExecutableName);
             if (File.Exists(candidate)) return candidate;
@@ -99,12 +104,18 @@ public sealed class QemuProcess : IDisposable
     /// <summary>True when QEMU can be found (see <see cref="FindQemu"/>).</summary>
     public static bool IsInstalled => FindQemu() is not null;
 
-    /// <summary>Starts QEMU. Throws <see cref="QemuNotInstalledException"/> if it is absent, FileNotFoundException if the image is.</summary>
+    /// <summary>
+    /// Starts QEMU. Throws <see cref="QemuNotInstalledException"/> if it is absent, FileNotFoundException if the image
+    /// is.
+    /// </summary>
     public static QemuProcess Start(QemuOptions options)
     {
         string qemu = FindQemu(options.QemuPath) ?? throw new QemuNotInstalledException();
         if (!File.Exists(options.ImagePath))
-            throw new FileNotFoundException($"MemOS image not found: {options.ImagePath} (build it with `./memos build` or `dotnet build CosmosKernel`).", options.ImagePath);
+            throw new FileNotFoundException(
+                $"MemOS image not found: {options.ImagePath} "
+                + "(build it with `./memos build` or `dotnet build CosmosKernel`).",
+                options.ImagePath);
         var info = new ProcessStartInfo(qemu)
         {
             UseShellExecute = false,
@@ -145,7 +156,9 @@ public sealed class QemuProcess : IDisposable
         }
     }
 
-    /// <summary>Returns (and consumes) all unread serial text, the unfinished last line included; "" if none. Never blocks.</summary>
+    /// <summary>
+    /// Returns (and consumes) all unread serial text, the unfinished last line included; "" if none. Never blocks.
+    /// </summary>
     public string ReadAvailable()
     {
         lock (_gate)
@@ -182,13 +195,16 @@ public sealed class QemuProcess : IDisposable
                     return last;
                 }
                 long left = deadline - Environment.TickCount64;
-                if (left <= 0) throw new TimeoutException($"no complete line from QEMU within {timeout.TotalSeconds:0.#} s");
+                if (left <= 0)
+                    throw new TimeoutException($"no complete line from QEMU within {timeout.TotalSeconds:0.#} s");
                 Monitor.Wait(_gate, (int)Math.Min(left, int.MaxValue));
             }
         }
     }
 
-    /// <summary>Sends text to COM1 (UTF-8, unchanged: "\r" is Enter, "\x03" Ctrl+C). Throws IOException if QEMU has gone.</summary>
+    /// <summary>
+    /// Sends text to COM1 (UTF-8, unchanged: "\r" is Enter, "\x03" Ctrl+C). Throws IOException if QEMU has gone.
+    /// </summary>
     public void Write(string text)
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);

@@ -9,7 +9,10 @@ public static class SerialLogText
     /// <summary>How many lines of serial log a failure message shows by default.</summary>
     public const int DefaultTailLines = 60;
 
-    /// <summary>The last <paramref name="maxLines"/> lines of <paramref name="log"/> (CRLF normalised, control characters made visible).</summary>
+    /// <summary>
+    /// The last <paramref name="maxLines"/> lines of <paramref name="log"/> (CRLF normalised, control characters made
+    /// visible).
+    /// </summary>
     public static string Tail(string log, int maxLines = DefaultTailLines)
     {
         string[] lines = log.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
@@ -21,10 +24,14 @@ public static class SerialLogText
         return sb.ToString();
     }
 
-    /// <summary>A block for failure messages: a header, the log's tail and an end marker (and QEMU's stderr if any).</summary>
+    /// <summary>
+    /// A block for failure messages: a header, the log's tail and an end marker (and QEMU's stderr if any).
+    /// </summary>
     public static string Block(string log, string? qemuErrors = null, int maxLines = DefaultTailLines)
     {
-        int total = log.Length == 0 ? 0 : log.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n').Length;
+        int total = log.Length == 0
+            ? 0
+            : log.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n').Length;
         var sb = new StringBuilder();
         sb.Append(total <= maxLines
             ? $"--- serial log ({total} lines) ---\n"
@@ -42,7 +49,8 @@ public static class SerialLogText
         foreach (char c in line)
         {
             if (c == '\r') continue;
-            if (c < ' ' && c != '\t') sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+            if (c < ' ' && c != '\t')
+                sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
             else sb.Append(c);
         }
         return sb.ToString();

@@ -16,13 +16,17 @@ public static partial class SerialProtocol
     /// <summary>The shell prompt, exactly; the kernel prints no newline after it.</summary>
     public const string Prompt = "memos> ";
 
-    /// <summary>A kernel panic prints a line starting with this, then details, then halts (QEMU keeps running).</summary>
+    /// <summary>
+    /// A kernel panic prints a line starting with this, then details, then halts (QEMU keeps running).
+    /// </summary>
     public const string PanicMarker = "!!! PANIC";
 
     /// <summary>Kernel command-line word that selects an in-kernel suite instead of the shell.</summary>
     public const string SuiteArgument = "suite";
 
-    /// <summary>Port of QEMU's isa-debug-exit device; writing V makes QEMU exit with status (V &lt;&lt; 1) | 1.</summary>
+    /// <summary>
+    /// Port of QEMU's isa-debug-exit device; writing V makes QEMU exit with status (V &lt;&lt; 1) | 1.
+    /// </summary>
     public const int DebugExitPort = 0xf4;
 
     /// <summary>QEMU exit status when a suite had no failure (the kernel wrote 0 to the debug-exit port).</summary>
@@ -31,11 +35,13 @@ public static partial class SerialProtocol
     /// <summary>QEMU exit status when a suite had at least one failure (the kernel wrote 1).</summary>
     public const int ExitStatusSomeFailed = 3;
 
-    [GeneratedRegex(@"^\[test\] (?<name>.+?) (?:(?<pass>PASS)|(?<skip>SKIP)(?::\s*(?<reason>.*))?|FAIL(?::\s*(?<reason>.*))?)$",
+    [GeneratedRegex(@"^\[test\] (?<name>.+?) "
+        + @"(?:(?<pass>PASS)|(?<skip>SKIP)(?::\s*(?<reason>.*))?|FAIL(?::\s*(?<reason>.*))?)$",
         RegexOptions.CultureInvariant)]
     private static partial Regex TestLine();
 
-    [GeneratedRegex(@"^\[suite\] (?<suite>\S+) done: (?<passed>\d+) passed, (?<failed>\d+) failed(?:, (?<skipped>\d+) skipped)?$",
+    [GeneratedRegex(@"^\[suite\] (?<suite>\S+) done: (?<passed>\d+) passed, (?<failed>\d+) failed"
+        + @"(?:, (?<skipped>\d+) skipped)?$",
         RegexOptions.CultureInvariant)]
     private static partial Regex SummaryLine();
 
@@ -53,8 +59,8 @@ public static partial class SerialProtocol
         }
         bool passed = m.Groups["pass"].Success;
         string reason = passed ? "" : m.Groups["reason"].Value.Trim();
-        result = new KernelTestResult(m.Groups["name"].Value, passed, passed || reason.Length > 0 ? reason : "(no reason given)",
-            m.Groups["skip"].Success);
+        result = new KernelTestResult(m.Groups["name"].Value, passed,
+            passed || reason.Length > 0 ? reason : "(no reason given)", m.Groups["skip"].Success);
         return true;
     }
 
@@ -74,7 +80,9 @@ public static partial class SerialProtocol
         return true;
     }
 
-    /// <summary>True for a line that claims to be a test result, even a malformed one (so it can be reported).</summary>
+    /// <summary>
+    /// True for a line that claims to be a test result, even a malformed one (so it can be reported).
+    /// </summary>
     public static bool LooksLikeTestLine(string line) => Clean(line).StartsWith("[test]", StringComparison.Ordinal);
 
     /// <summary>True for a line that claims to be a suite summary, even a malformed one.</summary>
@@ -99,14 +107,20 @@ public static partial class SerialProtocol
         }
     }
 
-    /// <summary>The value the kernel wrote to isa-debug-exit, from QEMU's exit status, or null if the status cannot come from it.</summary>
-    public static int? DebugExitValue(int? exitStatus) => exitStatus is int s && (s & 1) == 1 && s > 0 && s < 256 ? s >> 1 : null;
+    /// <summary>
+    /// The value the kernel wrote to isa-debug-exit, from QEMU's exit status, or null if the status cannot come from
+    /// it.
+    /// </summary>
+    public static int? DebugExitValue(int? exitStatus)
+        => exitStatus is int s && (s & 1) == 1 && s > 0 && s < 256 ? s >> 1 : null;
 
     /// <summary>The command-line words are space separated; this joins non-empty parts with single spaces.</summary>
     public static string JoinCommandLine(params string?[] parts)
         => string.Join(' ', Array.FindAll(parts, p => !string.IsNullOrWhiteSpace(p))!).Trim();
 
-    /// <summary>True when only blanks or carriage returns separate <paramref name="index"/> from the previous line break.</summary>
+    /// <summary>
+    /// True when only blanks or carriage returns separate <paramref name="index"/> from the previous line break.
+    /// </summary>
     internal static bool IsLineStart(string text, int index)
     {
         for (int i = index - 1; i >= 0; i--)

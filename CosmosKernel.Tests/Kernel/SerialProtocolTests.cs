@@ -63,7 +63,9 @@ public class SerialProtocolTests
     [Test]
     public void The_summary_line_gives_the_skipped_count()
     {
-        Assert.That(SerialProtocol.TryParseSummaryLine("[suite] memory done: 9 passed, 0 failed, 1 skipped", out SuiteSummary? s), Is.True);
+        Assert.That(SerialProtocol.TryParseSummaryLine(
+                "[suite] memory done: 9 passed, 0 failed, 1 skipped", out SuiteSummary? s),
+            Is.True);
         Assert.That(s, Is.EqualTo(new SuiteSummary("memory", 9, 0, 1)));
         Assert.That(s!.ExpectedExitStatus, Is.EqualTo(SerialProtocol.ExitStatusAllPassed));
     }
@@ -112,7 +114,8 @@ public class SerialProtocolTests
     public void Command_line_words_are_joined_with_single_spaces()
     {
         Assert.That(SerialProtocol.JoinCommandLine("suite=pmm", ""), Is.EqualTo("suite=pmm"));
-        Assert.That(SerialProtocol.JoinCommandLine("suite=pmm", "log=debug mem=64"), Is.EqualTo("suite=pmm log=debug mem=64"));
+        Assert.That(SerialProtocol.JoinCommandLine("suite=pmm", "log=debug mem=64"),
+            Is.EqualTo("suite=pmm log=debug mem=64"));
         Assert.That(SerialProtocol.JoinCommandLine("", null, "x=1"), Is.EqualTo("x=1"));
     }
 }

@@ -7,7 +7,11 @@ public class ShellPromptTests
     [Test]
     public void A_prompt_at_a_line_start_ends_the_response_at_once()
     {
-        Assert.That(ShellPrompt.TryTakeResponse("free\r\n12 MiB free\r\nmemos> ", quiet: false, out string response, out string rest), Is.True);
+        Assert.That(ShellPrompt.TryTakeResponse("free\r\n12 MiB free\r\nmemos> ",
+            quiet: false,
+            out string response,
+            out string rest),
+            Is.True);
         Assert.That(response, Is.EqualTo("free\r\n12 MiB free\r\n"));
         Assert.That(rest, Is.Empty);
     }
@@ -35,7 +39,11 @@ public class ShellPromptTests
     {
         const string text = "echo memos> \r\nmemos> ";
         Assert.That(ShellPrompt.TryTakeResponse("echo x\r\nno newline memos> ", quiet: false, out _, out _), Is.False);
-        Assert.That(ShellPrompt.TryTakeResponse("echo x\r\nno newline memos> ", quiet: true, out string response, out _), Is.True);
+        Assert.That(ShellPrompt.TryTakeResponse("echo x\r\nno newline memos> ",
+            quiet: true,
+            out string response,
+            out _),
+            Is.True);
         Assert.That(response, Is.EqualTo("echo x\r\nno newline "));
         Assert.That(ShellPrompt.TryTakeResponse(text, false, out response, out _), Is.True);
         Assert.That(response, Is.EqualTo("echo memos> \r\n"));
@@ -45,7 +53,11 @@ public class ShellPromptTests
     public void Text_after_a_prompt_is_kept_for_later_once_quiet()
     {
         Assert.That(ShellPrompt.TryTakeResponse("ok\nmemos> [timer] tick\n", quiet: false, out _, out _), Is.False);
-        Assert.That(ShellPrompt.TryTakeResponse("ok\nmemos> [timer] tick\n", quiet: true, out string response, out string rest), Is.True);
+        Assert.That(ShellPrompt.TryTakeResponse("ok\nmemos> [timer] tick\n",
+            quiet: true,
+            out string response,
+            out string rest),
+            Is.True);
         Assert.That(response, Is.EqualTo("ok\n"));
         Assert.That(rest, Is.EqualTo("[timer] tick\n"));
     }

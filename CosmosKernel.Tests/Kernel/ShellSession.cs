@@ -12,13 +12,17 @@ namespace MemOS.Tests.Kernel;
 /// </summary>
 public sealed class ShellSession : IDisposable
 {
-    /// <summary>How long the boot to the first prompt may take when <see cref="BootOptions.Timeout"/> is not set.</summary>
+    /// <summary>
+    /// How long the boot to the first prompt may take when <see cref="BootOptions.Timeout"/> is not set.
+    /// </summary>
     public static readonly TimeSpan DefaultBootTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>How long one command may take when no timeout is given.</summary>
     public static readonly TimeSpan DefaultCommandTimeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>A prompt not at a line start, or followed by more text, counts once the kernel is quiet this long.</summary>
+    /// <summary>
+    /// A prompt not at a line start, or followed by more text, counts once the kernel is quiet this long.
+    /// </summary>
     public static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(150);
 
     private readonly QemuProcess _qemu;
@@ -39,13 +43,18 @@ public sealed class ShellSession : IDisposable
     /// <summary>The QEMU behind the session.</summary>
     public QemuProcess Qemu => _qemu;
 
-    /// <summary>What <see cref="Run"/> and <see cref="Send"/> end a line with: "\r", like a terminal's Enter key.</summary>
+    /// <summary>
+    /// What <see cref="Run"/> and <see cref="Send"/> end a line with: "\r", like a terminal's Enter key.
+    /// </summary>
     public string LineEnding { get; set; } = "\r";
 
     /// <summary>The timeout of <see cref="Run"/> and <see cref="ReadUntilPrompt"/> when none is given.</summary>
     public TimeSpan CommandTimeout { get; set; } = DefaultCommandTimeout;
 
-    /// <summary>Boots MemOS to the shell (the options' command-line words are passed as they are) and waits for the first prompt.</summary>
+    /// <summary>
+    /// Boots MemOS to the shell (the options' command-line words are passed as they are) and waits for the first
+    /// prompt.
+    /// </summary>
     public static ShellSession Start(BootOptions? options = null)
     {
         options ??= new BootOptions();
@@ -81,11 +90,14 @@ public sealed class ShellSession : IDisposable
         return ReadUntilPrompt(timeout);
     }
 
-    /// <summary>Sends a command line and Enter without waiting (then <see cref="SendRaw"/> or <see cref="ReadUntilPrompt"/>).</summary>
+    /// <summary>
+    /// Sends a command line and Enter without waiting (then <see cref="SendRaw"/> or <see cref="ReadUntilPrompt"/>).
+    /// </summary>
     public void Send(string commandLine)
     {
         if (commandLine.AsSpan().IndexOfAny('\r', '\n') >= 0)
-            throw new ArgumentException("one command line at a time (no CR/LF inside); use SendRaw for raw input", nameof(commandLine));
+            throw new ArgumentException("one command line at a time (no CR/LF inside); use SendRaw for raw input",
+                nameof(commandLine));
         Write(commandLine + LineEnding);
         _echo = commandLine;
     }
@@ -99,7 +111,8 @@ public sealed class ShellSession : IDisposable
     /// </summary>
     public string ReadUntilPrompt(TimeSpan? timeout = null)
     {
-        string raw = ReadResponse(timeout ?? CommandTimeout, _echo is null ? "the prompt" : $"the prompt after '{_echo}'");
+        string raw = ReadResponse(timeout ?? CommandTimeout,
+            _echo is null ? "the prompt" : $"the prompt after '{_echo}'");
         string output = ShellPrompt.Clean(raw, _echo);
         _echo = null;
         return output;
@@ -148,14 +161,17 @@ public sealed class ShellSession : IDisposable
             if (candidate && !_qemu.OutputEnded)
             {
                 long untilQuiet = lastOutput + quietMs - Environment.TickCount64;
-                _qemu.WaitForOutput(TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(untilQuiet, deadline - Environment.TickCount64))));
+                _qemu.WaitForOutput(
+                    TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(untilQuiet, deadline - Environment.TickCount64))));
                 if (Environment.TickCount64 < deadline) continue;
             }
             WaitOrFail(deadline, timeout, waitingFor);
         }
     }
 
-    /// <summary>Moves newly received text into the pending buffer; fails fast on a panic line. True if text came.</summary>
+    /// <summary>
+    /// Moves newly received text into the pending buffer; fails fast on a panic line. True if text came.
+    /// </summary>
     private bool Pull()
     {
         string text = _qemu.ReadAvailable();
@@ -170,7 +186,10 @@ public sealed class ShellSession : IDisposable
         if (_qemu.OutputEnded && !_qemu.WaitForOutput(TimeSpan.Zero))
         {
             _qemu.WaitForExit(TimeSpan.FromSeconds(5));
-            throw new KernelRunException($"QEMU exited (status {_qemu.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}) while waiting for {waitingFor}",
+            throw new KernelRunException(
+                "QEMU exited (status "
+                + $"{_qemu.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown"}) "
+                + $"while waiting for {waitingFor}",
                 _qemu.SerialLog, _qemu.ErrorLog);
         }
         long left = deadline - Environment.TickCount64;
@@ -203,7 +222,9 @@ public sealed class ShellSession : IDisposable
         catch (IOException e)
         {
             _qemu.WaitForExit(TimeSpan.FromSeconds(5));
-            throw new KernelRunException($"could not send input to QEMU ({e.Message}); it has exited with status {_qemu.ExitCode}", _qemu.SerialLog, _qemu.ErrorLog);
+            throw new KernelRunException(
+                $"could not send input to QEMU ({e.Message}); it has exited with status {_qemu.ExitCode}",
+                _qemu.SerialLog, _qemu.ErrorLog);
         }
     }
 }

@@ -31,7 +31,9 @@ public sealed class SuiteRun
     /// <summary>The suite that was asked for (suite=NAME).</summary>
     public string SuiteName { get; }
 
-    /// <summary>Results by test name (the first report of a name wins; repeats are in <see cref="DuplicateNames"/>).</summary>
+    /// <summary>
+    /// Results by test name (the first report of a name wins; repeats are in <see cref="DuplicateNames"/>).
+    /// </summary>
     public IReadOnlyDictionary<string, KernelTestResult> Results => _results;
 
     /// <summary>Test names in the order the kernel reported them.</summary>
@@ -40,7 +42,9 @@ public sealed class SuiteRun
     /// <summary>Names reported more than once.</summary>
     public IReadOnlyList<string> DuplicateNames => _duplicates;
 
-    /// <summary>Lines that start like <c>[test]</c> or <c>[suite]</c> but do not follow the grammar (or a second summary).</summary>
+    /// <summary>
+    /// Lines that start like <c>[test]</c> or <c>[suite]</c> but do not follow the grammar (or a second summary).
+    /// </summary>
     public IReadOnlyList<string> MalformedLines => _malformed;
 
     /// <summary>The summary line, or null if the kernel never printed one.</summary>
@@ -61,13 +65,18 @@ public sealed class SuiteRun
     /// <summary>From QEMU's start to the end of the run.</summary>
     public TimeSpan Duration { get; private set; }
 
-    /// <summary>Why the run stopped early (a <see cref="KernelPanicException"/>, a <see cref="KernelTimeoutException"/>, QEMU failing), or null.</summary>
+    /// <summary>
+    /// Why the run stopped early (a <see cref="KernelPanicException"/>, a <see cref="KernelTimeoutException"/>, QEMU
+    /// failing), or null.
+    /// </summary>
     public KernelRunException? Abort { get; private set; }
 
     /// <summary>Results that failed, in reported order.</summary>
     public IEnumerable<KernelTestResult> Failures => _order.Select(n => _results[n]).Where(r => r.Failed);
 
-    /// <summary>Boots the kernel with <c>suite=<paramref name="suiteName"/></c> (plus the options' words) and collects the run.</summary>
+    /// <summary>
+    /// Boots the kernel with <c>suite=<paramref name="suiteName"/></c> (plus the options' words) and collects the run.
+    /// </summary>
     public static SuiteRun Execute(string suiteName, BootOptions? options = null)
     {
         options ??= new BootOptions();
@@ -78,7 +87,10 @@ public sealed class SuiteRun
         return run;
     }
 
-    /// <summary>Interprets a canned serial log as a run of <paramref name="suiteName"/> that ended with <paramref name="exitCode"/>.</summary>
+    /// <summary>
+    /// Interprets a canned serial log as a run of <paramref name="suiteName"/> that ended with
+    /// <paramref name="exitCode"/>.
+    /// </summary>
     public static SuiteRun Parse(string suiteName, string serialLog, int? exitCode)
     {
         var run = new SuiteRun(suiteName) { SerialLog = serialLog, ExitCode = exitCode };
@@ -114,13 +126,17 @@ public sealed class SuiteRun
         if (Abort is not null) problems.Add($"the run stopped early: {Abort.Problem}");
         var expected = new List<string>(expectedNames);
         var expectedSet = new HashSet<string>(expected, StringComparer.Ordinal);
-        foreach (string dup in expected.GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key))
+        foreach (string dup in expected.GroupBy(n => n, StringComparer.Ordinal)
+                     .Where(g => g.Count() > 1).Select(g => g.Key))
             problems.Add($"the host fixture lists '{dup}' more than once");
         List<string> missing = expected.Distinct(StringComparer.Ordinal).Where(n => !_results.ContainsKey(n)).ToList();
         List<string> unexpected = _order.Where(n => !expectedSet.Contains(n)).ToList();
-        if (missing.Count > 0) problems.Add($"listed on the host but not reported by the kernel: {string.Join(", ", missing)}");
-        if (unexpected.Count > 0) problems.Add($"reported by the kernel but not listed on the host: {string.Join(", ", unexpected)}");
-        if (_duplicates.Count > 0) problems.Add($"reported more than once: {string.Join(", ", _duplicates.Distinct(StringComparer.Ordinal))}");
+        if (missing.Count > 0)
+            problems.Add($"listed on the host but not reported by the kernel: {string.Join(", ", missing)}");
+        if (unexpected.Count > 0)
+            problems.Add($"reported by the kernel but not listed on the host: {string.Join(", ", unexpected)}");
+        if (_duplicates.Count > 0)
+            problems.Add($"reported more than once: {string.Join(", ", _duplicates.Distinct(StringComparer.Ordinal))}");
         foreach (string line in _malformed) problems.Add($"malformed protocol line: \"{line}\"");
         if (Summary is null)
         {
@@ -131,14 +147,18 @@ public sealed class SuiteRun
             int passed = _results.Values.Count(r => r.Passed);
             int skipped = _results.Values.Count(r => r.Skipped);
             int failed = _results.Count - passed - skipped;
-            if (Summary.Suite != SuiteName) problems.Add($"the summary names suite '{Summary.Suite}', but '{SuiteName}' was booted");
+            if (Summary.Suite != SuiteName)
+                problems.Add($"the summary names suite '{Summary.Suite}', but '{SuiteName}' was booted");
             if (Summary.Passed != passed || Summary.Failed != failed || Summary.Skipped != skipped)
-                problems.Add($"the summary says {Summary.Passed} passed, {Summary.Failed} failed, {Summary.Skipped} skipped, "
+                problems.Add($"the summary says {Summary.Passed} passed, {Summary.Failed} failed, "
+                    + $"{Summary.Skipped} skipped, "
                     + $"but the [test] lines say {passed} passed, {failed} failed, {skipped} skipped");
             if (ExitCode is null)
                 problems.Add("QEMU did not exit through isa-debug-exit (the runner had to kill it)");
             else if (ExitCode != Summary.ExpectedExitStatus)
-                problems.Add($"QEMU exited with status {ExitCode}, but the summary promises {Summary.ExpectedExitStatus} (isa-debug-exit: 1 = all passed, 3 = some failed)");
+                problems.Add($"QEMU exited with status {ExitCode}, "
+                    + $"but the summary promises {Summary.ExpectedExitStatus} "
+                    + "(isa-debug-exit: 1 = all passed, 3 = some failed)");
         }
         return problems;
     }
@@ -175,7 +195,8 @@ public sealed class SuiteRun
             }
             qemu.Kill();
             if (exitDeadline is null)
-                Abort = new KernelTimeoutException($"suite '{SuiteName}' to finish (its summary line and QEMU's exit)", timeout, qemu.SerialLog, qemu.ErrorLog);
+                Abort = new KernelTimeoutException($"suite '{SuiteName}' to finish (its summary line and QEMU's exit)",
+                    timeout, qemu.SerialLog, qemu.ErrorLog);
             break;
         }
         qemu.WaitForExit(TimeSpan.FromSeconds(10));
@@ -184,7 +205,8 @@ public sealed class SuiteRun
         QemuErrors = qemu.ErrorLog;
         Duration = qemu.Elapsed;
         if (Abort is null && SerialLog.Length == 0 && ExitCode is not null && QemuErrors.Trim().Length > 0)
-            Abort = new KernelRunException($"QEMU stopped (status {ExitCode}) before the kernel printed anything", SerialLog, QemuErrors);
+            Abort = new KernelRunException($"QEMU stopped (status {ExitCode}) before the kernel printed anything",
+                SerialLog, QemuErrors);
     }
 
     private void StopAfterPanic(QemuProcess qemu)

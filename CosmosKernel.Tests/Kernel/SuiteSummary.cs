@@ -7,5 +7,6 @@ namespace MemOS.Tests.Kernel;
 public sealed record SuiteSummary(string Suite, int Passed, int Failed, int Skipped = 0)
 {
     /// <summary>The QEMU exit status this summary promises: 1 when nothing failed, 3 otherwise.</summary>
-    public int ExpectedExitStatus => Failed > 0 ? SerialProtocol.ExitStatusSomeFailed : SerialProtocol.ExitStatusAllPassed;
+    public int ExpectedExitStatus
+        => Failed > 0 ? SerialProtocol.ExitStatusSomeFailed : SerialProtocol.ExitStatusAllPassed;
 }

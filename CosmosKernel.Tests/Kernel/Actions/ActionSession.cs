@@ -3,7 +3,9 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Kernel.Actions;
 
-/// <summary>What the action-command tests share: one booted shell per class, and reading addresses out of answers.</summary>
+/// <summary>
+/// What the action-command tests share: one booted shell per class, and reading addresses out of answers.
+/// </summary>
 public abstract class ActionSession
 {
     protected ShellSession Shell { get; private set; } = null!;
@@ -31,10 +33,15 @@ public abstract class ActionSession
     protected ulong Alloc(string arguments)
     {
         string output = Run("alloc " + arguments);
-        Match m = Regex.Match(output, @"^allocated \d+ B at 0x([0-9a-f]+) in the (kernel|user) heap: \d+ new page\(s\) mapped, \d+ page fault\(s\)$");
+        Match m = Regex.Match(output,
+            @"^allocated \d+ B at 0x([0-9a-f]+) in the (kernel|user) heap: "
+            + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)$");
         Assert.That(m.Success, Is.True, $"alloc {arguments} answered: {output}");
-        return ulong.Parse(m.Groups[1].Value, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        return ulong.Parse(m.Groups[1].Value,
+            System.Globalization.NumberStyles.HexNumber,
+            System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    protected static string Hex(ulong value) => "0x" + value.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+    protected static string Hex(ulong value)
+        => "0x" + value.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 }

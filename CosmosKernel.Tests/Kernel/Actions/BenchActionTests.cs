@@ -6,7 +6,9 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Kernel.Actions;
 
-/// <summary>bench under QEMU -icount (deterministic TSC): the table is printed, and recorded in the test output.</summary>
+/// <summary>
+/// bench under QEMU -icount (deterministic TSC): the table is printed, and recorded in the test output.
+/// </summary>
 [Category(KernelTestEnvironment.Category)]
 public class BenchActionTests : ActionSession
 {
@@ -19,13 +21,17 @@ public class BenchActionTests : ActionSession
         TestContext.Out.WriteLine(output);
         string[] operations =
         [
-            "#PF round trip, refused (decision, no mapping)", "demand-zero fault (frame + zero + map)", "zero one 4 KiB page",
-            "PMM frame alloc+free", "kernel heap alloc+free 16 B", "kernel heap alloc+free 64 B", "kernel heap alloc+free 256 B",
+            "#PF round trip, refused (decision, no mapping)", "demand-zero fault (frame + zero + map)",
+            "zero one 4 KiB page",
+            "PMM frame alloc+free", "kernel heap alloc+free 16 B", "kernel heap alloc+free 64 B",
+            "kernel heap alloc+free 256 B",
             "kernel heap alloc+free 1024 B", "kernel heap alloc+free 4096 B", "kernel heap alloc+free 64 KiB",
         ];
         Assert.That(output, Does.StartWith("bench: cycles from rdtsc"));
         foreach (string operation in operations)
-            Assert.That(output, Does.Match($@"(?m)^  {System.Text.RegularExpressions.Regex.Escape(operation)} +\d+ +\d+$"), operation);
+            Assert.That(output,
+                Does.Match($@"(?m)^  {System.Text.RegularExpressions.Regex.Escape(operation)} +\d+ +\d+$"),
+                operation);
         Assert.That(output, Does.Match(@"(?m)^  demand-zero / \(#PF round trip \+ zero page\) = \d+\.\d\d$"));
         Assert.That(output, Does.Match(@"(?m)^bench: \d+ ms$"));
         AssertRowsAgreeWithPhysics(output);
@@ -37,8 +43,10 @@ public class BenchActionTests : ActionSession
     {
         var rows = new Dictionary<string, (long Iterations, long Cycles)>();
         foreach (Match m in Regex.Matches(output, @"(?m)^  (?<op>\S.*?) +(?<n>\d+) +(?<c>\d+)$"))
-            rows[m.Groups["op"].Value] = (long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture), long.Parse(m.Groups["c"].Value, CultureInfo.InvariantCulture));
-        Assert.That(rows, Has.Count.GreaterThanOrEqualTo(10), output); // the operations listed above, and any added since
+            rows[m.Groups["op"].Value] = (long.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture),
+                long.Parse(m.Groups["c"].Value, CultureInfo.InvariantCulture));
+        // the operations listed above, and any added since
+        Assert.That(rows, Has.Count.GreaterThanOrEqualTo(10), output);
         foreach ((string op, (long n, long c)) in rows)
         {
             Assert.That(n, Is.Positive, $"{op}: iterations\n{output}");
@@ -52,9 +60,12 @@ public class BenchActionTests : ActionSession
         Assert.That(demand, Is.GreaterThan(refused), $"demand-zero must cost more than a refused #PF\n{output}");
         // zeroing 4 KiB writes 512 words: it cannot cost less than a 16 B heap alloc+free; 64 KiB costs more than 16 B
         Assert.That(zero, Is.GreaterThan(rows["kernel heap alloc+free 16 B"].Cycles), output);
-        Assert.That(rows["kernel heap alloc+free 64 KiB"].Cycles, Is.GreaterThan(rows["kernel heap alloc+free 16 B"].Cycles), output);
+        Assert.That(rows["kernel heap alloc+free 64 KiB"].Cycles,
+            Is.GreaterThan(rows["kernel heap alloc+free 16 B"].Cycles),
+            output);
         // the ratio line is computed from the rows it names
-        double ratio = double.Parse(Regex.Match(output, @"(?m)^  demand-zero / \(#PF round trip \+ zero page\) = (\d+\.\d\d)$").Groups[1].Value,
+        double ratio = double.Parse(
+            Regex.Match(output, @"(?m)^  demand-zero / \(#PF round trip \+ zero page\) = (\d+\.\d\d)$").Groups[1].Value,
             CultureInfo.InvariantCulture);
         Assert.That(ratio, Is.EqualTo((double)demand / (refused + zero)).Within(0.01), output);
     }

@@ -10,8 +10,12 @@ public class HeapActionTests : ActionSession
     [Test]
     public void Alloc_prints_the_contract_line_for_both_heaps()
     {
-        Assert.That(Run("alloc 64"), Does.Match(@"^allocated 64 B at 0xffffc[0-9a-f]+ in the kernel heap: \d+ new page\(s\) mapped, \d+ page fault\(s\)$"));
-        Assert.That(Run("alloc 1K --user"), Does.Match(@"^allocated 1024 B at 0x[0-9a-f]+ in the user heap: \d+ new page\(s\) mapped, \d+ page fault\(s\)$"));
+        Assert.That(Run("alloc 64"),
+            Does.Match(@"^allocated 64 B at 0xffffc[0-9a-f]+ in the kernel heap: "
+                + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)$"));
+        Assert.That(Run("alloc 1K --user"),
+            Does.Match(@"^allocated 1024 B at 0x[0-9a-f]+ in the user heap: "
+                + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)$"));
         ulong aligned = Alloc("100 --align 4K");
         Assert.That(aligned % 4096, Is.Zero, "--align 4K");
     }
@@ -22,7 +26,9 @@ public class HeapActionTests : ActionSession
         string output = Run("alloc 256K");
         Match m = Regex.Match(output, @"in the kernel heap: (\d+) new page\(s\) mapped");
         Assert.That(m.Success, Is.True, output);
-        Assert.That(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0), "256 KiB cannot fit without growing: " + output);
+        Assert.That(int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture),
+            Is.GreaterThan(0),
+            "256 KiB cannot fit without growing: " + output);
     }
 
     [Test]
@@ -42,7 +48,8 @@ public class HeapActionTests : ActionSession
         Assert.That(Run("free " + Hex(a)), Is.EqualTo($"free: {Hex(a)}: not an allocated block (DoubleFree)"));
         ulong u = Alloc("2K --user");
         Run($"free {Hex(u)} --user");
-        Assert.That(Run($"free {Hex(u)} --user"), Does.Match($"^free: {Hex(u)}: not an allocated block \\((DoubleFree|BadPointer|NotAllocated)\\)$"));
+        Assert.That(Run($"free {Hex(u)} --user"),
+            Does.Match($"^free: {Hex(u)}: not an allocated block \\((DoubleFree|BadPointer|NotAllocated)\\)$"));
         Assert.That(Run("free 0x12345"), Is.EqualTo("free: 0x12345: not an allocated block (Misaligned)"));
         AssertAlive();
     }
@@ -61,7 +68,8 @@ public class HeapActionTests : ActionSession
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Run("alloc 0"), Does.StartWith("alloc: SIZE must be 1 B..1 GiB").And.Contain("usage: alloc SIZE"));
+            Assert.That(Run("alloc 0"),
+                Does.StartWith("alloc: SIZE must be 1 B..1 GiB").And.Contain("usage: alloc SIZE"));
             Assert.That(Run("alloc 2G"), Does.StartWith("alloc: SIZE must be 1 B..1 GiB"));
             Assert.That(Run("alloc 99999999999999999999999"), Does.StartWith("alloc: SIZE must be"));
             Assert.That(Run("alloc 8 --align 24"), Does.StartWith("alloc: --align must be a power of two"));
@@ -72,7 +80,8 @@ public class HeapActionTests : ActionSession
             Assert.That(Run("read 0x1000 0"), Does.StartWith("read: N must be 1..4096"));
             Assert.That(Run("read 0x1000 5000"), Does.StartWith("read: N must be 1..4096"));
             Assert.That(Run("write 0x1000 256"), Does.StartWith("write: VALUE must be 0..255"));
-            Assert.That(Run("write 0x1004 0x1122334455"), Is.EqualTo("write: 0x1004: a u64 write needs an 8-aligned address"));
+            Assert.That(Run("write 0x1004 0x1122334455"),
+                Is.EqualTo("write: 0x1004: a u64 write needs an 8-aligned address"));
         });
         AssertAlive();
     }
@@ -82,21 +91,28 @@ public class HeapActionTests : ActionSession
     {
         ulong a = Alloc("64");
         Assert.That(Run($"write {Hex(a)} 65"), Is.EqualTo($"wrote 0x41 (1 byte) at {Hex(a)}"));
-        Assert.That(Run($"write {Hex(a + 8)} 0x1122334455667788"), Is.EqualTo($"wrote 0x1122334455667788 (8 bytes) at {Hex(a + 8)}"));
+        Assert.That(Run($"write {Hex(a + 8)} 0x1122334455667788"),
+            Is.EqualTo($"wrote 0x1122334455667788 (8 bytes) at {Hex(a + 8)}"));
         string dump = Run($"read {Hex(a)} 32");
         string[] lines = dump.Split('\n');
         Assert.That(lines, Has.Length.EqualTo(2), dump);
-        Assert.That(lines[0], Does.Match($"^{Hex(a)} +41 (?:[0-9a-f]{{2}} ){{7}}88 77 66 55 44 33 22 11 +\\|A.{{7}}\\..{{6}}\\.\\|$"), dump);
+        Assert.That(lines[0],
+            Does.Match($"^{Hex(a)} +41 (?:[0-9a-f]{{2}} ){{7}}88 77 66 55 44 33 22 11 +\\|A.{{7}}\\..{{6}}\\.\\|$"),
+            dump);
         Assert.That(lines[1], Does.StartWith(Hex(a + 16) + " "));
     }
 
     [Test]
     public void Read_stops_at_a_refused_page_and_write_reports_the_refusal()
     {
-        Assert.That(Run("read 0xffffe00020000000"), Is.EqualTo("read: stopped at 0xffffe00020000000: refused: no region (no region)"));
-        // 0xffffffff80101000 is the first page of kernel text (the linker script puts it right after the 1 MiB boot stub).
-        Assert.That(Run("write 0xffffffff80101000 1"), Is.EqualTo("write: 0xffffffff80101000: refused: write to read-only (no region)"));
-        Assert.That(Run("write 0xffffc00000000010 1"), Does.StartWith("write: 0xffffc00000000010: not writable from the shell"));
+        Assert.That(Run("read 0xffffe00020000000"),
+            Is.EqualTo("read: stopped at 0xffffe00020000000: refused: no region (no region)"));
+        // 0xffffffff80101000 is the first page of kernel text
+        // (the linker script puts it right after the 1 MiB boot stub).
+        Assert.That(Run("write 0xffffffff80101000 1"),
+            Is.EqualTo("write: 0xffffffff80101000: refused: write to read-only (no region)"));
+        Assert.That(Run("write 0xffffc00000000010 1"),
+            Does.StartWith("write: 0xffffc00000000010: not writable from the shell"));
         AssertAlive();
     }
 }

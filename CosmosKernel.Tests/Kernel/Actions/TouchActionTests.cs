@@ -2,7 +2,9 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Kernel.Actions;
 
-/// <summary>touch: real accesses on the real MMU, faults decided by the handler, and the kernel carrying on after a refusal.</summary>
+/// <summary>
+/// touch: real accesses on the real MMU, faults decided by the handler, and the kernel carrying on after a refusal.
+/// </summary>
 [Category(KernelTestEnvironment.Category)]
 public class TouchActionTests : ActionSession
 {
@@ -12,8 +14,10 @@ public class TouchActionTests : ActionSession
     [Test]
     public void An_unmapped_kernel_address_outside_every_region_is_refused_and_the_shell_carries_on()
     {
-        Assert.That(Run("touch 0xffffe00020000000"), Is.EqualTo("touch 0xffffe00020000000 read: refused: no region (no region)"));
-        Assert.That(Run("touch 0xffffe00020000000 w"), Is.EqualTo("touch 0xffffe00020000000 write: refused: no region (no region)"));
+        Assert.That(Run("touch 0xffffe00020000000"),
+            Is.EqualTo("touch 0xffffe00020000000 read: refused: no region (no region)"));
+        Assert.That(Run("touch 0xffffe00020000000 w"),
+            Is.EqualTo("touch 0xffffe00020000000 write: refused: no region (no region)"));
         AssertAlive();
     }
 
@@ -28,16 +32,19 @@ public class TouchActionTests : ActionSession
     [Test]
     public void Writing_kernel_text_is_refused_as_a_write_to_read_only()
     {
-        Assert.That(Run($"touch {KernelText} w"), Is.EqualTo($"touch {KernelText} write: refused: write to read-only (no region)"));
+        Assert.That(Run($"touch {KernelText} w"),
+            Is.EqualTo($"touch {KernelText} write: refused: write to read-only (no region)"));
         Assert.That(Run($"touch {KernelText}"), Is.EqualTo($"touch {KernelText} read: no fault (present)"));
-        Assert.That(Run($"touch {KernelText} x"), Is.EqualTo($"touch {KernelText} execute: no fault (present, executable)"));
+        Assert.That(Run($"touch {KernelText} x"),
+            Is.EqualTo($"touch {KernelText} execute: no fault (present, executable)"));
         AssertAlive();
     }
 
     [Test]
     public void Executing_the_direct_map_is_refused_as_execute_on_NX()
     {
-        Assert.That(Run("touch 0xffff800000100000 x"), Is.EqualTo("touch 0xffff800000100000 execute: refused: execute on NX (no region)"));
+        Assert.That(Run("touch 0xffff800000100000 x"),
+            Is.EqualTo("touch 0xffff800000100000 execute: refused: execute on NX (no region)"));
         AssertAlive();
     }
 
@@ -47,7 +54,8 @@ public class TouchActionTests : ActionSession
         ulong a = Alloc("64");
         Assert.That(Run($"touch {Hex(a)}"), Is.EqualTo($"touch {Hex(a)} read: no fault (present)"));
         Assert.That(Run($"touch {Hex(a)} w"), Is.EqualTo($"touch {Hex(a)} write: no fault (present)"));
-        Assert.That(Run($"touch {Hex(a)} x"), Is.EqualTo($"touch {Hex(a)} execute: refused: execute on NX (region kernel heap)"));
+        Assert.That(Run($"touch {Hex(a)} x"),
+            Is.EqualTo($"touch {Hex(a)} execute: refused: execute on NX (region kernel heap)"));
         AssertAlive();
     }
 

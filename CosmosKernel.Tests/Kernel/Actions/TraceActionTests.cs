@@ -15,7 +15,9 @@ public class TraceActionTests : ActionSession
 
     /// <summary>The layer prefix of each narrated line ("  heap: ..." -> "heap"), in order.</summary>
     private static string[] Layers(string output)
-        => output.Split('\n').Skip(1).Where(l => l.StartsWith("  ", StringComparison.Ordinal) && !l.StartsWith("  ...", StringComparison.Ordinal))
+        => output.Split('\n').Skip(1)
+            .Where(l => l.StartsWith("  ", StringComparison.Ordinal)
+                && !l.StartsWith("  ...", StringComparison.Ordinal))
             .Select(l => l[2..l.IndexOf(':', StringComparison.Ordinal)]).ToArray();
 
     [Test]
@@ -40,8 +42,12 @@ public class TraceActionTests : ActionSession
         Run("trace on");
         string grow = Run("alloc 200K");
         Assert.That(grow, Does.Contain("\n  heap: looks for a block of 204800 B\n  heap: none fits: grows by "));
-        Assert.That(grow, Does.Contain(": populated now (immediate)\n  PMM: frame "), "the VMM populates, the PMM gives");
-        Assert.That(grow, Does.Match(@"\n  \.\.\. the same 2 steps \d+ more times, the last: "), "per-page steps folded");
+        Assert.That(grow,
+            Does.Contain(": populated now (immediate)\n  PMM: frame "),
+            "the VMM populates, the PMM gives");
+        Assert.That(grow,
+            Does.Match(@"\n  \.\.\. the same 2 steps \d+ more times, the last: "),
+            "per-page steps folded");
         Assert.That(grow, Does.Contain("\n  heap: carves "));
         string small = Run("alloc 16");
         string address = small.Split(' ')[4];
@@ -72,7 +78,8 @@ public class TraceActionTests : ActionSession
             Assert.That(alloc, Does.Contain(": left to demand (demand)\n  fault: page fault at "));
             Assert.That(write, Does.StartWith($"wrote 0x7 (1 byte) at {Hex(fresh)} after a page fault"));
             Assert.That(Layers(write), Is.EqualTo(new[] { "fault", "fault", "PMM", "page table", "VMM" }), write);
-            Assert.That(write, Does.Contain($"\n  fault: page fault at {Hex(fresh)} (write, not present, kernel, AC set)\n"
+            Assert.That(write, Does.Contain(
+                $"\n  fault: page fault at {Hex(fresh)} (write, not present, kernel, AC set)\n"
                 + "  fault: region user heap (demand): private zeroed frame mapped\n  PMM: frame "));
         }
         finally

@@ -24,7 +24,9 @@ public class CpuModelTests
         using ShellSession shell = Boot(model);
         string[] lines = Lines(shell, "cpuinfo");
         string log = shell.SerialLog;
-        Assert.That(lines.Single(l => l.StartsWith("address bits:", StringComparison.Ordinal)), Does.EndWith(addressBits), log);
+        Assert.That(lines.Single(l => l.StartsWith("address bits:", StringComparison.Ordinal)),
+            Does.EndWith(addressBits),
+            log);
         (string Name, string Value)[] expected =
             [("PAE", pae), ("NX", nx), ("PGE", pge), ("1GiB", pages1G), ("PCID", pcid), ("SMEP", smep), ("SMAP", smap)];
         foreach ((string name, string value) in expected)

@@ -100,17 +100,22 @@ public class InspectionCommandsTests
     public void Meminfo_follows_the_contract()
     {
         string[] lines = Lines("meminfo");
-        Assert.That(lines.Single(l => l.StartsWith("physical:")), Does.Match(@"free \d+ frames").And.Match(@"used \d+ frames").And.Match(@"reserved \d+ frames"), Log);
+        Assert.That(lines.Single(l => l.StartsWith("physical:")),
+            Does.Match(@"free \d+ frames").And.Match(@"used \d+ frames").And.Match(@"reserved \d+ frames"),
+            Log);
         Assert.That(lines.Single(l => l.StartsWith("kernel heap:")), Does.Match(@"used \d+ B"), Log);
         Assert.That(lines.Single(l => l.StartsWith("user heap:")), Does.Match(@"used \d+ B"), Log);
         Assert.That(lines.Single(l => l.StartsWith("faults:")), Does.Match(FaultsLine), Log);
         Assert.That(lines.Single(l => l.StartsWith("page tables:")), Does.Match(@"^page tables: [1-9]\d* frames"), Log);
-        Assert.That(lines.Single(l => l.StartsWith("zero page:")), Does.Match(@"^zero page: 0x[0-9a-f]+, \d+ sharers$"), Log);
+        Assert.That(lines.Single(l => l.StartsWith("zero page:")),
+            Does.Match(@"^zero page: 0x[0-9a-f]+, \d+ sharers$"),
+            Log);
         Assert.That(lines, Has.Some.Match(@"^backing: (immediate|demand)"), Log);
         Assert.That(lines, Has.Some.EqualTo("managed new -> kernel heap"), Log);
     }
 
-    private const string FaultsLine = @"^faults: \d+ total, \d+ zero-page, \d+ demand-zero, \d+ copy-on-write, \d+ violations$";
+    private const string FaultsLine =
+        @"^faults: \d+ total, \d+ zero-page, \d+ demand-zero, \d+ copy-on-write, \d+ violations$";
 
     [Test]
     public void Faults_starts_with_the_counters()
@@ -129,7 +134,10 @@ public class InspectionCommandsTests
         string[] lines = Lines("pagewalk " + address);
         string[] levels = lines.Skip(1).Take(4).Select(l => l.TrimStart().Split(' ')[0]).ToArray();
         Assert.That(levels, Is.EqualTo(new[] { "PML4", "PDPT", "PD", "PT" }), Log);
-        Assert.That(lines.Last(), Does.Match(@"^  translated: 0x[0-9a-f]+ -> 0x[0-9a-f]+ \(4 KiB page; effective read-only, supervisor, executable\)$"), Log);
+        Assert.That(lines.Last(),
+            Does.Match(@"^  translated: 0x[0-9a-f]+ -> 0x[0-9a-f]+ "
+                + @"\(4 KiB page; effective read-only, supervisor, executable\)$"),
+            Log);
     }
 
     [Test]
@@ -144,16 +152,26 @@ public class InspectionCommandsTests
     public void Pagewalk_of_a_non_canonical_address_is_one_error_line()
     {
         string[] lines = Lines("pagewalk 0x800000000000");
-        Assert.That(lines, Is.EqualTo(new[] { "pagewalk: 0x800000000000: non-canonical address (bits 63..47 must all equal bit 47)" }), Log);
+        Assert.That(lines,
+            Is.EqualTo(new[] { "pagewalk: 0x800000000000: non-canonical address (bits 63..47 must all equal bit 47)" }),
+            Log);
     }
 
     [Test]
     public void Vmmap_lists_the_kernel_heap_region()
     {
         string[] lines = Lines("vmmap");
-        Assert.That(lines, Has.Some.Match(@"^ffffc00000000000-[0-9a-f]{16} rw-p 00000000 00:00 0  \[kernel heap\]  (immediate|demand)( [0-9a-f]{16}-[0-9a-f]{16}( \+ (immediate|demand) [0-9a-f]{16}-[0-9a-f]{16})+)?, \d+/\d+ pages resident$"), Log);
-        Assert.That(lines, Has.Some.Match(@"^ffff800000000000-[0-9a-f]{16} rw-p 00000000 00:00 0  \[direct map\]"), Log);
-        Assert.That(lines, Has.Some.Match(@"^ffffffff8[0-9a-f]{7}-ffffffff8[0-9a-f]{7} ---p 00000000 00:00 0  \[stack guard\]"), Log);
+        Assert.That(lines,
+            Has.Some.Match(@"^ffffc00000000000-[0-9a-f]{16} rw-p 00000000 00:00 0  \[kernel heap\]  (immediate|demand)"
+                + @"( [0-9a-f]{16}-[0-9a-f]{16}( \+ (immediate|demand) [0-9a-f]{16}-[0-9a-f]{16})+)?"
+                + @", \d+/\d+ pages resident$"),
+            Log);
+        Assert.That(lines,
+            Has.Some.Match(@"^ffff800000000000-[0-9a-f]{16} rw-p 00000000 00:00 0  \[direct map\]"),
+            Log);
+        Assert.That(lines,
+            Has.Some.Match(@"^ffffffff8[0-9a-f]{7}-ffffffff8[0-9a-f]{7} ---p 00000000 00:00 0  \[stack guard\]"),
+            Log);
     }
 
     [Test]
@@ -202,10 +220,14 @@ public class InspectionCommandsTests
     {
         try
         {
-            Assert.That(Lines("mode demand"), Is.EqualTo(new[] { "backing: demand (new regions and heap growth)" }), Log);
+            Assert.That(Lines("mode demand"),
+                Is.EqualTo(new[] { "backing: demand (new regions and heap growth)" }),
+                Log);
             Assert.That(Lines("mode"), Is.EqualTo(new[] { "backing: demand" }), Log);
             Assert.That(Lines("meminfo"), Has.Some.StartWith("backing: demand"), Log);
-            Assert.That(Lines("mode immediate"), Is.EqualTo(new[] { "backing: immediate (new regions and heap growth)" }), Log);
+            Assert.That(Lines("mode immediate"),
+                Is.EqualTo(new[] { "backing: immediate (new regions and heap growth)" }),
+                Log);
             Assert.That(Lines("mode"), Is.EqualTo(new[] { "backing: immediate" }), Log);
         }
         finally
@@ -219,7 +241,9 @@ public class InspectionCommandsTests
     {
         string[] lines = Lines("pmm map 32");
         Assert.That(lines[0], Does.Match(@"^pmm map: 0x0-0x[0-9a-f]+, \d+ rows x 32, one character = \d+ frames"), Log);
-        Assert.That(lines[1], Does.StartWith("legend: . free  # used  R reserved  K kernel  P page table  H heap  Z zero page"), Log);
+        Assert.That(lines[1],
+            Does.StartWith("legend: . free  # used  R reserved  K kernel  P page table  H heap  Z zero page"),
+            Log);
         string[] rows = lines.Skip(2).ToArray();
         Assert.That(rows, Has.Length.InRange(1, 16), Log);
         Assert.That(rows, Has.All.Match(@"^ *0x[0-9a-f]+ [.#RKPHZ ]{1,32}$"), Log);
@@ -227,13 +251,18 @@ public class InspectionCommandsTests
         Assert.That(grid, Does.Contain("K").And.Contain("Z").And.Contain("."), Log);
     }
 
-    /// <summary>Free frames, kernel-heap size and page-table frames from meminfo: the heap grows (managed `new`) while we look.</summary>
+    /// <summary>
+    /// Free frames, kernel-heap size and page-table frames from meminfo: the heap grows (managed `new`) while we look.
+    /// </summary>
     private (long Free, long HeapBytes, long Tables) Snapshot()
     {
         string[] lines = Lines("meminfo");
-        long free = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("physical:")), @"free (\d+) frames").Groups[1].Value);
-        long heap = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("kernel heap:")), @"size (\d+) B").Groups[1].Value);
-        long tables = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("page tables:")), @"page tables: (\d+) frames").Groups[1].Value);
+        long free = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("physical:")),
+            @"free (\d+) frames").Groups[1].Value);
+        long heap = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("kernel heap:")),
+            @"size (\d+) B").Groups[1].Value);
+        long tables = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("page tables:")),
+            @"page tables: (\d+) frames").Groups[1].Value);
         return (free, heap, tables);
     }
 
@@ -256,14 +285,16 @@ public class InspectionCommandsTests
 
     /// <summary>The free count of the `pmm` summary line.</summary>
     private long PmmFree()
-        => long.Parse(Regex.Match(Lines("pmm").Single(l => l.StartsWith("pmm: total")), @", free (\d+), used").Groups[1].Value);
+        => long.Parse(Regex.Match(Lines("pmm").Single(l => l.StartsWith("pmm: total")),
+            @", free (\d+), used").Groups[1].Value);
 
     [Test]
     public void Pmm_alloc_8_takes_exactly_8_frames_in_meminfo_and_pmm()
     {
         Sh.Run("mode immediate");
-        // The kernel heap grows while the shell works (managed `new`); a round counts only when meminfo shows it did not
-        // grow across it (heap size and page tables the same before and after), and then the drop must be exactly 8.
+        // The kernel heap grows while the shell works (managed `new`); a round counts only when meminfo shows it
+        // did not grow across it (heap size and page tables the same before and after), and then the drop must be
+        // exactly 8.
         // (A heap that shrank would show up too: its frames would come back and the drop would be less than 8.)
         var rounds = new System.Collections.Generic.List<string>();
         for (int round = 0; round < 6; round++)
@@ -272,7 +303,8 @@ public class InspectionCommandsTests
             var before = Snapshot();
             long pmmBefore = PmmFree();
             string[] lines = Lines("pmm alloc 8");
-            string[] frames = Regex.Matches(string.Join(" ", lines.Skip(1)), @"0x[0-9a-f]+").Select(m => m.Value).ToArray();
+            string[] frames = Regex.Matches(string.Join(" ", lines.Skip(1)), @"0x[0-9a-f]+")
+                .Select(m => m.Value).ToArray();
             Assert.That(frames, Has.Length.EqualTo(8), Log);
             long pmmAfter = PmmFree();
             var after = Snapshot();
@@ -300,13 +332,16 @@ public class InspectionCommandsTests
         Assert.That(lines[0], Is.EqualTo("pmm alloc: 3 frame(s), one at a time"), Log);
         string[] frames = Regex.Matches(string.Join(" ", lines.Skip(1)), @"0x[0-9a-f]+").Select(m => m.Value).ToArray();
         Assert.That(frames, Has.Length.EqualTo(3), Log);
-        foreach (string frame in frames) Assert.That(Lines("pmm free " + frame), Is.EqualTo(new[] { "freed " + frame }), Log);
+        foreach (string frame in frames)
+            Assert.That(Lines("pmm free " + frame), Is.EqualTo(new[] { "freed " + frame }), Log);
     }
 
     [Test]
     public void Pmm_free_of_a_reserved_frame_is_refused()
     {
-        Assert.That(Lines("pmm free 0x0"), Is.EqualTo(new[] { "pmm free: 0x0: reserved frame, never handed out (ReservedFrame)" }), Log);
+        Assert.That(Lines("pmm free 0x0"),
+            Is.EqualTo(new[] { "pmm free: 0x0: reserved frame, never handed out (ReservedFrame)" }),
+            Log);
     }
 
     [Test]
@@ -314,14 +349,20 @@ public class InspectionCommandsTests
     {
         string frame = Regex.Match(Lines("pmm alloc 1")[1], @"0x[0-9a-f]+").Value;
         Assert.That(Lines("pmm free " + frame), Is.EqualTo(new[] { "freed " + frame }), Log);
-        Assert.That(Lines("pmm free " + frame), Is.EqualTo(new[] { $"pmm free: {frame}: double free: the frame is already free (DoubleFree)" }), Log);
+        Assert.That(Lines("pmm free " + frame),
+            Is.EqualTo(new[] { $"pmm free: {frame}: double free: the frame is already free (DoubleFree)" }),
+            Log);
     }
 
     [Test]
     public void Pmm_free_of_bad_addresses_names_the_error()
     {
-        Assert.That(Lines("pmm free 0x1001"), Is.EqualTo(new[] { "pmm free: 0x1001: misaligned: not the start of a 4 KiB frame (Misaligned)" }), Log);
-        Assert.That(Lines("pmm free 0x100000000000"), Is.EqualTo(new[] { "pmm free: 0x100000000000: unknown frame: no RAM there (UnknownFrame)" }), Log);
+        Assert.That(Lines("pmm free 0x1001"),
+            Is.EqualTo(new[] { "pmm free: 0x1001: misaligned: not the start of a 4 KiB frame (Misaligned)" }),
+            Log);
+        Assert.That(Lines("pmm free 0x100000000000"),
+            Is.EqualTo(new[] { "pmm free: 0x100000000000: unknown frame: no RAM there (UnknownFrame)" }),
+            Log);
         // the zero page belongs to the kernel: refused, not freed
         string zero = Regex.Match(Lines("meminfo").Single(l => l.StartsWith("zero page:")), @"0x[0-9a-f]+").Value;
         Assert.That(Lines("pmm free " + zero)[0], Does.EndWith("(Conflict)"), Log);
