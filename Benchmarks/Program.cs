@@ -26,7 +26,8 @@ switch (mode)
         Console.WriteLine("allocators: " + string.Join(", ", MemOS.Benchmarks.Allocators.AllocatorCatalog.Available()));
         return 0;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- --quick | --full [BenchmarkDotNet args] | --list");
+        Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- "
+            + "--quick | --full [BenchmarkDotNet args] | --list");
         return mode == "--help" ? 0 : 2;
 }
 

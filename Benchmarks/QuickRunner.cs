@@ -20,7 +20,8 @@ public static class QuickRunner
 
     public static void Run(string docsDirectory)
     {
-        var timer = new RoundTimer(rounds: 15, roundBudget: TimeSpan.FromMilliseconds(60), warmup: TimeSpan.FromMilliseconds(300));
+        var timer = new RoundTimer(
+            rounds: 15, roundBudget: TimeSpan.FromMilliseconds(60), warmup: TimeSpan.FromMilliseconds(300));
         var results = new List<Measurement>();
         var available = AllocatorCatalog.Available();
 
@@ -70,7 +71,8 @@ public static class QuickRunner
         {
             results.AddRange(timer.Measure("fault path", new RoundTimer.Subject[]
             {
-                new("demand-zero fault", calls => { for (long i = 0; i < calls; i++) rig.FaultBatch(); }, FaultRig.BatchPages),
+                new("demand-zero fault", calls => { for (long i = 0; i < calls; i++) rig.FaultBatch(); },
+                    FaultRig.BatchPages),
                 new("touch mapped page", calls => { for (long i = 0; i < calls; i++) rig.TouchMapped(); }),
                 new("zero 4 KiB frame", calls => { for (long i = 0; i < calls; i++) rig.ZeroFrame(); }),
             }));
@@ -83,13 +85,15 @@ public static class QuickRunner
         string csv = Path.Combine(docsDirectory, "performance-results.csv");
         string png = Path.Combine(docsDirectory, "performance-allocators.png");
         CsvReport.Write(csv, results);
-        AllocatorPlot.Write(png, results, [SmallChurn, MixedChurn], "MemOS heaps vs C allocators, 10,000 live blocks (host, --quick)");
+        AllocatorPlot.Write(png, results, [SmallChurn, MixedChurn],
+            "MemOS heaps vs C allocators, 10,000 live blocks (host, --quick)");
         Console.WriteLine($"wrote {csv} and {png}");
 
         PrintTargets(results, metadata[^1].Percent, overhead);
     }
 
-    private static void PrintTargets(List<Measurement> results, double metadataPercent, OverheadReport.Overhead[] overhead)
+    private static void PrintTargets(List<Measurement> results, double metadataPercent,
+        OverheadReport.Overhead[] overhead)
     {
         // Ratio of medians, and of minimums (the least disturbed rounds) in parentheses.
         string Ratio(string group, string a, string b)
@@ -101,16 +105,25 @@ public static class QuickRunner
         }
 
         Console.WriteLine("Targets (ratios within this run: medians, and minimums)");
-        Console.WriteLine($"  KernelHeap / mimalloc, small churn:   {Ratio(SmallChurn, AllocatorCatalog.KernelHeap, AllocatorCatalog.Mimalloc)} (target <= 1.5x)");
-        Console.WriteLine($"  KernelHeap / mimalloc, mixed churn:   {Ratio(MixedChurn, AllocatorCatalog.KernelHeap, AllocatorCatalog.Mimalloc)}");
-        Console.WriteLine($"  FirstFitHeap / KernelHeap, small:     {Ratio(SmallChurn, AllocatorCatalog.FirstFit, AllocatorCatalog.KernelHeap)} (target >= 10x)");
-        Console.WriteLine($"  FirstFitHeap / KernelHeap, mixed:     {Ratio(MixedChurn, AllocatorCatalog.FirstFit, AllocatorCatalog.KernelHeap)}");
-        Console.WriteLine($"  PMM 4 GiB / 128 MiB:                  {Ratio(PmmGroup, "4 GiB", "128 MiB")} (target <= 1.2x)");
+        Console.WriteLine("  KernelHeap / mimalloc, small churn:   "
+            + $"{Ratio(SmallChurn, AllocatorCatalog.KernelHeap, AllocatorCatalog.Mimalloc)} (target <= 1.5x)");
+        Console.WriteLine("  KernelHeap / mimalloc, mixed churn:   "
+            + $"{Ratio(MixedChurn, AllocatorCatalog.KernelHeap, AllocatorCatalog.Mimalloc)}");
+        Console.WriteLine("  FirstFitHeap / KernelHeap, small:     "
+            + $"{Ratio(SmallChurn, AllocatorCatalog.FirstFit, AllocatorCatalog.KernelHeap)} (target >= 10x)");
+        Console.WriteLine("  FirstFitHeap / KernelHeap, mixed:     "
+            + $"{Ratio(MixedChurn, AllocatorCatalog.FirstFit, AllocatorCatalog.KernelHeap)}");
+        Console.WriteLine("  PMM 4 GiB / 128 MiB:                  "
+            + $"{Ratio(PmmGroup, "4 GiB", "128 MiB")} (target <= 1.2x)");
         Console.WriteLine($"  PMM metadata at 4 GiB:                {metadataPercent:F4} % of RAM (target <= 0.1 %)");
         var steady = overhead.First(o => o.Heap == "KernelHeap" && o.When != "after fill");
-        Console.WriteLine($"  KernelHeap metadata per small block:  {(double)(steady.MetadataBytes + steady.SideTableBytes) / steady.Live:F1} B steady state (headers + slab map; target <= 16 B)");
-        Console.WriteLine($"  KernelHeap footprint per small block: {steady.PerBlock:F1} B steady state ((heap size - used) / live: metadata + retained free space)");
+        Console.WriteLine("  KernelHeap metadata per small block:  "
+            + $"{(double)(steady.MetadataBytes + steady.SideTableBytes) / steady.Live:F1} B steady state"
+            + " (headers + slab map; target <= 16 B)");
+        Console.WriteLine($"  KernelHeap footprint per small block: {steady.PerBlock:F1} B steady state"
+            + " ((heap size - used) / live: metadata + retained free space)");
     }
 
-    private static string Size(ulong bytes) => bytes >= PmmRig.GiB ? $"{bytes / PmmRig.GiB} GiB" : $"{bytes / PmmRig.MiB} MiB";
+    private static string Size(ulong bytes)
+        => bytes >= PmmRig.GiB ? $"{bytes / PmmRig.GiB} GiB" : $"{bytes / PmmRig.MiB} MiB";
 }

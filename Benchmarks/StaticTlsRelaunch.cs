@@ -25,7 +25,8 @@ public static class StaticTlsRelaunch
 
         var start = new ProcessStartInfo(exe) { UseShellExecute = false };
         // Under `dotnet app.dll` the process is the host: pass the assembly again.
-        if (Path.GetFileNameWithoutExtension(exe) == "dotnet") start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
+        if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()!.Location);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["GLIBC_TUNABLES"] = current.Length == 0 ? Tunable : current + ":" + Tunable;
         using var child = Process.Start(start);

@@ -15,7 +15,8 @@ public sealed class KernelHeapAllocator : IAllocator
     public KernelHeapAllocator(ulong arenaBytes)
     {
         _arena = new NativeArena(arenaBytes);
-        Heap = new HeapCore<HeapMemory>(HeapMemory.Direct, new NullBacking(), new VirtualAddress(_arena.Base), arenaBytes, default);
+        Heap = new HeapCore<HeapMemory>(HeapMemory.Direct, new NullBacking(), new VirtualAddress(_arena.Base),
+            arenaBytes, default);
     }
 
     public string Name => "KernelHeap";

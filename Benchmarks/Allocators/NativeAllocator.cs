@@ -23,8 +23,10 @@ public sealed unsafe class NativeAllocator : IAllocator
 
     public string Name { get; }
 
-    /// <summary>Load <paramref name="library"/> and the first of each symbol pair it exports, or explain why not.</summary>
-    public static NativeAllocator? TryLoad(string name, string library, string[] mallocNames, string[] freeNames, out string? problem)
+    /// <summary>Load <paramref name="library"/> and the first of each symbol pair it exports, or explain why
+    /// not.</summary>
+    public static NativeAllocator? TryLoad(string name, string library, string[] mallocNames, string[] freeNames,
+        out string? problem)
     {
         problem = null;
         if (!NativeLibrary.TryLoad(library, out nint handle))
@@ -35,7 +37,8 @@ public sealed unsafe class NativeAllocator : IAllocator
         nint malloc = Find(handle, mallocNames), free = Find(handle, freeNames);
         if (malloc == 0 || free == 0)
         {
-            problem = $"{name}: {library} exports none of {string.Join("/", mallocNames)} or {string.Join("/", freeNames)}";
+            problem = $"{name}: {library} exports none of {string.Join("/", mallocNames)}"
+                + $" or {string.Join("/", freeNames)}";
             NativeLibrary.Free(handle);
             return null;
         }

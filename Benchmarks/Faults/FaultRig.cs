@@ -13,7 +13,8 @@ namespace MemOS.Benchmarks.Faults;
 /// </summary>
 public sealed class FaultRig : IDisposable
 {
-    /// <summary>Pages faulted per batch; the region is then shrunk and regrown, so unmapping is amortised over these.</summary>
+    /// <summary>Pages faulted per batch; the region is then shrunk and regrown, so unmapping is amortised over
+    /// these.</summary>
     public const int BatchPages = 512;
     private const ulong Page = VirtualAddress.PageSize, RamBytes = 64UL << 20;
     private static readonly VirtualAddress RegionBase = new(0x40_0000);
@@ -26,12 +27,14 @@ public sealed class FaultRig : IDisposable
     public FaultRig()
     {
         Ram = new SimulatedRam(RamBytes);
-        var pmm = new PhysicalMemoryManager(new MemoryMap(new[] { new MemoryMapEntry(1UL << 20, RamBytes - (1UL << 20), 1) }), Ram);
+        var pmm = new PhysicalMemoryManager(
+            new MemoryMap(new[] { new MemoryMapEntry(1UL << 20, RamBytes - (1UL << 20), 1) }), Ram);
         _machine = new SimulatedMachine(Ram, pmm, PageFaultResolver.Create(Ram, pmm).Value);
         _space = _machine.CreateAddressSpace().Value;
         _machine.Cr3 = _space;
         // Page 0 of the region stays mapped: it is the "already mapped" page, and keeps the region non-empty.
-        _region = _space.CreateRegion("bench", (BatchPages + 1) * Page, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
+        _region = _space.CreateRegion("bench", (BatchPages + 1) * Page,
+            RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
             RegionPlacement.Fixed(RegionBase), RegionBacking.Demand).Value;
         Require(_machine.Touch(RegionBase, Access.Write, user: true));
         _scratch = pmm.AllocateFrame().Value;
@@ -39,7 +42,8 @@ public sealed class FaultRig : IDisposable
 
     public SimulatedRam Ram { get; }
 
-    /// <summary>Write-touch <see cref="BatchPages"/> fresh demand pages (each a fault that maps a zeroed frame), then unmap them.</summary>
+    /// <summary>Write-touch <see cref="BatchPages"/> fresh demand pages (each a fault that maps a zeroed frame), then
+    /// unmap them.</summary>
     public void FaultBatch()
     {
         for (ulong i = 1; i <= BatchPages; i++)

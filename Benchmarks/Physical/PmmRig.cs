@@ -27,7 +27,8 @@ public sealed class PmmRig : IDisposable
 
     public PhysicalMemoryManager Pmm { get; }
 
-    /// <summary>One single-frame allocation and its free: the buddy splits down from the largest block and merges back.</summary>
+    /// <summary>One single-frame allocation and its free: the buddy splits down from the largest block and merges
+    /// back.</summary>
     public void AllocateAndFree()
     {
         var frame = Pmm.AllocateFrame();

@@ -11,7 +11,8 @@ namespace MemOS.Benchmarks.Reporting;
 /// </summary>
 public static class AllocatorPlot
 {
-    public static void Write(string path, IReadOnlyList<Measurement> measurements, IReadOnlyList<string> groups, string title)
+    public static void Write(string path, IReadOnlyList<Measurement> measurements, IReadOnlyList<string> groups,
+        string title)
     {
         var subjects = measurements.Where(m => groups.Contains(m.Group)).Select(m => m.Subject).Distinct().ToList();
         var palette = new[] { Colors.SteelBlue, Colors.DarkOrange, Colors.SeaGreen };
@@ -37,15 +38,22 @@ public static class AllocatorPlot
 
         double top = Math.Ceiling(bars.Max(b => b.Value) + 0.3);
         var ticks = new ScottPlot.TickGenerators.NumericManual();
-        for (int p = 0; p <= top; p++) ticks.AddMajor(p, p switch { 0 => "1 ns", 1 => "10 ns", 2 => "100 ns", 3 => "1 µs", 4 => "10 µs", 5 => "100 µs", 6 => "1 ms", _ => $"1e{p} ns" });
+        for (int p = 0; p <= top; p++)
+            ticks.AddMajor(p, p switch
+            {
+                0 => "1 ns", 1 => "10 ns", 2 => "100 ns", 3 => "1 µs", 4 => "10 µs", 5 => "100 µs", 6 => "1 ms",
+                _ => $"1e{p} ns",
+            });
         plot.Axes.Left.TickGenerator = ticks;
         var names = new ScottPlot.TickGenerators.NumericManual();
-        for (int s = 0; s < subjects.Count; s++) names.AddMajor(s * (groups.Count + 1) + (groups.Count - 1) / 2.0, subjects[s]);
+        for (int s = 0; s < subjects.Count; s++)
+            names.AddMajor(s * (groups.Count + 1) + (groups.Count - 1) / 2.0, subjects[s]);
         plot.Axes.Bottom.TickGenerator = names;
         plot.Axes.SetLimits(-1, subjects.Count * (groups.Count + 1) - 1, 0, top);
 
         for (int g = 0; g < groups.Count; g++)
-            plot.Legend.ManualItems.Add(new LegendItem { LabelText = groups[g], FillColor = palette[g % palette.Length] });
+            plot.Legend.ManualItems.Add(
+                new LegendItem { LabelText = groups[g], FillColor = palette[g % palette.Length] });
         plot.Legend.IsVisible = true;
         plot.Legend.Alignment = Alignment.UpperLeft;
         plot.Title(title);

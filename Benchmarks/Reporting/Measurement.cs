@@ -6,4 +6,5 @@ namespace MemOS.Benchmarks.Reporting;
 /// <param name="MedianNs">Median of the rounds: the number the docs use (robust on a shared machine).</param>
 /// <param name="MinNs">Fastest round: the least disturbed by other load.</param>
 /// <param name="MaxNs">Slowest round: how noisy it was.</param>
-public readonly record struct Measurement(string Group, string Subject, double MedianNs, double MinNs, double MaxNs, int Rounds, long OpsPerRound);
+public readonly record struct Measurement(
+    string Group, string Subject, double MedianNs, double MinNs, double MaxNs, int Rounds, long OpsPerRound);

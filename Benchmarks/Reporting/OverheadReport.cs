@@ -15,12 +15,15 @@ public static class OverheadReport
     /// <summary>Churn operations after the fill, so the numbers describe a steady state and not a fresh heap.</summary>
     public const int ChurnOperations = 20_000;
 
-    /// <param name="MetadataBytes">Headers and slab headers (KernelHeap's OverheadBytes; FirstFitHeap: 16 B per block).</param>
+    /// <param name="MetadataBytes">Headers and slab headers (KernelHeap's OverheadBytes; FirstFitHeap: 16 B per
+    /// block).</param>
     /// <param name="FreeBytes">Free slots, free blocks and the mapped-but-uncarved top.</param>
     /// <param name="FreeBlockBytes">Of FreeBytes: free medium blocks.</param>
     /// <param name="TopBytes">Of FreeBytes: the mapped-but-uncarved top (growth and trim hysteresis).</param>
-    /// <param name="SideTableBytes">KernelHeap's slab map for the part of its range in use (it is sized for the whole range).</param>
-    public readonly record struct Overhead(string Heap, string When, ulong HeapSize, ulong UsedBytes, ulong RequestedBytes, int Live,
+    /// <param name="SideTableBytes">KernelHeap's slab map for the part of its range in use (it is sized for the whole
+    /// range).</param>
+    public readonly record struct Overhead(string Heap, string When, ulong HeapSize, ulong UsedBytes,
+        ulong RequestedBytes, int Live,
         ulong MetadataBytes, ulong FreeBytes, ulong FreeBlockBytes = 0, ulong TopBytes = 0, ulong SideTableBytes = 0)
     {
         /// <summary>Free object slots in partly used slabs.</summary>
@@ -50,11 +53,15 @@ public static class OverheadReport
             results[3] = Of(firstFit, work, $"after {ChurnOperations:N0} churn ops");
         }
         foreach (var o in results)
-            Console.WriteLine($"  {o.Heap,-12} {o.When,-24} heap {o.HeapSize,9:N0} B, used {o.UsedBytes,9:N0} B, requested {o.RequestedBytes,9:N0} B"
+            Console.WriteLine($"  {o.Heap,-12} {o.When,-24} heap {o.HeapSize,9:N0} B, used {o.UsedBytes,9:N0} B,"
+                              + $" requested {o.RequestedBytes,9:N0} B"
                               + $" -> {o.PerBlock:F1} B/block ({o.PerBlockVsRequested:F1} B/block vs requested;"
-                              + $" of it headers {(double)o.MetadataBytes / o.Live:F1} B, free space {(double)o.FreeBytes / o.Live:F1} B"
+                              + $" of it headers {(double)o.MetadataBytes / o.Live:F1} B,"
+                              + $" free space {(double)o.FreeBytes / o.Live:F1} B"
                               + (o.Heap == "KernelHeap"
-                                  ? $" = free slots in slabs {(double)o.FreeSlotBytes / o.Live:F1} + free blocks {(double)o.FreeBlockBytes / o.Live:F1} + top {(double)o.TopBytes / o.Live:F1};"
+                                  ? $" = free slots in slabs {(double)o.FreeSlotBytes / o.Live:F1}"
+                                    + $" + free blocks {(double)o.FreeBlockBytes / o.Live:F1}"
+                                    + $" + top {(double)o.TopBytes / o.Live:F1};"
                                     + $" slab map {(double)o.SideTableBytes / o.Live:F2} B outside the heap)"
                                   : ")"));
         return results;
@@ -70,8 +77,8 @@ public static class OverheadReport
             else if (block.Kind == HeapBlockKind.Top) top += block.Size;
         }
         ulong map = (s.HeapSize >> 9) + 1; // one byte per 512 B of the heap in use
-        return new Overhead("KernelHeap", when, s.HeapSize, s.UsedBytes, work.RequestedBytes, work.LiveBlocks, s.OverheadBytes, s.FreeBytes,
-            freeBlocks, top, map);
+        return new Overhead("KernelHeap", when, s.HeapSize, s.UsedBytes, work.RequestedBytes, work.LiveBlocks,
+            s.OverheadBytes, s.FreeBytes, freeBlocks, top, map);
     }
 
     // FirstFitHeap keeps no statistics: its usable payload per block is the request rounded up to 16 bytes.

@@ -25,7 +25,8 @@ public sealed class RoundTimer
 
     public TimeSpan Warmup { get; }
 
-    /// <summary>What to time: <see cref="Run"/>(n) makes n calls, each standing for <see cref="OpsPerCall"/> operations.</summary>
+    /// <summary>What to time: <see cref="Run"/>(n) makes n calls, each standing for <see cref="OpsPerCall"/>
+    /// operations.</summary>
     public readonly record struct Subject(string Name, Action<long> Run, long OpsPerCall = 1);
 
     /// <summary>Nanoseconds per operation of each subject, their rounds interleaved.</summary>
@@ -51,9 +52,10 @@ public sealed class RoundTimer
         for (int i = 0; i < subjects.Count; i++)
         {
             Array.Sort(samples[i]);
-            var m = new Measurement(group, subjects[i].Name, samples[i][Rounds / 2], samples[i][0], samples[i][^1], Rounds,
-                calls[i] * subjects[i].OpsPerCall);
-            Console.WriteLine($"  {group,-22} {m.Subject,-18} {m.MedianNs,11:F1} ns/op  (min {m.MinNs:F1}, max {m.MaxNs:F1}, {Rounds} x {m.OpsPerRound} ops)");
+            var m = new Measurement(group, subjects[i].Name, samples[i][Rounds / 2], samples[i][0], samples[i][^1],
+                Rounds, calls[i] * subjects[i].OpsPerCall);
+            Console.WriteLine($"  {group,-22} {m.Subject,-18} {m.MedianNs,11:F1} ns/op"
+                + $"  (min {m.MinNs:F1}, max {m.MaxNs:F1}, {Rounds} x {m.OpsPerRound} ops)");
             results.Add(m);
         }
         return results;

@@ -61,7 +61,8 @@ public sealed unsafe class ChurnWorkload : IDisposable
         for (int i = 0; i < _live.Length; i++) _live[i] = Touch(_allocator.Allocate(_liveSizes[i]), i);
     }
 
-    /// <summary><paramref name="operations"/> free+allocate pairs; a word of each new block is written, as a caller would.</summary>
+    /// <summary><paramref name="operations"/> free+allocate pairs; a word of each new block is written, as a caller
+    /// would.</summary>
     public void Run(int operations)
     {
         int cursor = _cursor;

@@ -2,7 +2,8 @@ using System;
 
 namespace MemOS.Benchmarks.Workloads;
 
-/// <summary>The request sizes a workload draws, from a seeded generator so every allocator sees the same sequence.</summary>
+/// <summary>The request sizes a workload draws, from a seeded generator so every allocator sees the same
+/// sequence.</summary>
 public enum SizeDistribution
 {
     /// <summary>Uniform 16..256 B: the kernel's typical small objects.</summary>

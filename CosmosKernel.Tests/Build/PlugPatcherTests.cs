@@ -43,7 +43,9 @@ public sealed class PlugPatcherTests
     }
 
     private object? Call(string type, string method, Type[] parameters, object? instance, params object?[] arguments)
-        => _patched.Type(TargetsAssembly, type).GetMethod(method, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance, parameters)!
+        => _patched.Type(TargetsAssembly, type)
+            .GetMethod(method,
+                BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance, parameters)!
             .Invoke(instance, arguments);
 
     [Test]
@@ -59,10 +61,14 @@ public sealed class PlugPatcherTests
     [Test]
     public void Static_method_is_replaced_and_other_overloads_are_not()
     {
-        Assert.That(Call("PlugFixtures.Targets.Calculator", "Add", [typeof(int), typeof(int)], null, 3, 4), Is.EqualTo(12));
-        Assert.That(Call("PlugFixtures.Targets.Calculator", "Add", [typeof(long), typeof(long)], null, 3L, 4L), Is.EqualTo(7L));
-        Assert.That(Call("PlugFixtures.Targets.Calculator", "Describe", [typeof(string)], null, "x"), Is.EqualTo("plugged x"));
-        Assert.That(Call("PlugFixtures.Targets.Calculator", "Describe", [typeof(int)], null, 5), Is.EqualTo("original 5"));
+        Assert.That(Call("PlugFixtures.Targets.Calculator", "Add", [typeof(int), typeof(int)], null, 3, 4),
+            Is.EqualTo(12));
+        Assert.That(Call("PlugFixtures.Targets.Calculator", "Add", [typeof(long), typeof(long)], null, 3L, 4L),
+            Is.EqualTo(7L));
+        Assert.That(Call("PlugFixtures.Targets.Calculator", "Describe", [typeof(string)], null, "x"),
+            Is.EqualTo("plugged x"));
+        Assert.That(Call("PlugFixtures.Targets.Calculator", "Describe", [typeof(int)], null, 5),
+            Is.EqualTo("original 5"));
     }
 
     [Test]
@@ -71,8 +77,10 @@ public sealed class PlugPatcherTests
         Type counterType = _patched.Type(TargetsAssembly, "PlugFixtures.Targets.Counter");
         object counter = Activator.CreateInstance(counterType, 2)!;
         Assert.That(counterType.GetProperty("Start")!.GetValue(counter), Is.EqualTo(20), "constructor plug");
-        Assert.That(Call("PlugFixtures.Targets.Counter", "Increment", [typeof(int)], counter, 1), Is.EqualTo(120), "this as Counter");
-        Assert.That(Call("PlugFixtures.Targets.Counter", "Name", [], counter), Is.EqualTo("plugged 20"), "this as object");
+        Assert.That(Call("PlugFixtures.Targets.Counter", "Increment", [typeof(int)], counter, 1), Is.EqualTo(120),
+            "this as Counter");
+        Assert.That(Call("PlugFixtures.Targets.Counter", "Name", [], counter), Is.EqualTo("plugged 20"),
+            "this as object");
         Assert.That(counterType.GetProperty("Count")!.GetValue(counter), Is.EqualTo(-1), "getter plug");
     }
 
@@ -101,12 +109,25 @@ public sealed class PlugPatcherTests
         Assert.That(result.Errors.Select(e => e.Code).Distinct(), Is.EqualTo(new[] { "MEMOS001" }));
         Assert.That(result.Errors.Select(e => e.Message), Is.EquivalentTo(new[]
         {
-            "plug class PlugFixtures.BadPlugs.MissingTypePlug: target type 'PlugFixtures.Targets.DoesNotExist' not found in the input or reference assemblies",
-            "plug PlugFixtures.BadPlugs.MissingMethodPlug.Subtract(System.Int32, System.Int32): target type 'PlugFixtures.Targets.Calculator' has no method named 'Subtract'",
-            "plug PlugFixtures.BadPlugs.MismatchPlug.Add(System.Int32, System.String): signature mismatch: no 'Add' of 'PlugFixtures.Targets.Calculator' takes these parameters (a plug for an instance method takes 'this' first); candidates: static System.Int32 Add(System.Int32, System.Int32); static System.Int64 Add(System.Int64, System.Int64)",
-            "plug PlugFixtures.BadPlugs.ReturnMismatchPlug.Describe(System.Int32): signature mismatch: 'PlugFixtures.Targets.Calculator' has static System.String Describe(System.Int32), returning System.String, but the plug returns System.Int64",
+            "plug class PlugFixtures.BadPlugs.MissingTypePlug: target type 'PlugFixtures.Targets.DoesNotExist'"
+                + " not found"
+                + " in the input or reference assemblies",
+            "plug PlugFixtures.BadPlugs.MissingMethodPlug.Subtract(System.Int32, System.Int32): target type"
+                + " 'PlugFixtures.Targets.Calculator' has no method named 'Subtract'",
+            "plug PlugFixtures.BadPlugs.MismatchPlug.Add(System.Int32, System.String): signature mismatch: no 'Add' of"
+                + " 'PlugFixtures.Targets.Calculator' takes these parameters"
+                + " (a plug for an instance method takes 'this' first);"
+                + " candidates: static System.Int32 Add(System.Int32, System.Int32);"
+                + " static System.Int64 Add(System.Int64, System.Int64)",
+            "plug PlugFixtures.BadPlugs.ReturnMismatchPlug.Describe(System.Int32): signature mismatch:"
+                + " 'PlugFixtures.Targets.Calculator' has static System.String Describe(System.Int32),"
+                + " returning System.String,"
+                + " but the plug returns System.Int64",
             "plug class PlugFixtures.BadPlugs.NonStaticPlug must be static (declare it 'static class')",
-            "plug PlugFixtures.BadPlugs.AmbiguousPlug.Twice(PlugFixtures.Targets.Ambiguous, System.Int32): ambiguous: matches more than one method of 'PlugFixtures.Targets.Ambiguous': static System.Int32 Twice(PlugFixtures.Targets.Ambiguous, System.Int32); instance System.Int32 Twice(System.Int32)",
+            "plug PlugFixtures.BadPlugs.AmbiguousPlug.Twice(PlugFixtures.Targets.Ambiguous, System.Int32): ambiguous:"
+                + " matches more than one method of 'PlugFixtures.Targets.Ambiguous':"
+                + " static System.Int32 Twice(PlugFixtures.Targets.Ambiguous, System.Int32);"
+                + " instance System.Int32 Twice(System.Int32)",
         }));
         Assert.That(Directory.Exists(output), Is.False, "nothing is written when a plug fails");
     }
@@ -115,9 +136,11 @@ public sealed class PlugPatcherTests
     public void Missing_target_assembly_is_named()
     {
         // Without the targets among the inputs, typeof(Calculator) cannot resolve: the error names the assembly.
-        PatchResult result = PlugPatcher.Run(new PatchRequest([GoodPlugs], [], [], Path.Combine(_output, "noassembly")));
+        PatchResult result =
+            PlugPatcher.Run(new PatchRequest([GoodPlugs], [], [], Path.Combine(_output, "noassembly")));
         Assert.That(result.Errors.Select(e => e.Message), Does.Contain(
-            "plug class PlugFixtures.Plugs.CalculatorPlug: target type 'PlugFixtures.Targets.Calculator' not found: assembly 'MemOS.PlugFixtures.Targets' is not among the input or reference assemblies"));
+            "plug class PlugFixtures.Plugs.CalculatorPlug: target type 'PlugFixtures.Targets.Calculator' not found:"
+                + " assembly 'MemOS.PlugFixtures.Targets' is not among the input or reference assemblies"));
     }
 
     [Test]
@@ -140,5 +163,6 @@ public sealed class PlugPatcherTests
 
     [Test]
     public void Errors_are_MSBuild_canonical_lines()
-        => Assert.That(PlugError.Plug("what went wrong").ToMSBuildLine(), Is.EqualTo("plugs: error MEMOS001: what went wrong"));
+        => Assert.That(PlugError.Plug("what went wrong").ToMSBuildLine(),
+            Is.EqualTo("plugs: error MEMOS001: what went wrong"));
 }

@@ -26,7 +26,8 @@ public sealed class EhLayoutTests
         string version = Regex.Match(props, "<MemOSIlcVersion>(.+?)</MemOSIlcVersion>").Groups[1].Value;
         string path = Path.Combine(packages, "microsoft.netcore.app.runtime.nativeaot.linux-x64", version,
             "runtimes", "linux-x64", "native", "System.Private.CoreLib.dll");
-        Assert.That(File.Exists(path), Is.True, $"CoreLib {version} is not restored at {path} (dotnet build CosmosKernel restores it)");
+        Assert.That(File.Exists(path), Is.True,
+            $"CoreLib {version} is not restored at {path} (dotnet build CosmosKernel restores it)");
         return path;
     }
 
@@ -45,12 +46,14 @@ public sealed class EhLayoutTests
         string[] parts = name.Split('+');
         TypeDefinition t = m.GetType(parts[0]) ?? throw new AssertionException($"CoreLib has no {parts[0]}");
         foreach (string nested in parts.Skip(1))
-            t = t.NestedTypes.SingleOrDefault(n => n.Name == nested) ?? throw new AssertionException($"CoreLib has no {name}");
+            t = t.NestedTypes.SingleOrDefault(n => n.Name == nested)
+                ?? throw new AssertionException($"CoreLib has no {name}");
         return t;
     }
 
     private static int Offset(TypeDefinition t, string field)
-        => t.Fields.SingleOrDefault(f => f.Name == field)?.Offset ?? throw new AssertionException($"{t.FullName} has no {field}");
+        => t.Fields.SingleOrDefault(f => f.Name == field)?.Offset
+            ?? throw new AssertionException($"{t.FullName} has no {field}");
 
     [Test]
     public void EhLayout_matches_the_real_CoreLib()
@@ -103,13 +106,17 @@ public sealed class EhLayoutTests
         Dictionary<string, int> layout = Layout();
         string asm = File.ReadAllText(Path.Combine(Root, "Core", "exceptions.asm"));
         Dictionary<string, int> equ = Regex.Matches(asm, @"^(\w+)\s+equ\s+(\d+)", RegexOptions.Multiline)
-            .ToDictionary(x => x.Groups[1].Value, x => int.Parse(x.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            .ToDictionary(x => x.Groups[1].Value,
+                x => int.Parse(x.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
         var pairs = new (string Asm, string Constant)[]
         {
-            ("EXINFO_STACK_SIZE", "ExInfoStackSize"), ("EXINFO_PREV", "ExInfoPrev"), ("EXINFO_CONTEXT", "ExInfoContext"),
+            ("EXINFO_STACK_SIZE", "ExInfoStackSize"), ("EXINFO_PREV", "ExInfoPrev"),
+            ("EXINFO_CONTEXT", "ExInfoContext"),
             ("EXINFO_EXCEPTION", "ExInfoException"), ("EXINFO_KIND", "ExInfoKind"), ("EXINFO_PASS", "ExInfoPassNumber"),
-            ("EXINFO_CLAUSE", "ExInfoCurrentClause"), ("REGDISPLAY_RBX", "RegDisplayRbx"), ("REGDISPLAY_RBP", "RegDisplayRbp"),
-            ("REGDISPLAY_R12", "RegDisplayR12"), ("REGDISPLAY_R13", "RegDisplayR13"), ("REGDISPLAY_R14", "RegDisplayR14"),
+            ("EXINFO_CLAUSE", "ExInfoCurrentClause"), ("REGDISPLAY_RBX", "RegDisplayRbx"),
+            ("REGDISPLAY_RBP", "RegDisplayRbp"),
+            ("REGDISPLAY_R12", "RegDisplayR12"), ("REGDISPLAY_R13", "RegDisplayR13"),
+            ("REGDISPLAY_R14", "RegDisplayR14"),
             ("REGDISPLAY_R15", "RegDisplayR15"), ("REGDISPLAY_SP", "RegDisplaySp"),
         };
         Assert.Multiple(() =>

@@ -28,7 +28,8 @@ public sealed class CSharpProgramsSession
     public void Shutdown() => _shell?.Dispose();
 
     [Test]
-    public void Hello_prints_its_line() => Assert.That(Shell.Run("run hello"), Does.Contain("Hello from a MemOS process!"));
+    public void Hello_prints_its_line()
+        => Assert.That(Shell.Run("run hello"), Does.Contain("Hello from a MemOS process!"));
 
     [Test]
     public void Seedwalk_shows_the_chapters_numbers()
@@ -51,7 +52,8 @@ public sealed class CSharpProgramsSession
     }
 
     [Test]
-    public void Fuzz_answers_every_call_as_expected() => Assert.That(Shell.Run("run fuzz 3000 11"), Does.Contain("0 unexpected answer(s)"));
+    public void Fuzz_answers_every_call_as_expected()
+        => Assert.That(Shell.Run("run fuzz 3000 11"), Does.Contain("0 unexpected answer(s)"));
 
     [Test]
     public void Hello_runs_give_every_frame_back()

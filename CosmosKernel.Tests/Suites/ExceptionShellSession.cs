@@ -36,7 +36,8 @@ public sealed class ExceptionShellSession
 
         // the null dereference was a page fault in the null guard; faults names the method it happened in
         string faults = shell.Run("faults 1");
-        Assert.That(faults, Does.Match(@"cr2=0x8 read, not present, kernel rip=0x[0-9a-f]+ \(MemOS\.Kernel\.\S+\+0x[0-9a-f]+\)"),
+        Assert.That(faults,
+            Does.Match(@"cr2=0x8 read, not present, kernel rip=0x[0-9a-f]+ \(MemOS\.Kernel\.\S+\+0x[0-9a-f]+\)"),
             faults);
 
         long usedBefore = Used(shell.Run("meminfo"));
@@ -51,7 +52,8 @@ public sealed class ExceptionShellSession
         string selftest = shell.Run("selftest");
         Assert.That(selftest, Does.Contain(" passed, 0 failed"), selftest);
         Assert.That(shell.Run("echo after"), Is.EqualTo("after"));
-        Assert.That(shell.Run("throw oom", TimeSpan.FromSeconds(120)), Does.StartWith("error: System.OutOfMemoryException: "),
+        Assert.That(shell.Run("throw oom", TimeSpan.FromSeconds(120)),
+            Does.StartWith("error: System.OutOfMemoryException: "),
             "a second exhaustion is caught the same way");
     }
 }

@@ -12,7 +12,8 @@ namespace MemOS.Tests.Suites;
 [NonParallelizable]
 public sealed class GarbageCollectionSession
 {
-    private static readonly Regex Collected = new(@"^gc: (\d+) objects, (\d+) freed \(.+\), (\d+) live; kernel heap used (.+) -> (.+); ");
+    private static readonly Regex Collected =
+        new(@"^gc: (\d+) objects, (\d+) freed \(.+\), (\d+) live; kernel heap used (.+) -> (.+); ");
 
     [Test]
     public void Gc_frees_what_commands_left_behind_and_keeps_what_is_reachable()
@@ -26,12 +27,15 @@ public sealed class GarbageCollectionSession
         string gc = shell.Run("gc");
         Match m = Collected.Match(gc);
         Assert.That(m.Success, Is.True, gc);
-        Assert.That(long.Parse(m.Groups[2].Value), Is.GreaterThan(1000), "150 commands leave more than a thousand dead objects");
+        Assert.That(long.Parse(m.Groups[2].Value), Is.GreaterThan(1000),
+            "150 commands leave more than a thousand dead objects");
         Assert.That(long.Parse(m.Groups[3].Value), Is.GreaterThan(0));
 
-        // reachable state survived: the line editor's history (strings in a list), the shell's commands, the memory manager
+        // reachable state survived: the line editor's history (strings in a list), the shell's commands, the memory
+        // manager
         string recalled = shell.Run("\x1b[A\x1b[A").Replace("\r", "");
-        Assert.That(recalled[(recalled.LastIndexOf('\n') + 1)..], Is.EqualTo("recalled after the collection"), "history entries survive the collection");
+        Assert.That(recalled[(recalled.LastIndexOf('\n') + 1)..], Is.EqualTo("recalled after the collection"),
+            "history entries survive the collection");
         Assert.That(shell.Run("help"), Does.Contain("  gc "));
         string selftest = shell.Run("selftest");
         Assert.That(selftest, Does.EndWith(", 0 failed, 0 skipped"), selftest);

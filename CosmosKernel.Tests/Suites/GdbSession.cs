@@ -21,7 +21,8 @@ public sealed class GdbSession
         KernelTestEnvironment.RequireQemu();
         if (!OnPath("gdb")) Assert.Ignore("gdb is not installed (./memos setup installs it)");
         string root = KernelImage.FindRepositoryRoot(TestContext.CurrentContext.TestDirectory);
-        var start = new ProcessStartInfo(Path.Combine(root, "memos"), "gdb --batch --break MemOS.Kernel.Shell.Shell.Register")
+        var start = new ProcessStartInfo(
+            Path.Combine(root, "memos"), "gdb --batch --break MemOS.Kernel.Shell.Shell.Register")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -31,9 +32,12 @@ public sealed class GdbSession
         string output = p.StandardOutput.ReadToEndAsync().Result;
         string errors = p.StandardError.ReadToEndAsync().Result;
         Assert.That(p.WaitForExit(TimeSpan.FromMinutes(5)), Is.True, "memos gdb --batch did not finish");
-        Assert.That(output, Does.Match(@"#0\s+MemOS_CosmosKernel_MemOS_Kernel_Shell_Shell__Register .* at \S+/CosmosKernel/Shell/Shell\.cs:\d+"),
+        Assert.That(output,
+            Does.Match(@"#0\s+MemOS_CosmosKernel_MemOS_Kernel_Shell_Shell__Register .* "
+                + @"at \S+/CosmosKernel/Shell/Shell\.cs:\d+"),
             output + errors);
-        Assert.That(output, Does.Match(@"#1\s+0x[0-9a-f]+ in \S+ .* at \S+/CosmosKernel/Kernel\.cs:\d+"), "the caller's frame names its line too");
+        Assert.That(output, Does.Match(@"#1\s+0x[0-9a-f]+ in \S+ .* at \S+/CosmosKernel/Kernel\.cs:\d+"),
+            "the caller's frame names its line too");
     }
 
     private static bool OnPath(string tool)

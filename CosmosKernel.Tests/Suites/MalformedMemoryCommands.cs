@@ -14,15 +14,17 @@ namespace MemOS.Tests.Suites;
 public sealed class MalformedMemoryCommands
 {
     private static readonly string[] Commands =
-        ["alloc", "free", "touch", "read", "write", "map", "unmap", "pagewalk", "pmm", "pmm alloc", "pmm free", "pmm map",
-         "heap", "heap blocks", "heap check", "mode", "vmmap", "faults", "meminfo", "trace", "selftest", "memmap", "help", "echo"];
+        ["alloc", "free", "touch", "read", "write", "map", "unmap", "pagewalk", "pmm", "pmm alloc", "pmm free",
+         "pmm map", "heap", "heap blocks", "heap check", "mode", "vmmap", "faults", "meminfo", "trace", "selftest",
+         "memmap", "help", "echo"];
 
     private static readonly string[] Arguments =
-        ["0", "-1", "-4096", "1", "5", "4096", "4K", "1M", "16M", "1G", "1T", "99999999999999999999999", "18446744073709551615",
-         "0x0", "0x10", "0x10010", "0x400000", "0x10000000", "0xffff800000000000", "0xffffc00000000000", "0xffffe00010000000",
-         "0xffffffff80100000", "0xffffffff80101000", "0x0000800000000000", "0xfffffffffffff000", "0xdeadbeef", "0x", "0xg1",
-         "r", "w", "x", "rw", "rwx", "rwu", "q", "--user", "--align", "--align 3", "--align 4096", "--bogus", "on", "off",
-         "immediate", "demand", "lazy", "\"quoted arg\"", "", "%s%n", "..", "-", "+5", "5K5", "0b101", "1e9"];
+        ["0", "-1", "-4096", "1", "5", "4096", "4K", "1M", "16M", "1G", "1T", "99999999999999999999999",
+         "18446744073709551615", "0x0", "0x10", "0x10010", "0x400000", "0x10000000", "0xffff800000000000",
+         "0xffffc00000000000", "0xffffe00010000000", "0xffffffff80100000", "0xffffffff80101000", "0x0000800000000000",
+         "0xfffffffffffff000", "0xdeadbeef", "0x", "0xg1", "r", "w", "x", "rw", "rwx", "rwu", "q", "--user", "--align",
+         "--align 3", "--align 4096", "--bogus", "on", "off", "immediate", "demand", "lazy", "\"quoted arg\"", "",
+         "%s%n", "..", "-", "+5", "5K5", "0b101", "1e9"];
 
     [Test]
     public void Two_thousand_random_and_malformed_lines_leave_the_kernel_answering()
@@ -46,7 +48,8 @@ public sealed class MalformedMemoryCommands
                     break;
                 default:
                     line.Append(Commands[random.Next(Commands.Length)]);
-                    for (int n = random.Next(0, 4); n > 0; n--) line.Append(' ').Append(Arguments[random.Next(Arguments.Length)]);
+                    for (int n = random.Next(0, 4); n > 0; n--)
+                        line.Append(' ').Append(Arguments[random.Next(Arguments.Length)]);
                     break;
             }
             string output = shell.Run(line.ToString(), TimeSpan.FromSeconds(30));

@@ -19,8 +19,11 @@ public sealed class MemorySuiteWithoutSmep : KernelSuiteFixture
     public void The_smep_test_is_reported_as_skipped_with_its_reason()
     {
         Assert.That(Run.Results["violation_user_page_from_kernel_exec"],
-            Is.EqualTo(new KernelTestResult("violation_user_page_from_kernel_exec", false, "the CPU has no SMEP", Skipped: true)),
+            Is.EqualTo(
+                new KernelTestResult("violation_user_page_from_kernel_exec", false, "the CPU has no SMEP",
+                    Skipped: true)),
             Run.SerialLog);
-        Assert.That(Run.Summary, Is.EqualTo(new SuiteSummary("memory", MemorySuite.Tests.Length - 1, 0, 1)), Run.SerialLog);
+        Assert.That(Run.Summary, Is.EqualTo(new SuiteSummary("memory", MemorySuite.Tests.Length - 1, 0, 1)),
+            Run.SerialLog);
     }
 }

@@ -47,7 +47,8 @@ public sealed class ProcessShellSession
     public void A_segfault_prints_one_line_and_the_shell_carries_on()
     {
         string output = Shell.Run("run ctest segv null");
-        Assert.That(output, Does.Match(@"pid \d+ \(ctest\): killed by vector 14 \(#PF page fault\) at 0x0 ip 0x[0-9a-f]+ .*null pointer dereference"));
+        Assert.That(output, Does.Match(@"pid \d+ \(ctest\): killed by vector 14 \(#PF page fault\) at 0x0 "
+            + @"ip 0x[0-9a-f]+ .*null pointer dereference"));
         Assert.That(output, Does.Contain("killed by signal 11"));
         Assert.That(Shell.Run("echo still here"), Is.EqualTo("still here"));
     }

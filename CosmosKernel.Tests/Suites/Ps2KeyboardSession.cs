@@ -31,13 +31,15 @@ public sealed class Ps2KeyboardSession
     public void Keys_typed_on_the_ps2_keyboard_run_a_command_with_shift_caps_lock_backspace_and_arrows()
     {
         KernelTestEnvironment.RequireQemu();
-        string monitor = Path.Combine(Path.GetTempPath(), $"memos-monitor-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
+        string monitor =
+            Path.Combine(Path.GetTempPath(), $"memos-monitor-{Environment.ProcessId}-{Guid.NewGuid():N}.sock");
         try
         {
-            using var shell = ShellSession.Start(new BootOptions { ExtraQemuArguments = ["-monitor", $"unix:{monitor},server,nowait"] });
+            using var shell = ShellSession.Start(
+                new BootOptions { ExtraQemuArguments = ["-monitor", $"unix:{monitor},server,nowait"] });
             // "echo HeLLo", with a typo erased by backspace and a letter inserted after moving left
-            SendKeys(monitor, "e", "c", "h", "o", "spc", "shift-h", "e", "caps_lock", "l", "l", "caps_lock", "x", "backspace", "o",
-                "left", "left", "left", "left", "a", "ret");
+            SendKeys(monitor, "e", "c", "h", "o", "spc", "shift-h", "e", "caps_lock", "l", "l", "caps_lock", "x",
+                "backspace", "o", "left", "left", "left", "left", "a", "ret");
             string output = shell.ReadUntilPrompt(TimeSpan.FromSeconds(30)).Replace("\r", "");
             string last = output.TrimEnd('\n');
             last = last[(last.LastIndexOf('\n') + 1)..];

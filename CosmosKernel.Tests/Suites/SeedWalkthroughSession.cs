@@ -15,14 +15,18 @@ namespace MemOS.Tests.Suites;
 [NonParallelizable]
 public sealed class SeedWalkthroughSession
 {
-    private static readonly Regex Allocated = new(@"^allocated (\d+) B at 0x([0-9a-f]+) in the user heap: (\d+) new page\(s\) mapped, (\d+) page fault\(s\)$");
+    private static readonly Regex Allocated = new(
+        @"^allocated (\d+) B at 0x([0-9a-f]+) in the user heap: "
+        + @"(\d+) new page\(s\) mapped, (\d+) page fault\(s\)$");
 
     private static (ulong Address, int Pages, int Faults) Alloc(ShellSession shell, string line)
     {
         string output = shell.Run(line);
         Match m = Allocated.Match(output);
         Assert.That(m.Success, Is.True, $"'{line}' printed: {output}");
-        return (ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture));
+        return (ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
+            int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture));
     }
 
     [Test]
@@ -45,16 +49,20 @@ public sealed class SeedWalkthroughSession
         Assert.That(big.Pages, Is.Zero, "the heap does not touch the block's end");
         string touch = shell.Run($"touch 0x{last:x} w");
         Assert.That(touch, Does.Contain("page fault (write, not present").And.Contain("private zeroed frame"), touch);
-        Assert.That(shell.Run($"touch 0x{last - 8:x} w"), Does.EndWith("no fault (present)"), "a second touch in the page does not fault");
+        Assert.That(shell.Run($"touch 0x{last - 8:x} w"), Does.EndWith("no fault (present)"),
+            "a second touch in the page does not fault");
         // in demand mode the kernel heap (behind every managed `new`) may fault too: count the user heap's faults only
-        Assert.That(UserHeapFaults(shell.Run("faults 64")), Is.EqualTo(2), "the first allocation and the crossing block's new page");
+        Assert.That(UserHeapFaults(shell.Run("faults 64")), Is.EqualTo(2),
+            "the first allocation and the crossing block's new page");
     }
 
     private static int UserHeapFaults(string faults)
     {
         int count = 0;
         foreach (Match m in Regex.Matches(faults, @"cr2=0x([0-9a-f]+) "))
-            if (ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) is >= 0x1000_0000 and < 0x2000_0000) count++;
+            if (ulong.Parse(m.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture)
+                is >= 0x1000_0000 and < 0x2000_0000)
+                count++;
         return count;
     }
 

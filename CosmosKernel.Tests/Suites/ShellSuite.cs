@@ -16,7 +16,8 @@ public sealed class ShellSuite
     private ShellSession? _shell;
     private ShellSession Shell => _shell ?? throw new InvalidOperationException("no shell session");
 
-    private static readonly string[] Commands = ["help", "echo", "clear", "uptime", "cpuinfo", "memmap", "halt", "reboot"];
+    private static readonly string[] Commands =
+        ["help", "echo", "clear", "uptime", "cpuinfo", "memmap", "halt", "reboot"];
 
     [OneTimeSetUp]
     public void Boot()
@@ -30,13 +31,15 @@ public sealed class ShellSuite
     public void Shutdown() => _shell?.Dispose();
 
     private void AssertAnswering()
-        => Assert.That(Shell.Run("echo still here"), Is.EqualTo("still here"), "the shell stopped answering\n" + Shell.SerialLog[^Math.Min(2000, Shell.SerialLog.Length)..]);
+        => Assert.That(Shell.Run("echo still here"), Is.EqualTo("still here"),
+            "the shell stopped answering\n" + Shell.SerialLog[^Math.Min(2000, Shell.SerialLog.Length)..]);
 
     [Test]
     public void Help_lists_every_command()
     {
         string help = Shell.Run("help");
-        foreach (string command in Commands) Assert.That(help, Does.Contain("  " + command + " "), $"help does not list {command}");
+        foreach (string command in Commands)
+            Assert.That(help, Does.Contain("  " + command + " "), $"help does not list {command}");
     }
 
     [TestCase("help"), TestCase("echo"), TestCase("clear"), TestCase("uptime"), TestCase("cpuinfo"), TestCase("memmap")]
@@ -44,7 +47,8 @@ public sealed class ShellSuite
         => Assert.That(Shell.Run("help " + command), Does.StartWith("usage: " + command));
 
     [Test]
-    public void Echo_prints_its_arguments() => Assert.That(Shell.Run("echo hello   \"memory  world\""), Is.EqualTo("hello memory  world"));
+    public void Echo_prints_its_arguments()
+        => Assert.That(Shell.Run("echo hello   \"memory  world\""), Is.EqualTo("hello memory  world"));
 
     [Test]
     public void Uptime_advances()
@@ -157,7 +161,9 @@ public sealed class ShellSuite
     {
         var random = new Random(20261125);
         const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 -_=+[]{};:'\",.<>/?\\|`~!@#$%^&*()\t0x";
-        string[] words = ["help", "echo", "memmap", "uptime", "cpuinfo", "clear", "--", "0xffffffffffffffff", "-1", "99999999999999999999999"];
+        string[] words =
+            ["help", "echo", "memmap", "uptime", "cpuinfo", "clear", "--", "0xffffffffffffffff", "-1",
+             "99999999999999999999999"];
         for (int i = 0; i < 1000; i++)
         {
             var line = new StringBuilder();

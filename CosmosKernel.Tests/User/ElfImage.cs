@@ -10,10 +10,13 @@ public sealed class ElfImage
     public const uint PtLoad = 1, PtDynamic = 2, PtInterp = 3, PtTls = 7, PtGnuStack = 0x6474_E551;
     public const uint PfX = 1, PfW = 2, PfR = 4;
 
-    public readonly record struct Segment(uint Type, uint Flags, ulong Offset, ulong Address, ulong FileSize, ulong MemorySize, ulong Align)
+    public readonly record struct Segment(
+        uint Type, uint Flags, ulong Offset, ulong Address, ulong FileSize, ulong MemorySize, ulong Align)
     {
         public ulong End => Address + MemorySize;
-        public string Permissions => $"{((Flags & PfR) != 0 ? 'r' : '-')}{((Flags & PfW) != 0 ? 'w' : '-')}{((Flags & PfX) != 0 ? 'x' : '-')}";
+        public string Permissions
+            => $"{((Flags & PfR) != 0 ? 'r' : '-')}{((Flags & PfW) != 0 ? 'w' : '-')}"
+                + $"{((Flags & PfX) != 0 ? 'x' : '-')}";
     }
 
     private ElfImage(ushort type, ushort machine, ulong entry, List<Segment> segments)
@@ -42,7 +45,8 @@ public sealed class ElfImage
         ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(f[32..]);
         ushort phentsize = BinaryPrimitives.ReadUInt16LittleEndian(f[54..]);
         ushort phnum = BinaryPrimitives.ReadUInt16LittleEndian(f[56..]);
-        if (phentsize != 56 || phoff + (ulong)phnum * 56 > (ulong)file.Length) throw new FormatException("bad program header table");
+        if (phentsize != 56 || phoff + (ulong)phnum * 56 > (ulong)file.Length)
+            throw new FormatException("bad program header table");
         var segments = new List<Segment>();
         for (int i = 0; i < phnum; i++)
         {

@@ -27,9 +27,10 @@ public static class HostProgramRunner
             Assert.Ignore("the programs run directly only on a Linux x86_64 host");
     }
 
-    /// <summary>Runs name with arguments (through /bin/sh when <paramref name="shellPrefix"/> is given, e.g. a ulimit).</summary>
-    public static Outcome Run(string name, string arguments = "", string? shellPrefix = null, string? backing = null, string? input = null,
-        int timeoutMs = 60_000)
+    /// <summary>Runs name with arguments (through /bin/sh when <paramref name="shellPrefix"/> is given, e.g. a
+    /// ulimit).</summary>
+    public static Outcome Run(string name, string arguments = "", string? shellPrefix = null, string? backing = null,
+        string? input = null, int timeoutMs = 60_000)
     {
         RequireLinuxX64();
         if (!OperatingSystem.IsLinux()) return new Outcome(-1, "", ""); // (RequireLinuxX64 has ignored the test)
@@ -71,7 +72,10 @@ public static class HostProgramRunner
                 File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
             s_folder = folder;
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(folder, true); } catch (IOException) { } };
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { Directory.Delete(folder, true); } catch (IOException) { }
+            };
         }
         return Path.Combine(s_folder, name);
     }

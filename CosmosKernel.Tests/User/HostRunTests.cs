@@ -26,7 +26,9 @@ public class HostRunTests
     public void Seedwalk_gets_the_chapters_addresses_from_its_list_heap_at_0x10000()
     {
         var r = HostProgramRunner.Run("seedwalk");
-        Assert.That(r.Output, Does.Contain("a = alloc(5) -> 0x10000\n").And.Contain("b = alloc(10) -> 0x10010\n").And.Contain("c = alloc(100) -> 0x10020\n"));
+        Assert.That(r.Output, Does.Contain("a = alloc(5) -> 0x10000\n")
+            .And.Contain("b = alloc(10) -> 0x10010\n")
+            .And.Contain("c = alloc(100) -> 0x10020\n"));
         Assert.That(r.Output, Does.Contain("d = alloc(32) -> 0x10ff0\n"));
         Assert.That(r.Output, Does.Contain("memos_memstat: ENOSYS"), "Linux has no memos_memstat");
         Assert.That(r.ExitCode, Is.Zero, r.Output);
@@ -36,7 +38,8 @@ public class HostRunTests
     public void A_twin_reads_back_what_it_wrote_at_0x200000()
     {
         var r = HostProgramRunner.Run("twins", "child 3 10");
-        Assert.That(r.Output, Does.Contain("wrote 0x3333333333333333 at 0x200000").And.Contain("read  0x3333333333333333 at 0x200000 (its own)"));
+        Assert.That(r.Output, Does.Contain("wrote 0x3333333333333333 at 0x200000")
+            .And.Contain("read  0x3333333333333333 at 0x200000 (its own)"));
         Assert.That(r.ExitCode, Is.Zero);
     }
 
@@ -110,7 +113,8 @@ public class HostRunTests
     public void Churn_makes_more_garbage_than_the_heap_holds_and_its_live_set_survives_the_collections(string? backing)
     {
         var r = HostProgramRunner.Run("churn", "256", backing: backing);
-        Assert.That(r.Output, Does.Match(@"churn: done: 25\d MiB made, \d+ collections, heap \d+ MiB, \d+ KiB in use, live set intact\n$"));
+        Assert.That(r.Output, Does.Match(@"churn: done: 25\d MiB made, \d+ collections, heap \d+ MiB, "
+            + @"\d+ KiB in use, live set intact\n$"));
         Assert.That(r.ExitCode, Is.Zero, r.Error);
     }
 
@@ -120,7 +124,8 @@ public class HostRunTests
         var r = HostProgramRunner.Run("upcase", input: "hello world\r\n\u00e4bc \u00fcn\u00ef\n.\nnot read\n");
         Assert.That(r.Output, Is.EqualTo("HELLO WORLD\n\u00c4BC \u00dcN\u00cf\n"));
         Assert.That(r.Error, Is.EqualTo("upcase: 2 line(s)\n"));
-        Assert.That(HostProgramRunner.Run("upcase", input: "last line without newline").Output, Is.EqualTo("LAST LINE WITHOUT NEWLINE\n"));
+        Assert.That(HostProgramRunner.Run("upcase", input: "last line without newline").Output,
+            Is.EqualTo("LAST LINE WITHOUT NEWLINE\n"));
         Assert.That(HostProgramRunner.Run("upcase", input: "").Error, Is.EqualTo("upcase: 0 line(s)\n"));
     }
 
@@ -130,7 +135,8 @@ public class HostRunTests
         var r = HostProgramRunner.Run("exceptions");
         Assert.That(r.Output, Is.EqualTo("caught FormatException: Format_InvalidStringWithValue, x0\n"
             + "caught ArgumentException through a filter: argument 0\nfinally ran\n"));
-        Assert.That(r.Error, Does.EndWith("exceptions: unhandled exception: this one is not caught\n"), "argv[0]: the path run");
+        Assert.That(r.Error, Does.EndWith("exceptions: unhandled exception: this one is not caught\n"),
+            "argv[0]: the path run");
         Assert.That(r.ExitCode, Is.EqualTo(134));
     }
 

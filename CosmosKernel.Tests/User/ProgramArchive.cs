@@ -13,7 +13,9 @@ namespace MemOS.Tests.User;
 /// </summary>
 public static class ProgramArchive
 {
-    public sealed record Entry(string Name, TarEntryFormat Format, TarEntryType Type, UnixFileMode Mode, DateTimeOffset Modified, byte[] Content);
+    public sealed record Entry(
+        string Name, TarEntryFormat Format, TarEntryType Type, UnixFileMode Mode, DateTimeOffset Modified,
+        byte[] Content);
 
     public static string ArchivePath => Path.Combine(KernelImage.Locate().OutputDirectory, "programs.tar");
 
@@ -32,7 +34,8 @@ public static class ProgramArchive
         if (s_entries != null) return s_entries;
         string path = ArchivePath;
         if (!File.Exists(path))
-            throw new FileNotFoundException($"programs.tar is missing: {path}; build with ./memos build (dotnet build CosmosKernel).", path);
+            throw new FileNotFoundException(
+                $"programs.tar is missing: {path}; build with ./memos build (dotnet build CosmosKernel).", path);
         var entries = new List<Entry>();
         using FileStream stream = File.OpenRead(path);
         using var reader = new TarReader(stream);
@@ -46,5 +49,6 @@ public static class ProgramArchive
     }
 
     public static byte[] Program(string name)
-        => Entries().FirstOrDefault(e => e.Name == name)?.Content ?? throw new FileNotFoundException($"{name} is not in {ArchivePath}");
+        => Entries().FirstOrDefault(e => e.Name == name)?.Content
+            ?? throw new FileNotFoundException($"{name} is not in {ArchivePath}");
 }

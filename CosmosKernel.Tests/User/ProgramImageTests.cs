@@ -21,7 +21,8 @@ public class ProgramImageTests
     public void The_archive_is_ustar_with_one_executable_file_per_program_folder()
     {
         var entries = ProgramArchive.Entries();
-        Assert.That(entries.Select(e => e.Name), Is.EqualTo(ProgramArchive.ExpectedNames()), "names, sorted, no directories");
+        Assert.That(entries.Select(e => e.Name), Is.EqualTo(ProgramArchive.ExpectedNames()),
+            "names, sorted, no directories");
         Assert.That(new FileInfo(ProgramArchive.ArchivePath).Length % 512, Is.Zero);
         foreach (var e in entries)
         {
@@ -35,7 +36,8 @@ public class ProgramImageTests
 
     [Test]
     public void The_shipped_programs_of_the_issue_are_all_there()
-        => Assert.That(ProgramArchive.ExpectedNames(), Is.SupersetOf(new[] { "hello", "seedwalk", "twins", "segv", "stack", "memhog", "fuzz" }));
+        => Assert.That(ProgramArchive.ExpectedNames(),
+            Is.SupersetOf(new[] { "hello", "seedwalk", "twins", "segv", "stack", "memhog", "fuzz" }));
 
     [TestCaseSource(nameof(Names))]
     public void Is_a_static_non_PIE_x86_64_executable(string name)
@@ -43,7 +45,9 @@ public class ProgramImageTests
         ElfImage elf = ElfImage.Parse(ProgramArchive.Program(name));
         Assert.That(elf.Type, Is.EqualTo(2), "ET_EXEC");
         Assert.That(elf.Machine, Is.EqualTo(62), "EM_X86_64");
-        Assert.That(elf.Segments.Select(s => s.Type), Has.None.EqualTo(ElfImage.PtInterp).And.None.EqualTo(ElfImage.PtDynamic), "static: no interpreter, no dynamic section");
+        Assert.That(elf.Segments.Select(s => s.Type),
+            Has.None.EqualTo(ElfImage.PtInterp).And.None.EqualTo(ElfImage.PtDynamic),
+            "static: no interpreter, no dynamic section");
     }
 
     [TestCaseSource(nameof(Names))]
@@ -51,8 +55,10 @@ public class ProgramImageTests
     {
         ElfImage elf = ElfImage.Parse(ProgramArchive.Program(name));
         var loads = elf.Segments.Where(s => s.Type == ElfImage.PtLoad).ToList();
-        Assert.That(loads.Select(s => s.Permissions), Is.EqualTo(new[] { "r-x", "r--", "rw-" }), "text, rodata, data+bss in that order");
-        Assert.That(loads[0].Address, Is.EqualTo(ImageBase), "linked at 0x400000, headers included (AT_PHDR lies inside)");
+        Assert.That(loads.Select(s => s.Permissions), Is.EqualTo(new[] { "r-x", "r--", "rw-" }),
+            "text, rodata, data+bss in that order");
+        Assert.That(loads[0].Address, Is.EqualTo(ImageBase),
+            "linked at 0x400000, headers included (AT_PHDR lies inside)");
         Assert.That(loads[0].Offset, Is.Zero);
         for (int i = 0; i < loads.Count; i++)
         {
@@ -61,9 +67,13 @@ public class ProgramImageTests
             Assert.That(s.Offset % Page, Is.Zero, $"segment {i}'s file offset is page aligned");
             Assert.That(s.FileSize, Is.LessThanOrEqualTo(s.MemorySize), $"segment {i}");
             Assert.That(s.End, Is.LessThan(UserEnd), $"segment {i} inside the user half");
-            if (i > 0) Assert.That(s.Address, Is.GreaterThanOrEqualTo((loads[i - 1].End + Page - 1) & ~(Page - 1)), $"segment {i} overlaps no page of the one before");
+            if (i > 0)
+                Assert.That(s.Address, Is.GreaterThanOrEqualTo((loads[i - 1].End + Page - 1) & ~(Page - 1)),
+                    $"segment {i} overlaps no page of the one before");
         }
-        Assert.That(elf.Entry, Is.GreaterThanOrEqualTo(loads[0].Address).And.LessThan(loads[0].Address + loads[0].FileSize), "entry inside the text");
+        Assert.That(elf.Entry,
+            Is.GreaterThanOrEqualTo(loads[0].Address).And.LessThan(loads[0].Address + loads[0].FileSize),
+            "entry inside the text");
     }
 
     [TestCaseSource(nameof(Names))]
@@ -73,7 +83,9 @@ public class ProgramImageTests
         ElfImage.Segment data = elf.Segments.Last(s => s.Type == ElfImage.PtLoad);
         var tls = elf.Segments.Where(s => s.Type == ElfImage.PtTls).ToList();
         Assert.That(tls, Has.Count.EqualTo(1));
-        Assert.That(tls[0].Address, Is.GreaterThanOrEqualTo(data.Address).And.LessThanOrEqualTo(data.Address + data.FileSize), "the .tdata template is in the data segment");
+        Assert.That(tls[0].Address,
+            Is.GreaterThanOrEqualTo(data.Address).And.LessThanOrEqualTo(data.Address + data.FileSize),
+            "the .tdata template is in the data segment");
         var stack = elf.Segments.Where(s => s.Type == ElfImage.PtGnuStack).ToList();
         Assert.That(stack, Has.Count.EqualTo(1));
         Assert.That(stack[0].Flags & ElfImage.PfX, Is.Zero, "PT_GNU_STACK without execute");
@@ -85,6 +97,7 @@ public class ProgramImageTests
         Assert.That(() => ElfImage.Parse(new byte[10]), Throws.TypeOf<System.FormatException>());
         byte[] elf32 = ProgramArchive.Program("hello").Take(64).ToArray();
         elf32[4] = 1;
-        Assert.That(() => ElfImage.Parse(elf32), Throws.TypeOf<System.FormatException>().With.Message.Contains("ELF64"));
+        Assert.That(() => ElfImage.Parse(elf32),
+            Throws.TypeOf<System.FormatException>().With.Message.Contains("ELF64"));
     }
 }

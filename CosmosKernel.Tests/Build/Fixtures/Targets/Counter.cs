@@ -1,6 +1,7 @@
 namespace PlugFixtures.Targets;
 
-/// <summary>Instance methods, a property getter and a constructor, plugged with 'this' as the first parameter.</summary>
+/// <summary>Instance methods, a property getter and a constructor, plugged with 'this' as the first
+/// parameter.</summary>
 public sealed class Counter
 {
     private int _count;
