@@ -99,6 +99,21 @@ public static unsafe class ConservativeCollector
         return bigger;
     }
 
+    // After a collection the object table is cut back to twice what survived (at least the first size), so a burst of
+    // short-lived objects does not leave a table sized for its peak in the heap for good.
+    private static void Shrink()
+    {
+        long target = 4096;
+        while (target < s_count * 2) target *= 2;
+        if (target * 2 > s_capacity) return; // hysteresis: only when at most a quarter would be used
+        void* smaller = s_allocate((nuint)(target * sizeof(ulong)));
+        if (smaller == null) return;
+        System.Buffer.MemoryCopy(s_objects, smaller, target * sizeof(ulong), s_count * sizeof(ulong));
+        s_freeTable(s_objects);
+        s_objects = (ulong*)smaller;
+        s_capacity = target;
+    }
+
     /// <summary>The outcome of one collection.</summary>
     public readonly record struct Result(long ObjectsBefore, long ObjectsFreed, ulong BytesFreed);
 
@@ -136,6 +151,7 @@ public static unsafe class ConservativeCollector
             else s_objects[kept++] = entry; // the heap refused: keep tracking it rather than lose it
         }
         s_count = kept;
+        Shrink();
         AllocatedSinceCollection = 0;
         Collections++;
         TotalFreedBytes += bytes;

@@ -10,6 +10,25 @@ public interface IFrameAllocator
     Result<PhysicalAddress> AllocateFrame();
 
     /// <summary>
+    /// A frame for user memory (user pages, demand faults in user regions): like AllocateFrame, but OutOfMemory once
+    /// only the kernel's reserve is left.
+    /// </summary>
+    Result<PhysicalAddress> AllocateUserFrame();
+
+    /// <summary>
+    /// Commit charge: promise <paramref name="frames"/> frames to user memory that will be taken later by
+    /// <see cref="AllocateCharged"/> (a demand page the heap has committed). OutOfMemory when they would come out of
+    /// the kernel's reserve or other charges; nothing changes then. Other allocations never take charged frames.
+    /// </summary>
+    MemoryError Charge(ulong frames);
+
+    /// <summary>Give back charged frames that will not be taken (the page was decommitted or released).</summary>
+    void Uncharge(ulong frames);
+
+    /// <summary>One charged frame, taken (reference count 1): cannot fail while a charge is outstanding.</summary>
+    Result<PhysicalAddress> AllocateCharged();
+
+    /// <summary>
     /// Drops one reference; the frame is free when none remain. Double free, reserved or unknown frame → error,
     /// nothing changed.
     /// </summary>

@@ -13,4 +13,18 @@ public interface IHeapBacking
 
     /// <summary>Unmap [start, start + length) and return its frames. Page aligned.</summary>
     MemoryError Release(VirtualAddress start, ulong length);
+
+    /// <summary>
+    /// Make the heap's coming writes to [start, start + length) (inside what Extend made usable) safe: each page gets
+    /// a private writable frame now, or, for a demand page, a frame charged to it that its first-touch fault takes,
+    /// so the heap never depends on a fault that can fail. OutOfMemory (before the heap changes anything) when a
+    /// page can be neither backed nor charged.
+    /// </summary>
+    MemoryError Commit(VirtualAddress start, ulong length);
+
+    /// <summary>
+    /// Return the frames of the whole pages [start, start + length) inside the heap (page aligned) without giving up
+    /// the addresses: the pages come back through Commit or on demand.
+    /// </summary>
+    MemoryError Decommit(VirtualAddress start, ulong length);
 }

@@ -10,4 +10,6 @@ internal sealed class NullBacking : IHeapBacking
 {
     public MemoryError Extend(VirtualAddress start, ulong length) => MemoryError.None;
     public MemoryError Release(VirtualAddress start, ulong length) => MemoryError.None;
+    public MemoryError Commit(VirtualAddress start, ulong length) => MemoryError.None;
+    public MemoryError Decommit(VirtualAddress start, ulong length) => MemoryError.None;
 }

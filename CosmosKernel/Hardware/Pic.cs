@@ -1,7 +1,8 @@
 namespace MemOS.Kernel.Hardware;
 
 /// <summary>
-/// The two 8259 PICs, remapped to vectors 32–47 so IRQs never look like CPU exceptions. Only the timer is unmasked.
+/// The two 8259 PICs, remapped to vectors 32–47 so IRQs never look like CPU exceptions. Only the timer and COM1 are
+/// unmasked.
 /// </summary>
 internal static class Pic
 {
@@ -13,7 +14,9 @@ internal static class Pic
         Cpu.OutB(0x21, IrqBase); Cpu.OutB(0xA1, IrqBase + 8);
         Cpu.OutB(0x21, 0x04); Cpu.OutB(0xA1, 0x02);   // cascade on IRQ2
         Cpu.OutB(0x21, 0x01); Cpu.OutB(0xA1, 0x01);   // 8086 mode
-        Cpu.OutB(0x21, 0xFE); Cpu.OutB(0xA1, 0xFF);   // timer only: keyboard and serial are polled
+        // The timer, and COM1's receive interrupt to wake a halted CPU (the line is read by polling; the dispatcher
+        // sends the EOI). The keyboard is polled.
+        Cpu.OutB(0x21, 0xEE); Cpu.OutB(0xA1, 0xFF);
     }
 
     public static void EndOfInterrupt(int irq)

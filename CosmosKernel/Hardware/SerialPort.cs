@@ -10,14 +10,17 @@ internal static class SerialPort
 
     public static void Initialize()
     {
-        Cpu.OutB(Com1 + 1, 0x00);    // no interrupts: input is polled
+        Cpu.OutB(Com1 + 1, 0x00);    // no interrupts while it is set up
         Cpu.OutB(Com1 + 3, 0x80);    // DLAB on
         Cpu.OutB(Com1 + 0, 0x01);    // divisor 1 = 115200 baud
         Cpu.OutB(Com1 + 1, 0x00);
         Cpu.OutB(Com1 + 3, 0x03);    // 8N1, DLAB off
         Cpu.OutB(Com1 + 2, 0xC7);    // FIFO on, cleared, 14-byte threshold
-        Cpu.OutB(Com1 + 4, 0x0B);    // DTR, RTS, OUT2
+        Cpu.OutB(Com1 + 4, 0x0B);    // DTR, RTS, OUT2 (OUT2 gates the IRQ line)
         s_present = Cpu.InB(Com1 + 5) != 0xFF;
+        // Input is still polled, but a received byte raises IRQ 4, so a halted CPU wakes at once instead of at the
+        // next timer tick: otherwise a long pasted line arrives one 16-byte FIFO per millisecond.
+        if (s_present) Cpu.OutB(Com1 + 1, 0x01);
     }
 
     public static void Write(byte value)

@@ -50,6 +50,14 @@ internal sealed class BootFrameAllocator(PhysicalAddress start, PhysicalAddress 
         return Result<PhysicalAddress>.Success(frame);
     }
 
+    // Before the PMM there is no user memory to keep a reserve from.
+    public Result<PhysicalAddress> AllocateUserFrame() => AllocateFrame();
+
+    // Nor any user heap to charge for: charges are refused, so nothing can count on a charged frame.
+    public MemoryError Charge(ulong frames) => MemoryError.OutOfMemory;
+    public void Uncharge(ulong frames) { }
+    public Result<PhysicalAddress> AllocateCharged() => Result<PhysicalAddress>.Fail(MemoryError.InvalidArgument);
+
     public MemoryError FreeFrame(PhysicalAddress frame) => MemoryError.ReservedFrame;
     public MemoryError AddReference(PhysicalAddress frame) => MemoryError.ReservedFrame;
     public int ReferenceCount(PhysicalAddress frame)

@@ -37,6 +37,7 @@ internal static unsafe class GarbageCollection
     {
         ulong start = Cpu.ReadTsc();
         CallWithRegistersSaved(&CollectFrom);
+        KernelMemory.Current!.Heap.Trim(); // what the collection freed goes back to the PMM (malloc_trim)
         LastCycles = Cpu.ReadTsc() - start;
         return Last;
     }

@@ -23,6 +23,20 @@ internal sealed class KernelFrameSource(BootFrameAllocator boot) : IFrameAllocat
     }
 
     public Result<PhysicalAddress> AllocateFrame() => _pmm != null ? _pmm.AllocateFrame() : boot.AllocateFrame();
+    // User memory stops at the PMM's reserve (before the switch there is none to keep).
+    public Result<PhysicalAddress> AllocateUserFrame()
+        => _pmm != null ? _pmm.AllocateUserFrame() : boot.AllocateUserFrame();
+
+    // The commit charge is the PMM's (the boot pool refuses charges).
+    public MemoryError Charge(ulong frames) => _pmm != null ? _pmm.Charge(frames) : boot.Charge(frames);
+
+    public void Uncharge(ulong frames)
+    {
+        if (_pmm != null) _pmm.Uncharge(frames);
+    }
+
+    public Result<PhysicalAddress> AllocateCharged() => _pmm != null ? _pmm.AllocateCharged() : boot.AllocateCharged();
+
     public MemoryError FreeFrame(PhysicalAddress frame) => _pmm != null ? _pmm.FreeFrame(frame) : boot.FreeFrame(frame);
 
     public MemoryError AddReference(PhysicalAddress frame)

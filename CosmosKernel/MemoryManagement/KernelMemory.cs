@@ -32,6 +32,8 @@ internal sealed unsafe class KernelMemory
     public UserHeap UserHeap { get; }
     public Region HeapRegion { get; }
     public Region UserHeapRegion { get; }
+    /// <summary>The user heap's accessor: counts the accesses it refused (outside the heap, or unbackable).</summary>
+    public UserPointerMemory UserHeapWords { get; }
     public IPhysicalMemory Physical { get; }
     /// <summary>The kernel half's upper tables, made once at boot: every process's address space shares them.</summary>
     public KernelHalfTemplate KernelHalf { get; }
@@ -107,13 +109,15 @@ internal sealed unsafe class KernelMemory
         var kernelHeapBase = new VirtualAddress(KernelLayout.KernelHeapBase);
         HeapRegion = Check(Space.CreateRegion("kernel heap", 0, readWrite, RegionPlacement.Fixed(kernelHeapBase)),
             "kernel heap region");
-        Heap = new KernelHeap(null, new RegionHeapBacking(Space, HeapRegion), kernelHeapBase,
-            KernelLayout.KernelHeapMax);
+        // The kernel heap is backed at once whatever `mode` says (mode governs user memory); seals are keyed per boot.
+        Heap = new KernelHeap(null, new RegionHeapBacking(Space, HeapRegion, RegionBacking.Immediate), kernelHeapBase,
+            KernelLayout.KernelHeapMax, new HeapOptions { SealSeed = Hardware.Cpu.ReadTsc() });
         var userHeapBase = new VirtualAddress(KernelLayout.UserHeapBase);
         UserHeapRegion = Check(Space.CreateRegion("user heap", 0, readWrite | RegionFlags.User,
             RegionPlacement.Fixed(userHeapBase)), "user heap region");
-        UserHeap = new UserHeap(new UserPointerMemory(), new RegionHeapBacking(Space, UserHeapRegion), userHeapBase,
-            KernelLayout.UserHeapMax);
+        UserHeapWords = new UserPointerMemory(UserHeapRegion);
+        UserHeap = new UserHeap(UserHeapWords, new RegionHeapBacking(Space, UserHeapRegion), userHeapBase,
+            KernelLayout.UserHeapMax, new HeapOptions { SealSeed = Hardware.Cpu.ReadTsc() * 0x9E37_79B9_7F4A_7C15UL });
     }
 
     /// <summary>Brings memory up and makes the kernel heap the allocator behind managed `new`.</summary>

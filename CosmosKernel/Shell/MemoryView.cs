@@ -25,6 +25,13 @@ internal static class MemoryView
         => $"faults: {s.Faults} total, {s.ZeroPageMaps} zero-page, {s.PrivateFrames} demand-zero, "
             + $"{s.ZeroPageCopies + s.CopyOnWriteCopies} copy-on-write, {s.Violations} violations";
 
+    /// <summary>
+    /// What a heap that refused to follow a bad link says (the heap is named: only that one is affected).
+    /// </summary>
+    public static string Corrupted(HeapCore<HeapMemory> heap, bool user)
+        => $"the {(user ? "user" : "kernel")} heap is corrupted: the block at {Format.Hex(heap.LastCorruption.Value)} "
+           + "failed its checks and its links were not followed";
+
     /// <summary>The backing new regions and heap growth of the address space get (what `mode` sets).</summary>
     public static string Backing(AddressSpace space) => space.DefaultBacking.Describe();
 

@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Text;
 using MemOS.Kernel.Hardware;
 
@@ -6,15 +5,15 @@ namespace MemOS.Kernel.TextConsole;
 
 /// <summary>
 /// Line editing for the shell: insert anywhere, backspace/delete, left/right, home/end, history with up/down,
-/// Ctrl+C abandons the line. Lines are capped so no input can exhaust memory.
+/// Ctrl+C abandons the line. Lines are capped so no input can exhaust memory, and the history lives in a fixed
+/// buffer (<see cref="LineHistory"/>: 64 lines, 16 K characters).
 /// </summary>
 internal sealed class LineEditor
 {
     public const int MaxLineLength = 1024;
-    private const int MaxHistory = 64;
-    private readonly List<string> _history = new();
+    private readonly LineHistory _history = new();
 
-    public IReadOnlyList<string> History => _history;
+    public LineHistory History => _history;
 
     /// <summary>The line typed, or null when Ctrl+C abandoned it.</summary>
     public string? ReadLine()
@@ -39,7 +38,9 @@ internal sealed class LineEditor
                     return null;
                 case KeyKind.Character:
                     if (line.Length >= MaxLineLength) break;
-                    line.Insert(cursor, key.Char);
+                    // Append at the end: StringBuilder.Insert splits chunks and allocates on every call.
+                    if (cursor == line.Length) line.Append(key.Char);
+                    else line.Insert(cursor, key.Char);
                     cursor++;
                     Redraw(line, cursor - 1, cursor);
                     break;
@@ -96,10 +97,5 @@ internal sealed class LineEditor
         Terminal.CursorLeft(line.Length - cursor);
     }
 
-    private void Remember(string text)
-    {
-        if (text.Length == 0 || (_history.Count > 0 && _history[^1] == text)) return;
-        if (_history.Count == MaxHistory) _history.RemoveAt(0);
-        _history.Add(text);
-    }
+    private void Remember(string text) => _history.Add(text);
 }

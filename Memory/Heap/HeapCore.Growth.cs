@@ -7,10 +7,14 @@ namespace MemOS.Memory.Heap;
 // is carved past it, in steps of at least the grow increment, and gives trailing pages back with hysteresis.
 public partial class HeapCore<TMemory>
 {
-    /// <summary>Give back cached empty slabs and every trailing free page (malloc_trim). Not a hot path.</summary>
+    /// <summary>
+    /// Give back cached empty slabs, the inner pages of every free block and every trailing free page (malloc_trim).
+    /// Not a hot path.
+    /// </summary>
     public void Trim()
     {
         ReleaseEmptySlabs();
+        DecommitFreeBlocks();
         ReleaseTrailing(0);
     }
 

@@ -36,6 +36,7 @@ public partial class HeapCore<TMemory>
         ulong block = h & SizeMask;
         ulong usable = UsableSize(block);
         if (_redZones && !RedZoneIntact(x + HeaderSize + usable)) return MemoryError.HeapCorrupted;
+        if (!CanCoalesce(x, block, h & PrevFree)) return Corrupt(x);
         _mediumUsedBytes -= usable;
         _overheadBytes -= block - usable;
         _mediumLive--;
@@ -66,10 +67,20 @@ public partial class HeapCore<TMemory>
         {
             for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
             {
+                // Links are followed only after checking them; a list that leads astray fails this allocation.
+                if (!IsFreeBlock(f)) { error = Corrupt(f); return 0; }
                 ulong fs = Read(f + BlockHeader.SizeWord) & SizeMask;
                 ulong x = Place(f, align, offset);
                 if (x + need <= f + fs)
                 {
+                    if (!CanBinRemove(f, fs) || (f + fs != _top && !IsBlockHeader(f + fs, Read(f + fs))))
+                    {
+                        error = Corrupt(f);
+                        return 0;
+                    }
+                    ulong end = f + fs, taken = end - (x + need) < MinBlock ? end - x : need;
+                    error = CommitCarved(x != f ? x - FreeBlock.FooterBytes : x, x, taken, taken != end - x);
+                    if (error != MemoryError.None) return 0;
                     if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapFoundFree, f, fs);
                     TakeFrom(f, fs, x, need, kind);
                     return x;
@@ -82,6 +93,8 @@ public partial class HeapCore<TMemory>
         error = EnsureEnd(at + need);
         if (error != MemoryError.None) return 0;
         ulong gap = at - _top;
+        error = CommitCarved(_top, at, need, false);
+        if (error != MemoryError.None) return 0;
         if (gap != 0)
         {
             if (_poison) PoisonFreeBody(_top, gap);
@@ -123,7 +136,10 @@ public partial class HeapCore<TMemory>
         else Write(end + BlockHeader.SizeWord, Read(end + BlockHeader.SizeWord) & ~PrevFree);
     }
 
-    /// <summary>Free [x, x + size): next into current, then current into previous, or into the top.</summary>
+    /// <summary>
+    /// Free [x, x + size): next into current, then current into previous, or into the top. The caller has checked the
+    /// neighbours' links (CanCoalesce).
+    /// </summary>
     private void Coalesce(ulong x, ulong size, ulong prevFree)
     {
         ulong absorbedNext = 0, absorbedSelf = 0;
@@ -164,6 +180,7 @@ public partial class HeapCore<TMemory>
         if (absorbedNext != 0) Bury(absorbedNext);
         if (absorbedSelf != 0) Bury(absorbedSelf);
         MakeFree(x, size);
+        if (size >= DecommitAtOnce) DecommitInterior(x, size);
         if ((absorbedNext != 0 || absorbedSelf != 0) && MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.HeapCoalesced, x, size);
     }

@@ -137,15 +137,21 @@ public partial class HeapCore<TMemory>
 
     private void ReleaseSlab(ulong s, int c, ulong info)
     {
+        ulong x = s - HeaderSize;
+        ulong h = Read(x + BlockHeader.SizeWord), block = h & SizeMask;
+        // A slab whose links or neighbours fail the checks stays where it is, empty: nothing is written through them.
+        if (!IsBlockHeader(x, h) || !CanUnlinkPartial(s, c) || !CanCoalesce(x, block, h & PrevFree))
+        {
+            Corrupt(x);
+            return;
+        }
         UnlinkPartial(s, c);
         ulong objects = _classes[c].Objects;
-        ulong x = s - HeaderSize;
-        ulong block = Read(x + BlockHeader.SizeWord) & SizeMask;
         _overheadBytes -= block - objects;
         _classes[c].Slots -= (ulong)SlabHeader.Capacity(info);
         MapSlab(s, objects, clear: true);
         Write(s + SlabHeader.Info, 0); // the header is gone: a stale one must never validate
-        Coalesce(x, block, Read(x + BlockHeader.SizeWord) & PrevFree);
+        Coalesce(x, block, h & PrevFree);
     }
 
     /// <summary>Give every cached empty slab back (the partial lists keep one per class otherwise).</summary>
@@ -157,6 +163,11 @@ public partial class HeapCore<TMemory>
             while (s != 0)
             {
                 ulong next = Read(s + SlabHeader.Next);
+                if (next != 0 && (!IsSlabOf(next, c) || Read(next + SlabHeader.Prev) != s))
+                {
+                    Corrupt(s);
+                    next = 0; // the rest of this list is not followed
+                }
                 ulong info = SlabInfo(s);
                 if (Read(s + SlabHeader.FreeMap) == FullMask(SlabHeader.Capacity(info))) ReleaseSlab(s, c, info);
                 s = next;
@@ -175,6 +186,13 @@ public partial class HeapCore<TMemory>
 
     private void UnlinkPartial(ulong s, int c)
     {
+        if (!CanUnlinkPartial(s, c))
+        {
+            // Only the list head is the heap's own word: drop the list rather than follow links that fail the checks.
+            Corrupt(s);
+            _classes[c].Partial = 0;
+            return;
+        }
         ulong next = Read(s + SlabHeader.Next), prev = Read(s + SlabHeader.Prev);
         if (prev != 0) Write(prev + SlabHeader.Next, next);
         else _classes[c].Partial = next;

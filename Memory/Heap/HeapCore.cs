@@ -32,7 +32,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     private readonly TMemory _memory;
     private readonly IHeapBacking _backing;
     private readonly ulong _base, _limit, _grow, _secret;
-    private readonly bool _poison, _redZones;
+    private readonly bool _poison, _redZones, _commitBlocks;
     private ulong _top, _end;
 
     // Statistics kept as we go (small blocks only as counts in _classes); Check() recomputes them from a walk.
@@ -62,7 +62,8 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         _grow = grow;
         _poison = options.Poison;
         _redZones = options.RedZones;
-        _secret = Mix(heapBase.Value ^ 0x6A09_E667_F3BC_C908UL);
+        _commitBlocks = options.CommitBlocks;
+        _secret = Mix(heapBase.Value ^ 0x6A09_E667_F3BC_C908UL ^ Mix(options.SealSeed));
         _top = _end = _base;
         _slabMap = new SlabMap(maxSize);
         InitializeClasses();

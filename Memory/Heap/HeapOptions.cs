@@ -17,6 +17,19 @@ public readonly record struct HeapOptions
     /// </summary>
     public ulong GrowIncrement { get; init; }
 
+    /// <summary>
+    /// Back every page of a block when it is carved (the kernel heap: kernel code writes its blocks directly and must
+    /// never take a fault that can fail). Otherwise only the words the heap itself writes (headers, links, footers)
+    /// are backed before use, and payload pages stay as the backing made them (demand pages for a user heap).
+    /// </summary>
+    public bool CommitBlocks { get; init; }
+
+    /// <summary>
+    /// Mixed into the seal secret (the kernel passes a value read at boot) so whoever can write the heap's words
+    /// cannot compute a valid header.
+    /// </summary>
+    public ulong SealSeed { get; init; }
+
     public const byte PoisonByte = 0xDD;
     public const byte RedZoneByte = 0xFD;
     public const ulong DefaultGrowIncrement = 16 * 1024;

@@ -15,7 +15,8 @@ namespace MemOS.Memory.Heap;
 /// <item>It reads its own headers through raw pointers (<see cref="HeapMemory.Direct"/>, memory null): its pages
 /// are supervisor-only, so no SMAP window is needed, and an untouched demand page faults like any other access.</item>
 /// <item>It grows through a kernel region of the VMM (a <c>RegionHeapBacking</c>): the pages come from the PMM,
-/// immediately or on first touch as the region's backing says.</item>
+/// when the heap grows, whatever the user-memory `mode` says, and every block's pages are backed when it is carved
+/// (HeapOptions.CommitBlocks), so kernel code never takes a fault that could fail for want of a frame.</item>
 /// <item>Because managed `new` lands here, nothing on its paths may allocate managed memory: its metadata is in
 /// its own pages, plus the slab map and per-class arrays made once at construction.</item>
 /// </list>
@@ -28,7 +29,7 @@ public sealed class KernelHeap : HeapCore<HeapMemory>
     /// </summary>
     public KernelHeap(IHeapWords? memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize,
         HeapOptions options = default)
-        : base(new HeapMemory(memory), backing, heapBase, maxSize, options)
+        : base(new HeapMemory(memory), backing, heapBase, maxSize, options with { CommitBlocks = true })
     {
         if ((heapBase.Value >> 47) == 0)
             throw new ArgumentException("the kernel heap lives in the higher half", nameof(heapBase));

@@ -93,30 +93,10 @@ public sealed class PageTable
         // a PT of 4 KiB pages where a 2 MiB page would go
         if (level < leafLevel) return PageTableChange.Fail(MemoryError.Conflict);
 
-        // Allocate every missing table first so running out of frames changes nothing.
-        int missing = level - leafLevel;
-        Span<ulong> fresh = stackalloc ulong[3];
-        for (int i = 0; i < missing; i++)
-        {
-            var table = AllocateTable();
-            if (!table.Ok)
-            {
-                for (int j = 0; j < i; j++) _frames.FreeFrame(new PhysicalAddress(fresh[j]));
-                return PageTableChange.Fail(table.Error);
-            }
-            fresh[i] = table.Value.Value;
-        }
-        ulong current = tables[level];
-        for (int l = level; l > leafLevel; l--)
-        {
-            ulong next = fresh[level - l];
-            WriteEntry(current, va.TableIndex(l), next | IntermediateFlags(va));
-            if (MemoryTrace.On)
-                MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: next, detail: (uint)(l - 1));
-            current = next;
-        }
+        error = MakeTables(va, tables, level, leafLevel);
+        if (error != MemoryError.None) return PageTableChange.Fail(error);
         ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P | (leafLevel == 2 ? PS : 0);
-        WriteEntry(current, va.TableIndex(leafLevel), leaf);
+        WriteEntry(tables[leafLevel], va.TableIndex(leafLevel), leaf);
         if (MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
                 detail: (uint)leafLevel);
@@ -213,6 +193,48 @@ public sealed class PageTable
         var invalidation = TlbInvalidation.Page(va);
         invalidation.Apply(_tlb);
         return new PageTableChange(MemoryError.None, new PhysicalAddress(entry & _addressMask), invalidation);
+    }
+
+    /// <summary>
+    /// The not-present PTE that marks a page whose frame is charged (reserved in the PMM) but not yet taken: only a
+    /// software bit, so the CPU still faults on it, and non-zero, so it keeps its tables alive until cleared.
+    /// </summary>
+    public const ulong ChargedEntry = 1UL << 9;
+
+    /// <summary>
+    /// Mark an unmapped 4 KiB page as charged, making its tables now so the fault that later maps it needs nothing
+    /// but its frame. Mapped → AlreadyMapped; out of frames for tables → error, nothing changed.
+    /// </summary>
+    public MemoryError MarkCharged(VirtualAddress va)
+    {
+        var error = CheckVirtual(va, PageSize.Size4K);
+        if (error != MemoryError.None) return error;
+        Span<ulong> tables = stackalloc ulong[5];
+        int level = Descend(va, tables, out ulong entry);
+        if ((entry & P) != 0) return level == 1 ? MemoryError.AlreadyMapped : MemoryError.Conflict;
+        error = MakeTables(va, tables, level, 1);
+        if (error != MemoryError.None) return error;
+        WriteEntry(tables[1], va.TableIndex(1), ChargedEntry);
+        return MemoryError.None;
+    }
+
+    /// <summary>The page's entry is the charged marker (see <see cref="MarkCharged"/>).</summary>
+    public bool IsCharged(VirtualAddress va)
+    {
+        if (!va.IsCanonical || _destroyed) return false;
+        Span<ulong> tables = stackalloc ulong[5];
+        return Descend(va, tables, out ulong entry) == 1 && entry == ChargedEntry;
+    }
+
+    /// <summary>Clear a charged marker (tables left empty go back). False when the page had none.</summary>
+    public bool ClearCharged(VirtualAddress va)
+    {
+        if (!va.IsCanonical || _destroyed) return false;
+        Span<ulong> tables = stackalloc ulong[5];
+        if (Descend(va, tables, out ulong entry) != 1 || entry != ChargedEntry) return false;
+        WriteEntry(tables[1], va.TableIndex(1), 0);
+        FreeEmptyTables(va, tables, 1);
+        return true;
     }
 
     /// <summary>What is mapped at an address (or how large the hole around it is).</summary>
@@ -319,6 +341,33 @@ public sealed class PageTable
         }
     }
 
+    // Make the tables missing between `level` (where the walk stopped) and `leafLevel`, filling tables[] down to the
+    // leaf's. Every frame is allocated first, so running out of frames changes nothing.
+    private MemoryError MakeTables(VirtualAddress va, Span<ulong> tables, int level, int leafLevel)
+    {
+        int missing = level - leafLevel;
+        Span<ulong> fresh = stackalloc ulong[3];
+        for (int i = 0; i < missing; i++)
+        {
+            var table = AllocateTable();
+            if (!table.Ok)
+            {
+                for (int j = 0; j < i; j++) _frames.FreeFrame(new PhysicalAddress(fresh[j]));
+                return table.Error;
+            }
+            fresh[i] = table.Value.Value;
+        }
+        for (int l = level; l > leafLevel; l--)
+        {
+            ulong next = fresh[level - l];
+            WriteEntry(tables[l], va.TableIndex(l), next | IntermediateFlags(va));
+            if (MemoryTrace.On)
+                MemoryTrace.Emit(MemoryEventKind.TableAllocated, va.Value, frame: next, detail: (uint)(l - 1));
+            tables[l - 1] = next;
+        }
+        return MemoryError.None;
+    }
+
     // Replace the 2 MiB entry covering va by a PT of 512 4 KiB entries mapping the same frames with the same flags.
     private MemoryError Split(VirtualAddress va, Span<ulong> tables, ulong hugeEntry)
     {
@@ -353,7 +402,7 @@ public sealed class PageTable
     private bool IsEmpty(ulong table)
     {
         for (int i = 0; i < EntriesPerTable; i++)
-            if ((ReadEntry(table, i) & P) != 0) return false;
+            if (ReadEntry(table, i) != 0) return false; // a charged marker keeps its table too
         return true;
     }
 

@@ -25,6 +25,7 @@ public sealed partial class PhysicalMemoryManager
     // it out.
     private Result<PhysicalAddress> Take(int zi, ulong frame, int j, int order, FrameUsage usage)
     {
+        if (!ChargedFramesUntouched(order)) return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
         Remove(zi, frame, j);
         while (j > order)
         {

@@ -48,6 +48,8 @@ public readonly record struct MemoryEvent(MemoryEventKind Kind, ulong Address, u
         MemoryEventKind.DemandPageMapped => "zeroed frame " + Hex(Frame) + " mapped at " + Hex(Address),
         MemoryEventKind.PageCopied => "frame " + Hex(Frame) + (Value == 0 ? " zeroed" : " copied from " + Hex(Value))
             + " replaces the read-only page at " + Hex(Address),
+        MemoryEventKind.PageCharged => "a frame charged for committed page " + Hex(Address)
+                                       + " (its first touch takes it)",
         MemoryEventKind.PageMadeWritable => "page " + Hex(Address) + " (frame " + Hex(Frame)
             + ", only reference) made writable",
 

@@ -47,6 +47,8 @@ public enum MemoryEventKind : byte
     PageCopied,
     /// <summary>A read-only page whose frame has no other reference made writable in place.</summary>
     PageMadeWritable,
+    /// <summary>A committed demand page charged: a frame kept for Address's first touch (its tables made).</summary>
+    PageCharged,
 
     // Fault (PageFaultResolver).
     /// <summary>A page fault: Address = CR2, Detail = error code, Value = 1 when EFLAGS.AC was set.</summary>
@@ -85,7 +87,7 @@ public static class MemoryEventKinds
     public static MemoryLayer Layer(this MemoryEventKind kind) => kind switch
     {
         <= MemoryEventKind.HeapShrank => MemoryLayer.Heap,
-        <= MemoryEventKind.PageMadeWritable => MemoryLayer.Vmm,
+        <= MemoryEventKind.PageCharged => MemoryLayer.Vmm,
         <= MemoryEventKind.FaultViolation => MemoryLayer.Fault,
         <= MemoryEventKind.ReferenceDropped => MemoryLayer.Pmm,
         _ => MemoryLayer.PageTable,

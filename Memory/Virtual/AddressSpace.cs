@@ -16,7 +16,7 @@ namespace MemOS.Memory.Virtual;
 /// Grow, Shrink and the fault actions do not allocate managed memory (heaps grow through them while serving an
 /// allocation); creating a region does. Each step is narrated to <see cref="MemoryTrace"/> when tracing is on.
 /// </remarks>
-public sealed class AddressSpace
+public sealed partial class AddressSpace
 {
     private const ulong Page = VirtualAddress.PageSize;
     // The top page of the address space is never handed out, so Base + Length never wraps.
@@ -188,6 +188,7 @@ public sealed class AddressSpace
         if (!region.Contains(page)) return MemoryError.OutOfRange;
         if (region.IsMmio) return MemoryError.InvalidArgument;
         if (PageTable.Lookup(page).IsMapped) return MemoryError.AlreadyMapped;
+        DropCharge(region, page); // a shared frame replaces a committed page's promise
         var error = _frames.AddReference(frame);
         if (error != MemoryError.None) return error;
         var change = PageTable.Map(page, frame, region.PageFlags & ~PageFlags.Writable);
@@ -208,6 +209,12 @@ public sealed class AddressSpace
     /// </summary>
     public MemoryError MapZeroPage(Region region, VirtualAddress page, PhysicalAddress zeroPage)
     {
+        // A committed page is not shared: even a read gives it the frame charged for it.
+        if (region.ChargedPages != 0 && PageTable.IsCharged(page))
+        {
+            var own = MapDemandPage(region, page);
+            return own.Ok ? MemoryError.None : own.Error;
+        }
         var flags = region.PageFlags & ~PageFlags.Writable;
         var error = _frames.AddReference(zeroPage);
         if (error != MemoryError.None) return MemoryError.OutOfRange;
@@ -223,16 +230,22 @@ public sealed class AddressSpace
         return MemoryError.None;
     }
 
-    /// <summary>Demand write of an unmapped page: a fresh zeroed frame, mapped with the region's permissions.</summary>
+    /// <summary>
+    /// Demand write of an unmapped page: a fresh zeroed frame, mapped with the region's permissions. A committed
+    /// (charged) page takes its charged frame, and its tables exist: this cannot fail for it.
+    /// </summary>
     public Result<PhysicalAddress> MapDemandPage(Region region, VirtualAddress page)
     {
-        var frame = _frames.AllocateFrame();
+        bool charged = TakeCharge(region, page, out PhysicalAddress chargedFrame);
+        var frame = charged ? Result<PhysicalAddress>.Success(chargedFrame)
+            : region.IsUser ? _frames.AllocateUserFrame() : _frames.AllocateFrame();
         if (!frame.Ok) return frame;
         _memory.Zero(frame.Value, Page);
         var change = PageTable.Map(page, frame.Value, region.PageFlags);
         if (!change.Ok)
         {
             _frames.FreeFrame(frame.Value);
+            if (charged) PageTable.ClearCharged(page); // its charge was spent on the frame just freed
             return Result<PhysicalAddress>.Fail(change.Error);
         }
         region.ResidentPages++;
@@ -248,7 +261,7 @@ public sealed class AddressSpace
     public Result<PhysicalAddress> CopyOnWrite(Region region, VirtualAddress page, PhysicalAddress source,
         bool sourceIsZero)
     {
-        var frame = _frames.AllocateFrame();
+        var frame = region.IsUser ? _frames.AllocateUserFrame() : _frames.AllocateFrame();
         if (!frame.Ok) return frame;
         if (sourceIsZero) _memory.Zero(frame.Value, Page);
         else _memory.Copy(frame.Value, source, Page);
@@ -339,7 +352,7 @@ public sealed class AddressSpace
             if (region.IsMmio) frame = region.MmioBase + (va.Value - region.Base.Value);
             else
             {
-                var allocated = _frames.AllocateFrame();
+                var allocated = region.IsUser ? _frames.AllocateUserFrame() : _frames.AllocateFrame();
                 if (!allocated.Ok)
                 {
                     UnmapRange(region, start, offset);
@@ -370,6 +383,7 @@ public sealed class AddressSpace
             var lookup = PageTable.Lookup(new VirtualAddress(va));
             if (!lookup.IsMapped)
             {
+                if (lookup.Extent == Page) DropCharge(region, new VirtualAddress(va));
                 ulong next = lookup.Page.Value + lookup.Extent;
                 if (next <= va) break; // wrapped past the top
                 va = next;

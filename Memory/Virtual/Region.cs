@@ -109,6 +109,11 @@ public sealed class Region
     /// <summary>Pages present in the page table (private frames and zero-page mappings alike).</summary>
     public ulong ResidentPages { get; internal set; }
 
+    /// <summary>
+    /// Unmapped pages committed with a charge (a frame the PMM keeps for their first touch; see AddressSpace.Commit).
+    /// </summary>
+    public ulong ChargedPages { get; internal set; }
+
     /// <summary>First address after the region.</summary>
     public VirtualAddress End => Base + Length;
 

@@ -27,4 +27,15 @@ public sealed class MmapHeapBacking : IHeapBacking
 
     public MemoryError Release(VirtualAddress start, ulong length)
         => Linux.Unmap(start.Value, length) == 0 ? MemoryError.None : MemoryError.InvalidArgument;
+
+    /// <summary>
+    /// In a process a page the heap writes faults in the process itself (which the kernel may end): nothing to do
+    /// beforehand.
+    /// </summary>
+    public MemoryError Commit(VirtualAddress start, ulong length) => MemoryError.None;
+
+    /// <summary>Fresh demand pages mapped over the range (MAP_FIXED, no populate): the old frames go back.</summary>
+    public MemoryError Decommit(VirtualAddress start, ulong length)
+        => Linux.MapAnonymousMemory(start.Value, length, Linux.ProtRead | Linux.ProtWrite, true, false)
+           == (long)start.Value ? MemoryError.None : MemoryError.OutOfMemory;
 }

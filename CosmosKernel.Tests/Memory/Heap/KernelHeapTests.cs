@@ -447,5 +447,7 @@ public class KernelHeapTests
     {
         public MemoryError Extend(VirtualAddress start, ulong length) => MemoryError.None;
         public MemoryError Release(VirtualAddress start, ulong length) => MemoryError.None;
+        public MemoryError Commit(VirtualAddress start, ulong length) => MemoryError.None;
+        public MemoryError Decommit(VirtualAddress start, ulong length) => MemoryError.None;
     }
 }

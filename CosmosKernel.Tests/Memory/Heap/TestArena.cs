@@ -13,7 +13,7 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
 {
     public static readonly VirtualAddress KernelBase = new(0xFFFF_C000_0000_0000UL);
     private byte* _memory;
-    private readonly bool[] _mapped, _touched;
+    private readonly bool[] _mapped, _touched, _decommitted;
 
     public TestArena(ulong size, VirtualAddress? heapBase = null)
     {
@@ -22,6 +22,7 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
         _memory = (byte*)NativeMemory.AllocZeroed((nuint)size);
         _mapped = new bool[size / 4096];
         _touched = new bool[size / 4096];
+        _decommitted = new bool[size / 4096];
     }
 
     public ulong Base { get; }
@@ -33,11 +34,16 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
     public int ReleaseCalls { get; private set; }
     public int MappedPages { get; private set; }
     public int TouchedPages { get; private set; }
+    /// <summary>Pages given back by Decommit and not committed again: the heap must not touch them.</summary>
+    public int DecommittedPages { get; private set; }
+    public int CommitCalls { get; private set; }
+    /// <summary>Commit fails with OutOfMemory when set (as when the PMM has no frame for a demand page).</summary>
+    public bool FailCommit { get; set; }
 
     /// <summary>Host pointer to a heap address, unchecked: for tests that corrupt the heap on purpose.</summary>
     public byte* Raw(VirtualAddress address) => _memory + (address.Value - Base);
 
-    private byte* At(ulong va, ulong length)
+    private byte* At(ulong va, ulong length, bool write = true)
     {
         if (va < Base || va - Base > Size || length > Size - (va - Base))
             throw new InvalidOperationException($"heap access 0x{va:x}+{length} outside the arena");
@@ -45,12 +51,14 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
         {
             if (!_mapped[page])
                 throw new InvalidOperationException($"heap touched unmapped page at 0x{Base + page * 4096:x}");
-            if (!_touched[page]) { _touched[page] = true; TouchedPages++; }
+            if (_decommitted[page] && write) // reads see zeros, as a demand read maps the zero page
+                throw new InvalidOperationException($"heap touched decommitted page at 0x{Base + page * 4096:x}");
+            if (!_touched[page] && !_decommitted[page]) { _touched[page] = true; TouchedPages++; }
         }
         return _memory + (va - Base);
     }
 
-    public ulong Read64(VirtualAddress address) => *(ulong*)At(address.Value, 8);
+    public ulong Read64(VirtualAddress address) => *(ulong*)At(address.Value, 8, write: false);
     public void Write64(VirtualAddress address, ulong value) => *(ulong*)At(address.Value, 8) = value;
 
     public void Fill(VirtualAddress address, byte value, ulong length)
@@ -80,12 +88,46 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
         {
             if (!_mapped[p]) throw new InvalidOperationException($"Release of unmapped page 0x{Base + p * 4096:x}");
             _mapped[p] = false;
+            if (_decommitted[p]) { _decommitted[p] = false; DecommittedPages--; }
             if (_touched[p]) { _touched[p] = false; TouchedPages--; }
             new Span<byte>(_memory + p * 4096, 4096).Clear(); // a later Extend gives zeroed pages again
         }
         MappedPages -= (int)count;
         return MemoryError.None;
     }
+
+    public MemoryError Commit(VirtualAddress start, ulong length)
+    {
+        CommitCalls++;
+        if (length == 0) return MemoryError.None;
+        ulong first = (start.Value & ~4095UL) - Base, end = start.Value + length - Base;
+        for (ulong p = first / 4096; p < (end + 4095) / 4096; p++)
+        {
+            if (!_mapped[p]) throw new InvalidOperationException($"Commit of unmapped page 0x{Base + p * 4096:x}");
+            if (!_decommitted[p]) continue;
+            if (FailCommit) return MemoryError.OutOfMemory;
+            _decommitted[p] = false;
+            DecommittedPages--;
+        }
+        return MemoryError.None;
+    }
+
+    public MemoryError Decommit(VirtualAddress start, ulong length)
+    {
+        (ulong first, ulong count) = Pages(start, length);
+        for (ulong p = first; p < first + count; p++)
+        {
+            if (!_mapped[p]) throw new InvalidOperationException($"Decommit of unmapped page 0x{Base + p * 4096:x}");
+            if (_decommitted[p]) continue;
+            _decommitted[p] = true;
+            DecommittedPages++;
+            if (_touched[p]) { _touched[p] = false; TouchedPages--; }
+            new Span<byte>(_memory + p * 4096, 4096).Clear(); // a committed page comes back zeroed
+        }
+        return MemoryError.None;
+    }
+
+    public bool IsDecommitted(VirtualAddress address) => _decommitted[(address.Value - Base) / 4096];
 
     public bool IsTouched(VirtualAddress address) => _touched[(address.Value - Base) / 4096];
 

@@ -92,10 +92,21 @@ public sealed class SeedWalkthroughOnSimulatedMachineTests
         Assert.That(_machine.Write8(new VirtualAddress(fresh), 1).Ok, Is.True);
 
         // Each layer's first event, in the order the layers acted: the heap looked and grew, the VMM grew the region
-        // (left to demand), the header write faulted, the PMM gave a frame, the page table mapped it.
+        // (left to demand) and charged the header page before the heap wrote there (the PMM gave the page tables,
+        // the page table made them), then the header write faulted and took the charged frame.
         var layers = trace.Events.Select(e => e.Layer).Distinct().ToArray();
         Assert.That(layers, Is.EqualTo(new[]
-            { MemoryLayer.Heap, MemoryLayer.Vmm, MemoryLayer.Fault, MemoryLayer.Pmm, MemoryLayer.PageTable }));
+            { MemoryLayer.Heap, MemoryLayer.Vmm, MemoryLayer.Pmm, MemoryLayer.PageTable, MemoryLayer.Fault }));
+        int charged = Array.IndexOf(trace.Kinds, MemoryEventKind.PageCharged);
+        int fault = Array.IndexOf(trace.Kinds, MemoryEventKind.Fault);
+        Assert.That(trace.Events[charged].Address, Is.EqualTo(block & ~0xFFFUL), "the header page is charged");
+        Assert.That(fault, Is.GreaterThan(charged), "and its first touch still faults");
+        Assert.That(trace.Events[fault].Address >> 12, Is.EqualTo(block >> 12));
+        Assert.That(trace.Kinds.Skip(fault).Take(5), Is.EqualTo(new[]
+        {
+            MemoryEventKind.Fault, MemoryEventKind.FaultDecided, MemoryEventKind.FrameTaken,
+            MemoryEventKind.EntryWritten, MemoryEventKind.DemandPageMapped,
+        }), "the first touch maps the charged frame and needs no table");
         var kinds = trace.Kinds;
         Assert.That(kinds.Take(3), Is.EqualTo(new[]
             { MemoryEventKind.HeapSearch, MemoryEventKind.HeapGrew, MemoryEventKind.RegionGrown }));

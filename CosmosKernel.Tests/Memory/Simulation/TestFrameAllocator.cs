@@ -55,6 +55,36 @@ public sealed unsafe class TestFrameAllocator : IFrameAllocator
         return Result<PhysicalAddress>.Success(address);
     }
 
+    /// <summary>Frames user allocations leave for the kernel (0: no reserve).</summary>
+    public int ReserveFrames { get; set; }
+
+    public Result<PhysicalAddress> AllocateUserFrame()
+        => _freeCount <= ReserveFrames + ChargedFrames ? Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory)
+            : AllocateFrame();
+
+    /// <summary>Frames charged and not yet taken (the commit charge).</summary>
+    public int ChargedFrames { get; private set; }
+
+    public MemoryError Charge(ulong frames)
+    {
+        if ((ulong)_freeCount < (ulong)(ReserveFrames + ChargedFrames) + frames) return MemoryError.OutOfMemory;
+        ChargedFrames += (int)frames;
+        return MemoryError.None;
+    }
+
+    public void Uncharge(ulong frames) => ChargedFrames -= (int)Math.Min(frames, (ulong)ChargedFrames);
+
+    public Result<PhysicalAddress> AllocateCharged()
+    {
+        if (ChargedFrames == 0) return Result<PhysicalAddress>.Fail(MemoryError.InvalidArgument);
+        ChargedFrames--;
+        int? failAfter = FailAfter;
+        FailAfter = null; // a charged frame is never refused
+        var frame = AllocateFrame();
+        FailAfter = failAfter;
+        return frame;
+    }
+
     public MemoryError FreeFrame(PhysicalAddress frame)
     {
         var error = Check(frame, out long index);

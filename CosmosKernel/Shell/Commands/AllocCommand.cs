@@ -58,12 +58,17 @@ internal sealed class AllocCommand : Command
         // Before and after with nothing else in between: a managed `new` here would land in the kernel heap too.
         ulong resident0 = region.ResidentPages;
         var window = AccessWindow.Open(m);
-        Result<VirtualAddress> r = heap.Allocate(size, align);
+        // A kernel block typed at the shell is the user's request: it may not dip into the kernel's frame reserve.
+        bool reserve = !user && (size + align) / VirtualAddress.PageSize + 2 > m.Pmm.FramesAboveReserve;
+        Result<VirtualAddress> r = reserve ? Result<VirtualAddress>.Fail(MemoryError.OutOfMemory)
+            : heap.Allocate(size, align);
         window = window.Close(m);
         ulong resident1 = region.ResidentPages;
 
         ulong pages = resident1 > resident0 ? resident1 - resident0 : 0;
-        if (!r.Ok) Console.WriteLine($"alloc: out of memory (could not allocate {size} B)");
+        if (!r.Ok && r.Error == MemoryError.HeapCorrupted)
+            Console.WriteLine($"alloc: {MemoryView.Corrupted(heap, user)}; nothing was allocated ({r.Error.Name()})");
+        else if (!r.Ok) Console.WriteLine($"alloc: out of memory (could not allocate {size} B)");
         else
         {
             Console.WriteLine($"allocated {size} B at {Format.Hex(r.Value.Value)} in the {(user ? "user" : "kernel")} "

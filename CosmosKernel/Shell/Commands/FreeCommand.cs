@@ -54,6 +54,12 @@ internal sealed class FreeCommand : Command
         // A block that is not live: Free names the reason (DoubleFree, BadPointer, Misaligned) and changes nothing.
         MemoryError error = heap.Free(va);
         window = window.Close(m);
+        if (error == MemoryError.HeapCorrupted)
+        {
+            Console.WriteLine($"free: {Format.Hex(address)}: {MemoryView.Corrupted(heap, user)}; nothing changed "
+                + $"({error.Name()})");
+            return;
+        }
         if (error != MemoryError.None)
         {
             Console.WriteLine($"free: {Format.Hex(address)}: not an allocated block ({error.Name()})");

@@ -45,6 +45,8 @@ internal sealed class HeapCommand : Command
             MemoryError e = h.Check();
             string prefix = user ? "user heap check" : "heap check";
             Console.WriteLine(e == MemoryError.None ? $"{prefix}: ok" : $"{prefix}: FAILED ({e.Name()})");
+            if (h.CorruptionsDetected != 0)
+                Console.WriteLine($"{prefix}: {MemoryView.Corrupted(h, user)} ({h.CorruptionsDetected} refused)");
             return;
         }
         Shell.UsageError(this, $"unknown subcommand '{Shell.Printable(sub)}'");

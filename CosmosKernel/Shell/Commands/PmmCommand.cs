@@ -29,7 +29,7 @@ internal sealed class PmmCommand : Command
         "                 . free  # used  R reserved  K kernel  P page table  H heap  Z zero page  (blank) no RAM\n" +
         "pmm alloc [N]    N frames (1..1024, default 1): a power of two is one contiguous run " +
         "(AllocateContiguous),\n" +
-        "                 otherwise N single frames; prints their addresses\n" +
+        "                 otherwise N single frames; prints their addresses (never the kernel's reserve)\n" +
         "pmm free ADDR    frees one frame that `pmm alloc` gave (a run returns to the PMM when all its frames are " +
         "freed)\n" +
         "examples: pmm   pmm map 32   pmm alloc 4   pmm free 0x2000000";
@@ -66,6 +66,7 @@ internal sealed class PmmCommand : Command
         }
         string largest = s.LargestFreeOrder < 0 ? "nothing free" : $"largest free order {s.LargestFreeOrder}";
         Console.WriteLine($"fragmentation index: {s.FragmentationIndex:0.000} ({largest})");
+        Console.WriteLine($"kernel reserve: {m.Pmm.ReserveFrames} frames (user memory and `pmm alloc` stop there)");
         ulong ram = s.TotalFrames * MemoryView.Frame;
         double percent = ram == 0 ? 0 : 100.0 * s.MetadataBytes / ram;
         Console.WriteLine($"metadata: {s.MetadataBytes} B ({Format.Size(s.MetadataBytes)}), {percent:0.000} % of RAM");
@@ -182,7 +183,7 @@ internal sealed class PmmCommand : Command
         if (BitOperations.IsPow2(n))
         {
             int order = BitOperations.Log2(n);
-            Result<PhysicalAddress> r = m.Pmm.AllocateContiguous(order, default, FrameUsage.Used);
+            Result<PhysicalAddress> r = m.Pmm.AllocateContiguousOutsideReserve(order, default, FrameUsage.Used);
             if (!r.Ok)
             {
                 Console.WriteLine($"pmm alloc: could not allocate {n} contiguous frames ({r.Error.Name()})");
@@ -197,7 +198,7 @@ internal sealed class PmmCommand : Command
         {
             for (ulong i = 0; i < n; i++)
             {
-                Result<PhysicalAddress> r = m.Pmm.AllocateFrame();
+                Result<PhysicalAddress> r = m.Pmm.AllocateUserFrame(); // the kernel's reserve is not for the taking
                 if (!r.Ok)
                 {
                     foreach (ulong f in got) m.Pmm.FreeFrame(new PhysicalAddress(f)); // all or nothing
