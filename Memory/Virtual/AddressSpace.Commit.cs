@@ -12,8 +12,8 @@ public sealed partial class AddressSpace
 {
     /// <summary>
     /// Make every page of [start, start + length) in a region safe to write without a fault that can fail: an
-    /// unmapped page of a demand part of a user region is charged (<see cref="Region.ChargedPages"/>); any other
-    /// unmapped page gets a zeroed frame now; a read-only shared page (the zero page, copy-on-write) gets a copy now.
+    /// unmapped page of a demand part is charged (<see cref="Region.ChargedPages"/>); any other unmapped page (an
+    /// immediate part: the kernel heap always grows so) gets a zeroed frame now; a read-only shared page (the zero page, copy-on-write) gets a copy now.
     /// User regions respect the PMM's reserve. OutOfMemory stops at the first page that cannot be made safe (pages
     /// already done stay: they are part of the region either way). No managed allocation.
     /// </summary>
@@ -30,7 +30,7 @@ public sealed partial class AddressSpace
             var lookup = PageTable.Lookup(page);
             if (lookup.IsMapped && (lookup.Flags & PageFlags.Writable) != 0) continue;
             if (lookup.IsMapped && lookup.Size != PageSize.Size4K) return MemoryError.Conflict;
-            if (!lookup.IsMapped && region.IsUser && region.BackingAt(page) == RegionBacking.Demand)
+            if (!lookup.IsMapped && region.BackingAt(page) == RegionBacking.Demand)
             {
                 error = ChargePage(region, page);
                 if (error != MemoryError.None) return error;

@@ -189,7 +189,7 @@ public class InspectionCommandsTests
         try
         {
             Sh.Run("mode demand");
-            Sh.Run("heap blocks 4096"); // grows the kernel heap by demand faults
+            Sh.Run("heap blocks 4096"); // grows the kernel heap (backed at once: `mode` governs user memory)
             Assert.That(Lines("selftest").Last(), Does.Match(@"^selftest: \d+ passed, 0 failed, 0 skipped$"), Log);
             Assert.That(Lines("faults")[0], Does.Match(FaultsLine), Log);
         }

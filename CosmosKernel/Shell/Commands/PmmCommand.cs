@@ -66,7 +66,8 @@ internal sealed class PmmCommand : Command
         }
         string largest = s.LargestFreeOrder < 0 ? "nothing free" : $"largest free order {s.LargestFreeOrder}";
         Console.WriteLine($"fragmentation index: {s.FragmentationIndex:0.000} ({largest})");
-        Console.WriteLine($"kernel reserve: {m.Pmm.ReserveFrames} frames (user memory and `pmm alloc` stop there)");
+        Console.WriteLine($"kernel reserve: {m.Pmm.ReserveFrames} frames (user memory and `pmm alloc` stop there); "
+            + $"commit charge: {m.Pmm.ChargedFrames} frames (kept for committed demand pages)");
         ulong ram = s.TotalFrames * MemoryView.Frame;
         double percent = ram == 0 ? 0 : 100.0 * s.MetadataBytes / ram;
         Console.WriteLine($"metadata: {s.MetadataBytes} B ({Format.Size(s.MetadataBytes)}), {percent:0.000} % of RAM");
