@@ -78,7 +78,7 @@ public class TraceActionTests : ActionSession
                 .ToArray();
             Assert.That(layers.Distinct().ToArray(), Is.EqualTo(LayerOrder), alloc + "\n" + write);
             Assert.That(alloc, Does.Contain("\n  heap: looks for a block of 3000 B\n  heap: none fits: grows by "));
-            Assert.That(alloc, Does.Match(@": left to demand \(demand\)\n((  (PMM|page table|\.\.\.) [^\n]*\n)*)"
+            Assert.That(alloc, Does.Match(@": left to demand \(demand\)\n((  (PMM:|page table:|\.\.\.) [^\n]*\n)*)"
                 + @"  VMM: a frame charged for committed page (?<p>0x[0-9a-f]+) \(its first touch takes it\)\n"
                 + @"  fault: page fault at \k<p> \(write, not present, kernel, AC set\)\n"
                 + @"  fault: region user heap \(demand\): private zeroed frame mapped\n  PMM: frame "));

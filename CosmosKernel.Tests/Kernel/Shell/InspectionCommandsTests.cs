@@ -252,15 +252,16 @@ public class InspectionCommandsTests
     }
 
     /// <summary>
-    /// Free frames, kernel-heap size and page-table frames from meminfo: the heap grows (managed `new`) while we look.
+    /// Free frames, kernel-heap frames (its resident pages: `gc` and large frees give pages inside it back without
+    /// shrinking it) and page-table frames from meminfo: the heap grows (managed `new`) while we look.
     /// </summary>
     private (long Free, long HeapBytes, long Tables) Snapshot()
     {
         string[] lines = Lines("meminfo");
         long free = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("physical:")),
             @"free (\d+) frames").Groups[1].Value);
-        long heap = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("kernel heap:")),
-            @"size (\d+) B").Groups[1].Value);
+        long heap = 4096 * long.Parse(Regex.Match(lines.Single(l => l.StartsWith("kernel heap:")),
+            @"(\d+) pages resident").Groups[1].Value);
         long tables = long.Parse(Regex.Match(lines.Single(l => l.StartsWith("page tables:")),
             @"page tables: (\d+) frames").Groups[1].Value);
         return (free, heap, tables);

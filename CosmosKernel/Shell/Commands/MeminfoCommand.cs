@@ -44,8 +44,9 @@ internal sealed class MeminfoCommand : Command
             + $"usable {p.UsableFrames}, free {p.FreeFrames} frames ({MemoryView.MiB(p.FreeFrames)} MiB), "
             + $"used {p.UsedFrames} frames ({MemoryView.MiB(p.UsedFrames)} MiB), "
             + $"reserved {p.ReservedFrames} frames ({MemoryView.MiB(p.ReservedFrames)} MiB)");
-        Console.WriteLine(HeapLine("kernel heap", k));
-        Console.WriteLine(HeapLine("user heap", u));
+        // Resident pages are the frames a heap holds: free pages inside it go back (decommit) without shrinking it.
+        Console.WriteLine(HeapLine("kernel heap", k) + $", {m.HeapRegion.ResidentPages} pages resident");
+        Console.WriteLine(HeapLine("user heap", u) + $", {m.UserHeapRegion.ResidentPages} pages resident");
         Console.WriteLine($"page tables: {tables} frames ({Format.Size((ulong)tables * MemoryView.Frame)}) "
             + $"reachable from the PML4 at {Format.Hex(space.PageTable.Root.Value)}");
         Console.WriteLine($"zero page: {Format.Hex(m.Resolver.ZeroPage.Value)}, {Math.Max(0, zeroRefs - 1)} sharers");
