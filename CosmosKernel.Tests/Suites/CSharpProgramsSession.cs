@@ -70,21 +70,15 @@ public sealed class CSharpProgramsSession
         Assert.That(FramesOutsideKernelHeap(), Is.EqualTo(before));
     }
 
-    // Free frames plus the frames the kernel heap and the kernel's page tables hold.
+    // Free frames plus the frames the kernel heap (its resident pages: `gc` gives free pages inside it back) and the
+    // kernel's page tables hold, all from one meminfo (read at one moment).
     private long FramesOutsideKernelHeap()
     {
-        long free = long.Parse(FreeFrames(Shell.Run("pmm")).Substring("free ".Length));
         string meminfo = Shell.Run("meminfo");
-        Match heap = Regex.Match(meminfo, @"kernel heap: size (\d+) B");
+        Match free = Regex.Match(meminfo, @"^physical: .*, free (\d+) frames", RegexOptions.Multiline);
+        Match heap = Regex.Match(meminfo, @"^kernel heap: .*, (\d+) pages resident", RegexOptions.Multiline);
         Match tables = Regex.Match(meminfo, @"page tables: (\d+) frames");
-        Assert.That(heap.Success && tables.Success, meminfo);
-        return free + long.Parse(heap.Groups[1].Value) / 4096 + long.Parse(tables.Groups[1].Value);
-    }
-
-    private static string FreeFrames(string pmm)
-    {
-        int at = pmm.IndexOf("free ", StringComparison.Ordinal);
-        Assert.That(at, Is.GreaterThanOrEqualTo(0), pmm);
-        return pmm.Substring(at, pmm.IndexOf(',', at) - at);
+        Assert.That(free.Success && heap.Success && tables.Success, meminfo);
+        return long.Parse(free.Groups[1].Value) + long.Parse(heap.Groups[1].Value) + long.Parse(tables.Groups[1].Value);
     }
 }

@@ -13,9 +13,10 @@ public sealed partial class AddressSpace
     /// <summary>
     /// Make every page of [start, start + length) in a region safe to write without a fault that can fail: an
     /// unmapped page of a demand part is charged (<see cref="Region.ChargedPages"/>); any other unmapped page (an
-    /// immediate part: the kernel heap always grows so) gets a zeroed frame now; a read-only shared page (the zero page, copy-on-write) gets a copy now.
-    /// User regions respect the PMM's reserve. OutOfMemory stops at the first page that cannot be made safe (pages
-    /// already done stay: they are part of the region either way). No managed allocation.
+    /// immediate part: the kernel heap always grows so) gets a zeroed frame now; a read-only shared page (the zero
+    /// page, copy-on-write) gets a copy now. User regions respect the PMM's reserve. OutOfMemory stops at the first
+    /// page that cannot be made safe (pages already done stay: they are part of the region either way). No managed
+    /// allocation.
     /// </summary>
     public MemoryError Commit(Region region, VirtualAddress start, ulong length)
     {

@@ -32,11 +32,13 @@ internal sealed class MeminfoCommand : Command
         if (m == null) return;
         AddressSpace space = shell.Session.Space;
 
-        // Read everything first, then print: printing allocates in the kernel heap.
+        // Read everything first, then print: printing allocates in the kernel heap. The page-table walk allocates
+        // too, so it goes first; free frames and the heaps' resident pages are then read at one moment.
+        int tables = MemoryView.PageTableFrames(m.Physical, space).Count;
         PhysicalMemoryStatistics p = m.Pmm.Statistics;
+        ulong kernelResident = m.HeapRegion.ResidentPages, userResident = m.UserHeapRegion.ResidentPages;
         HeapStatistics k = m.Heap.Statistics();
         HeapStatistics u = m.UserHeap.Statistics();
-        int tables = MemoryView.PageTableFrames(m.Physical, space).Count;
         int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);
         var faults = m.Resolver.Statistics;
 
@@ -45,8 +47,8 @@ internal sealed class MeminfoCommand : Command
             + $"used {p.UsedFrames} frames ({MemoryView.MiB(p.UsedFrames)} MiB), "
             + $"reserved {p.ReservedFrames} frames ({MemoryView.MiB(p.ReservedFrames)} MiB)");
         // Resident pages are the frames a heap holds: free pages inside it go back (decommit) without shrinking it.
-        Console.WriteLine(HeapLine("kernel heap", k) + $", {m.HeapRegion.ResidentPages} pages resident");
-        Console.WriteLine(HeapLine("user heap", u) + $", {m.UserHeapRegion.ResidentPages} pages resident");
+        Console.WriteLine(HeapLine("kernel heap", k) + $", {kernelResident} pages resident");
+        Console.WriteLine(HeapLine("user heap", u) + $", {userResident} pages resident");
         Console.WriteLine($"page tables: {tables} frames ({Format.Size((ulong)tables * MemoryView.Frame)}) "
             + $"reachable from the PML4 at {Format.Hex(space.PageTable.Root.Value)}");
         Console.WriteLine($"zero page: {Format.Hex(m.Resolver.ZeroPage.Value)}, {Math.Max(0, zeroRefs - 1)} sharers");
