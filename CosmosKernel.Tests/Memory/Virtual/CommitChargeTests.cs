@@ -33,7 +33,7 @@ public sealed class CommitChargeTests
         _machine.Cr3 = _space;
         _region = _space.CreateRegion("user heap", 0, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
             RegionPlacement.Fixed(new VirtualAddress(Base)), RegionBacking.Demand).Value;
-        Assert.That(_space.Grow(_region, 8 * 4096), Is.EqualTo(MemoryError.None));
+        Assert.That(_space.Grow(_region, 8 * 4096, RegionBacking.Demand), Is.EqualTo(MemoryError.None));
     }
 
     [TearDown]
