@@ -41,12 +41,13 @@ public static class FontSourceWriter
         return 0;
     }
 
-    /// <summary>The C# source of ConsoleFont for this font; every printable ASCII character must have a glyph.</summary>
+    /// <summary>The C# source of ConsoleFont for this font; every printable ASCII character needs a glyph.</summary>
     public static string Write(PsfFont font, string sourceName)
     {
-        if (font.Width > 8) throw new InvalidDataException($"glyphs {font.Width} pixels wide: the console draws at most 8");
+        if (font.Width > 8)
+            throw new InvalidDataException($"glyphs {font.Width} pixels wide: the console draws at most 8");
         var sb = new StringBuilder();
-        sb.AppendLine("// Generated at build time by MemOS.Build from the console font " + sourceName + ". Do not edit.");
+        sb.AppendLine($"// Generated at build time by MemOS.Build from the console font {sourceName}. Do not edit.");
         sb.AppendLine("using System;");
         sb.AppendLine();
         sb.AppendLine("namespace MemOS.Kernel.TextConsole;");
@@ -55,7 +56,8 @@ public static class FontSourceWriter
         sb.AppendLine("internal static class ConsoleFont");
         sb.AppendLine("{");
         sb.AppendLine($"    public const string Source = \"{sourceName}\";");
-        sb.AppendLine($"    public const int Width = {font.Width}, Height = {font.Height}, First = {First}, Last = {Last};");
+        sb.AppendLine($"    public const int Width = {font.Width}, Height = {font.Height}, "
+            + $"First = {First}, Last = {Last};");
         sb.AppendLine();
         sb.AppendLine("    public static ReadOnlySpan<byte> Glyphs =>");
         sb.AppendLine("    [");

@@ -59,7 +59,7 @@ public sealed class PsfFont
     /// <summary>The bitmap of one glyph (Height rows of BytesPerRow bytes, leftmost pixel = bit 7).</summary>
     public ReadOnlySpan<byte> Glyph(int index) => _bitmaps.AsSpan(index * BytesPerGlyph, BytesPerGlyph);
 
-    /// <summary>True if pixel (x, y) of the glyph for a character is set (false for characters without a glyph).</summary>
+    /// <summary>True if pixel (x, y) of the glyph for a character is set (false for a character without one).</summary>
     public bool Pixel(int codePoint, int x, int y)
     {
         if (GlyphOf(codePoint) is not int g || (uint)x >= Width || (uint)y >= Height) return false;
@@ -74,7 +74,8 @@ public sealed class PsfFont
         int count = (mode & 1) != 0 ? 512 : 256;
         if (height == 0) throw new InvalidDataException("PSF1 font with glyph height 0");
         int tableAt = 4 + count * height;
-        if (b.Length < tableAt) throw new InvalidDataException($"PSF1 font truncated: {count} glyphs need {tableAt} bytes");
+        if (b.Length < tableAt)
+            throw new InvalidDataException($"PSF1 font truncated: {count} glyphs need {tableAt} bytes");
         var font = new PsfFont(8, height, count, b[4..tableAt]);
         if ((mode & 6) == 0) font.MapIdentity();
         else

@@ -14,7 +14,7 @@ internal abstract class ConsoleScreen
     public abstract int Column { get; }
     public abstract byte Colour { get; set; }
 
-    /// <summary>Writes a character at the cursor (\n, \r, \b, \t as a terminal does) and scrolls at the bottom.</summary>
+    /// <summary>Writes a character at the cursor (\n, \r, \b, \t as a terminal does); scrolls at the bottom.</summary>
     public abstract void Write(char c);
 
     /// <summary>Writes a character at a place without moving the cursor (line editing redraws with it).</summary>

@@ -28,7 +28,7 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
     private readonly uint[] _palette = new uint[16];
     private int _top, _row, _column;
     private byte _colour = 0x07;
-    private bool _stale;
+    private bool _stale, _suspended;
     private long _lastRefresh;
     private int _cursorRow = -1, _cursorColumn;
 
@@ -111,10 +111,24 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
 
     public override void Flush()
     {
-        if (_stale) Refresh();
+        if (_stale && !_suspended) Refresh();
     }
 
-    /// <summary>Redraws the whole framebuffer from the shadow (after a picture was drawn over the console).</summary>
+    /// <summary>A picture owns the framebuffer: text goes to the shadow only until <see cref="Resume"/>.</summary>
+    public void Suspend()
+    {
+        HideCursor();
+        _suspended = true;
+    }
+
+    /// <summary>The console takes the framebuffer back and redraws it from the shadow.</summary>
+    public void Resume()
+    {
+        _suspended = false;
+        Refresh();
+    }
+
+    /// <summary>Redraws the whole framebuffer from the shadow.</summary>
     public void Refresh()
     {
         for (int r = 0; r < _rows; r++)
@@ -138,7 +152,7 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
         _row = _rows - 1;
         BlankRow(_row);
         _stale = true;
-        if (Timer.Nanoseconds() - _lastRefresh >= ScrollRefreshNanoseconds) Refresh();
+        if (!_suspended && Timer.Nanoseconds() - _lastRefresh >= ScrollRefreshNanoseconds) Refresh();
     }
 
     private void BlankRow(int row)
@@ -171,7 +185,7 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
             uint* line = cell + y * _width;
             for (int x = 0; x < ConsoleFont.Width; x++) line[x] = (bits & (0x80 >> x)) != 0 ? foreground : background;
         }
-        if (!_stale) CopyCell(row, column);
+        if (!_stale && !_suspended) CopyCell(row, column);
     }
 
     private void CopyCell(int row, int column)
@@ -185,7 +199,7 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
     // The cursor is an underline in the cell's foreground colour, drawn on the framebuffer only.
     private void ShowCursor()
     {
-        if (_stale) return;
+        if (_stale || _suspended) return;
         _cursorRow = _row;
         _cursorColumn = _column;
         byte colour = _colours[Index(_row, _column)];
@@ -195,7 +209,7 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
 
     private void HideCursor()
     {
-        if (_cursorRow < 0 || _stale) return;
+        if (_cursorRow < 0 || _stale || _suspended) return;
         if (_cursorRow < _rows) CopyCell(_cursorRow, _cursorColumn);
         _cursorRow = -1;
     }

@@ -135,6 +135,9 @@ internal static class Terminal
         foreach (char c in "\x1b[2J\x1b[H") SerialPort.Write((byte)c);
     }
 
+    /// <summary>A key from either keyboard if one is waiting; never blocks.</summary>
+    public static bool TryReadKey(out Key key) => Ps2Keyboard.TryReadKey(out key) || SerialKeys.TryReadKey(out key);
+
     /// <summary>Waits (halting between interrupts) for a key from the PS/2 keyboard or the serial line.</summary>
     public static Key ReadKey()
     {

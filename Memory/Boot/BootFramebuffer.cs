@@ -12,7 +12,7 @@ public readonly record struct BootFramebuffer(ulong Address, uint Pitch, uint Wi
     /// <summary>Bytes the framebuffer spans: Pitch × Height.</summary>
     public ulong Size => (ulong)Pitch * Height;
 
-    /// <summary>A 32-bit direct-colour framebuffer with 8-bit channels: the kind the framebuffer console draws on.</summary>
+    /// <summary>32-bit direct colour with 8-bit channels: the kind the framebuffer console draws on.</summary>
     public bool IsDirectColour32 => Type == DirectColourType && BitsPerPixel == 32 && RedSize == 8 && GreenSize == 8
         && BlueSize == 8;
 

@@ -4,8 +4,9 @@ namespace MemOS.Memory.Boot;
 
 /// <summary>
 /// Reads multiboot1 (qemu -kernel) and multiboot2 (GRUB) information: command line, bootloader name, memory map,
-/// modules and framebuffer. Every pointer and length is checked before it is followed, through IBootMemory (the direct map in the
-/// kernel, a byte array in the tests); a malformed, truncated or missing structure becomes a Problem, not a crash.
+/// modules and framebuffer. Every pointer and length is checked before it is followed, through IBootMemory (the
+/// direct map in the kernel, a byte array in the tests); a malformed, truncated or missing structure becomes a
+/// Problem, not a crash.
 /// </summary>
 public static class MultibootParser
 {

@@ -215,7 +215,8 @@ public class MultibootParserTests
         byte[] m = Multiboot2((6, MapTag()), (8, FramebufferFields(0xFD00_0000, 4096, 1024, 768, 32, 1, 2)));
         BootInfo b = MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m));
         Assert.That(b.Problems, Is.Empty);
-        Assert.That(b.Framebuffer, Is.EqualTo(new BootFramebuffer(0xFD00_0000, 4096, 1024, 768, 32, 1, 16, 8, 8, 8, 0, 8)));
+        Assert.That(b.Framebuffer,
+            Is.EqualTo(new BootFramebuffer(0xFD00_0000, 4096, 1024, 768, 32, 1, 16, 8, 8, 8, 0, 8)));
         Assert.That(b.Framebuffer!.Value.IsDirectColour32, Is.True);
         Assert.That(b.Framebuffer!.Value.Size, Is.EqualTo(4096UL * 768));
     }
@@ -227,7 +228,8 @@ public class MultibootParserTests
         FramebufferFields(0xE000_0000, 3200, 800, 600, 32, 1, 0).CopyTo(m, 0x1000 + 88);
         BootInfo b = MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(m));
         Assert.That(b.Problems, Is.Empty);
-        Assert.That(b.Framebuffer, Is.EqualTo(new BootFramebuffer(0xE000_0000, 3200, 800, 600, 32, 1, 16, 8, 8, 8, 0, 8)));
+        Assert.That(b.Framebuffer,
+            Is.EqualTo(new BootFramebuffer(0xE000_0000, 3200, 800, 600, 32, 1, 16, 8, 8, 8, 0, 8)));
         BootInfo without = MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(Multiboot1(1 << 6)));
         Assert.That(without.Framebuffer, Is.Null);
     }
