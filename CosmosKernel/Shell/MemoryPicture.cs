@@ -23,26 +23,31 @@ internal static class MemoryPicture
         0x303030];
     private static readonly string[] KindNames =
         ["free", "used", "reserved", "kernel image", "page table", "heap", "zero page", "no RAM"];
-    private const uint Background = 0x000000, Text = 0xC0C0C0;
+    public const uint Background = 0x000000, Text = 0xC0C0C0;
 
     /// <summary>Shows the picture until a key; false (nothing drawn) when the console has no framebuffer.</summary>
-    public static bool Draw(KernelMemory m)
+    public static bool Draw(KernelMemory m) => ShowUntilKey("pmm map --draw", screen => Paint(screen, m));
+
+    /// <summary>
+    /// Gives the framebuffer to a picture: `paint` draws it (and returns a line about it), again every second, until a
+    /// key; then the console comes back. False (nothing drawn) when the console has no framebuffer.
+    /// </summary>
+    public static bool ShowUntilKey(string command, Func<LinearFramebuffer, string> paint)
     {
         FramebufferConsole? console = DisplaySetup.Framebuffer;
         if (console == null) return false;
         console.Suspend();
+        console.Screen.Fill(0, 0, console.Screen.Width, console.Screen.Height, console.Screen.Pack(Background));
         long last = 0;
         bool first = true;
-        console.Screen.Fill(0, 0, console.Screen.Width, console.Screen.Height, console.Screen.Pack(Background));
         while (true)
         {
             if (Timer.Nanoseconds() - last >= RedrawNanoseconds)
             {
-                string geometry = Paint(console.Screen, m);
+                string about = paint(console.Screen);
                 last = Timer.Nanoseconds();
                 // said after the first picture is complete (on serial; the screen's text waits in the shadow)
-                if (first)
-                    Console.WriteLine($"pmm map --draw: {geometry}; redrawn every second, press a key to return");
+                if (first) Console.WriteLine($"{command}: {about}; redrawn every second, press a key to return");
                 first = false;
             }
             if (Terminal.TryReadKey(out _)) break;

@@ -20,6 +20,7 @@ public class FramebufferConsoleTests
     private const int CellWidth = 8, CellHeight = 16, Rows = 48;
     private const uint Grey = 0xAAAAAA, Black = 0x000000; // VGA colour 7 on 0: the console's default
     private const uint KernelRgb = 0x3C78FF, FreeRgb = 0x1E6E1E; // MemoryPicture.KindRgb
+    private const uint MmioRgb = 0xE040E0, ImmediateRgb = 0x3C78FF; // AddressSpacePicture
     private static readonly TimeSpan MonitorTimeout = TimeSpan.FromSeconds(30);
 
     private static (ShellSession Shell, QemuMonitor Monitor, string Socket) Boot(string commandLine = "")
@@ -118,7 +119,7 @@ public class FramebufferConsoleTests
     }
 
     [Test]
-    public void Pmm_map_draw_paints_kernel_frames_in_the_kernel_colour_and_free_frames_in_the_free_colour()
+    public void Pmm_map_draw_paints_kernel_and_free_frames_in_their_colours_and_vmmap_draw_shows_regions()
     {
         (ShellSession shell, QemuMonitor monitor, string socket) = Boot();
         using (shell)
@@ -161,12 +162,32 @@ public class FramebufferConsoleTests
             Assert.That(back[x0 + 0x100 % columns * block, y0 + 0x100 / columns * block], Is.Not.EqualTo(KernelRgb),
                 "a key gives the screen back to the console");
             Assert.That(shell.Run("echo still here"), Is.EqualTo("still here"), log);
+
+            // vmmap --draw: the framebuffer's own MMIO region is a bar in the MMIO colour, the heap's in immediate
+            shell.Send("vmmap --draw");
+            said = shell.ReadUntil("press a key to return");
+            Assert.That(said, Does.Match(@"vmmap --draw: \d+ mappings, \d+ drawn"), said);
+            path = DumpPath();
+            PpmImage space = monitor.Screendump(path, MonitorTimeout);
+            File.Delete(path);
+            int mmio = 0, immediate = 0;
+            for (int y = 0; y < space.Height; y++)
+                for (int x = 0; x < space.Width; x++)
+                {
+                    if (space[x, y] == MmioRgb) mmio++;
+                    if (space[x, y] == ImmediateRgb) immediate++;
+                }
+            Assert.That(mmio, Is.GreaterThan(100), "the framebuffer region's bar");
+            Assert.That(immediate, Is.GreaterThan(100), "the kernel heap's and the console shadow's bars");
+            shell.SendRaw("q");
+            shell.ReadUntilPrompt();
+            Assert.That(shell.Run("echo back again"), Is.EqualTo("back again"), log);
         }
         File.Delete(socket);
     }
 
     [Test]
-    public void Without_a_framebuffer_pmm_map_draw_falls_back_to_the_character_grid()
+    public void Without_a_framebuffer_the_draw_options_fall_back_to_text()
     {
         (ShellSession shell, QemuMonitor monitor, string socket) = Boot("fb=off");
         using (shell)
@@ -176,6 +197,10 @@ public class FramebufferConsoleTests
             string output = shell.Run("pmm map --draw");
             Assert.That(output, Does.StartWith("pmm map --draw: no framebuffer on this console"));
             Assert.That(output, Does.Contain("legend: . free"));
+            output = shell.Run("vmmap --draw");
+            Assert.That(output, Does.StartWith("vmmap --draw: no framebuffer on this console"));
+            Assert.That(output, Does.Contain("[kernel heap]"));
+            Assert.That(shell.Run("vmmap --bogus"), Does.Contain("unknown option '--bogus'"));
         }
         File.Delete(socket);
     }
