@@ -9,8 +9,9 @@ namespace MemOS.Kernel.Shell;
 
 /// <summary>
 /// `pmm map --draw`: physical memory as pixels on the framebuffer, one square block per frame (or per few frames when
-/// RAM is large), coloured by what the frame holds, addresses down the left, a legend with frame counts below. It is
-/// redrawn every second (background processes allocate meanwhile) until a key is pressed; then the console returns.
+/// RAM is large), coloured by what the frame holds (each live process's frames in a colour of its own), addresses
+/// down the left, a legend with frame counts below. It is redrawn every second (background processes allocate
+/// meanwhile) until a key is pressed; then the console returns.
 /// </summary>
 internal static class MemoryPicture
 {
@@ -23,6 +24,9 @@ internal static class MemoryPicture
         0x303030];
     private static readonly string[] KindNames =
         ["free", "used", "reserved", "kernel image", "page table", "heap", "zero page", "no RAM"];
+    /// <summary>0xRRGGBB of the frames of the first live processes, each its own (kinds 8 and up).</summary>
+    public static readonly uint[] ProcessRgb = [0xFF8C00, 0xFF5080, 0xA0FF40, 0x00C0FF, 0xC080FF, 0xFFFF80];
+    private const int Kinds = 8;
     public const uint Background = 0x000000, Text = 0xC0C0C0;
 
     /// <summary>Shows the picture until a key; false (nothing drawn) when the console has no framebuffer.</summary>
@@ -58,6 +62,18 @@ internal static class MemoryPicture
         return true;
     }
 
+    private static uint Rgb(int kind) => kind < Kinds ? KindRgb[kind] : ProcessRgb[kind - Kinds];
+
+    // The zero page first, then the process owning most of the block's frames, then PmmCommand's order.
+    private static int Notable(Span<int> counts)
+    {
+        if (counts[PmmCommand.KindZero] > 0) return PmmCommand.KindZero;
+        int best = -1;
+        for (int k = Kinds; k < counts.Length; k++)
+            if (counts[k] > 0 && (best < 0 || counts[k] > counts[best])) best = k;
+        return best >= 0 ? best : PmmCommand.Notable(counts[..Kinds]);
+    }
+
     /// <summary>Block size and frames per block for `frames` frames in the grid.</summary>
     public static (int Block, ulong PerBlock, int Columns) Layout(int gridWidth, int gridHeight, ulong frames)
     {
@@ -79,6 +95,20 @@ internal static class MemoryPicture
         MemoryView.CollectRegionFrames(m.Space, m.UserHeapRegion, heap);
         ulong zero = m.Resolver.ZeroPage.Value;
         ulong frames = (m.RamEnd + MemoryView.Frame - 1) / MemoryView.Frame;
+        // frames mapped in a live process's regions (its image, heap, stack, mmaps) are that process's
+        var owners = new Dictionary<ulong, int>();
+        var names = new List<string>(KindNames);
+        foreach (Processes.Process p in Processes.Scheduler.Tasks)
+        {
+            if (p.IsKernelTask || p.State == Processes.ProcessState.Zombie || names.Count == Kinds + ProcessRgb.Length)
+                continue;
+            var own = new HashSet<ulong>();
+            var regions = new List<Memory.Virtual.Region>(p.Space.RegionCount);
+            foreach (Memory.Virtual.Region r in p.Space.Regions) regions.Add(r);
+            foreach (Memory.Virtual.Region r in regions) MemoryView.CollectRegionFrames(p.Space, r, own);
+            foreach (ulong f in own) owners.TryAdd(f, names.Count);
+            names.Add($"pid {p.Pid} {p.Name}");
+        }
 
         int gridWidth = screen.Width - LabelWidth - Margin, gridHeight = screen.Height - Top - LegendHeight;
         (int block, ulong perBlock, int columns) = Layout(gridWidth, gridHeight, frames);
@@ -87,8 +117,8 @@ internal static class MemoryPicture
             + $"{frames} frames, one block of {block}x{block} pixels = {perBlock} frame(s) "
             + $"({Format.Size(perBlock * MemoryView.Frame)})", Text, Background);
 
-        Span<int> counts = stackalloc int[8];
-        Span<ulong> totals = stackalloc ulong[8];
+        Span<int> counts = stackalloc int[Kinds + ProcessRgb.Length];
+        Span<ulong> totals = stackalloc ulong[Kinds + ProcessRgb.Length];
         ulong blocks = (frames + perBlock - 1) / perBlock;
         int labelEvery = Math.Max(1, 48 / block);
         for (ulong b = 0; b < blocks; b++)
@@ -97,13 +127,17 @@ internal static class MemoryPicture
             ulong first = b * perBlock, last = Math.Min(first + perBlock, frames);
             counts.Clear();
             for (ulong f = first; f < last; f++)
-                counts[PmmCommand.KindOf(m, f * MemoryView.Frame, tables, heap, zero)]++;
-            for (int k = 0; k < 8; k++) totals[k] += (ulong)counts[k];
-            int kind = PmmCommand.Notable(counts);
+            {
+                ulong address = f * MemoryView.Frame;
+                counts[address != zero && owners.TryGetValue(address, out int owner) ? owner
+                    : PmmCommand.KindOf(m, address, tables, heap, zero)]++;
+            }
+            for (int k = 0; k < counts.Length; k++) totals[k] += (ulong)counts[k];
+            int kind = Notable(counts);
             int x = LabelWidth + column * block, y = Top + row * block;
             // blocks of 3+ pixels keep a one-pixel gap so single frames stay countable
             int size = block >= 3 ? block - 1 : block;
-            screen.Fill(x, y, size, size, screen.Pack(KindRgb[kind]));
+            screen.Fill(x, y, size, size, screen.Pack(Rgb(kind)));
             if (column == 0 && row % labelEvery == 0)
                 PixelText.Draw(screen, 0, y, Format.PadLeft(Format.Hex(first * MemoryView.Frame), 11), Text,
                     Background);
@@ -111,15 +145,15 @@ internal static class MemoryPicture
 
         int lx = Margin, ly = screen.Height - LegendHeight + 12;
         screen.Fill(0, ly, screen.Width, screen.Height - ly, screen.Pack(Background));
-        for (int k = 0; k < 8; k++)
+        for (int k = 0; k < names.Count; k++)
         {
-            string label = $"{KindNames[k]} {totals[k]}";
+            string label = $"{names[k]} {totals[k]}";
             if (lx + 20 + label.Length * ConsoleFont.Width > screen.Width - Margin)
             {
                 lx = Margin;
                 ly += ConsoleFont.Height + 4;
             }
-            screen.Fill(lx, ly + 2, 12, 12, screen.Pack(KindRgb[k]));
+            screen.Fill(lx, ly + 2, 12, 12, screen.Pack(Rgb(k)));
             lx = PixelText.Draw(screen, lx + 18, ly, label, Text, Background) + 24;
         }
         return $"{frames} frames as {block}x{block}-pixel blocks of {perBlock} frame(s), {columns} per row from "

@@ -21,6 +21,7 @@ public class FramebufferConsoleTests
     private const uint Grey = 0xAAAAAA, Black = 0x000000; // VGA colour 7 on 0: the console's default
     private const uint KernelRgb = 0x3C78FF, FreeRgb = 0x1E6E1E; // MemoryPicture.KindRgb
     private const uint MmioRgb = 0xE040E0, ImmediateRgb = 0x3C78FF; // AddressSpacePicture
+    private static readonly uint[] ProcessRgb = [0xFF8C00, 0xFF5080, 0xA0FF40]; // MemoryPicture, first three
     private static readonly TimeSpan MonitorTimeout = TimeSpan.FromSeconds(30);
 
     private static (ShellSession Shell, QemuMonitor Monitor, string Socket) Boot(string commandLine = "")
@@ -162,6 +163,24 @@ public class FramebufferConsoleTests
             Assert.That(back[x0 + 0x100 % columns * block, y0 + 0x100 / columns * block], Is.Not.EqualTo(KernelRgb),
                 "a key gives the screen back to the console");
             Assert.That(shell.Run("echo still here"), Is.EqualTo("still here"), log);
+
+            // each live process's frames in a colour of its own (twins: pid 1 starts pids 2 and 3)
+            shell.Run("run twins 15000 &");
+            shell.ReadUntil("started pids");
+            shell.Send("pmm map --draw");
+            shell.ReadUntil("press a key to return");
+            path = DumpPath();
+            PpmImage processes = monitor.Screendump(path, MonitorTimeout);
+            File.Delete(path);
+            foreach (uint rgb in ProcessRgb)
+            {
+                int blocks = 0;
+                for (long f = 0; f < frames; f++)
+                    if (processes[x0 + (int)(f % columns) * block, y0 + (int)(f / columns) * block] == rgb) blocks++;
+                Assert.That(blocks, Is.GreaterThan(10), $"frames of a twins process in 0x{rgb:x6}");
+            }
+            shell.SendRaw("q");
+            shell.ReadUntilPrompt();
 
             // vmmap --draw: the framebuffer's own MMIO region is a bar in the MMIO colour, the heap's in immediate
             shell.Send("vmmap --draw");
