@@ -118,7 +118,7 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
     public ulong MetadataBytes =>
         (ulong)_bitmap.Length * 8 + (ulong)_refs.Length * 2 + (ulong)_tags.Length
         + (ulong)_zones.Length * 40 + (ulong)_heads.Length * 8 + OverflowSlots * 16
-        + (ulong)_map.Length * 24 + Orders * 8;
+        + (ulong)_map.Length * 24 + Orders * 8 + FrameCacheCapacity * 16;
 
     /// <summary>A snapshot of the counters (no allocation).</summary>
     public PhysicalMemoryStatistics Statistics
@@ -127,8 +127,10 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
         {
             var counts = new FreeBlockCounts();
             for (int i = 0; i < Orders; i++) counts[i] = _freeBlocks[i];
+            counts[0] += (ulong)_cachedCount; // cached frames are free single frames too
             return new PhysicalMemoryStatistics(_totalFrames, _usableFrames, _freeFrames, _usedFrames,
-                _totalFrames - _usableFrames, counts, MetadataBytes);
+                _totalFrames - _usableFrames, counts, MetadataBytes,
+                new FrameCacheStatistics((ulong)_cachedCount, _cacheRefills, _cacheDrains));
         }
     }
 
@@ -173,6 +175,7 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
                     if ((b & alignMask) == 0 && b + run <= limitFrame) return Take(zi, b, j, order, usage);
             }
         }
+        if (DrainFrameCache() > 0) return AllocateContiguous(order, constraints, usage);
         return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
     }
 
