@@ -135,11 +135,11 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
     }
 
     /// <summary>One frame tagged Used, reference count 1.</summary>
-    public Result<PhysicalAddress> AllocateFrame() => Allocate(0, FrameUsage.Used);
+    public Result<PhysicalAddress> AllocateFrame() => TakeCached(FrameUsage.Used);
 
     /// <summary>One frame with a usage tag (Used, Kernel, PageTable, Heap or Zero), reference count 1.</summary>
     public Result<PhysicalAddress> AllocateFrame(FrameUsage usage)
-        => IsAllocationUsage(usage) ? Allocate(0, usage) : Result<PhysicalAddress>.Fail(MemoryError.InvalidArgument);
+        => IsAllocationUsage(usage) ? TakeCached(usage) : Result<PhysicalAddress>.Fail(MemoryError.InvalidArgument);
 
     /// <summary>
     /// 2^order contiguous frames (order 0..10), each with reference count 1, aligned to the run's size and to
