@@ -52,6 +52,48 @@ public sealed class CSharpProgramsSession
     }
 
     [Test]
+    public void Segv_de_in_asm_is_given_back_by_the_runtime_and_kills_the_program()
+    {
+        // The runtime's fault handler gets the #DE (it registered for it) but the instruction is asm, not managed
+        // code: it hands the fault back and the kernel kills the process with the line it would have had anyway.
+        string output = Shell.Run("run segv de");
+        Assert.That(output, Does.Match(@"pid \d+ \(segv\): killed by vector 0 \(#DE divide error\) .*: divide error"));
+        Assert.That(output, Does.Contain("killed by signal 8"));
+        Assert.That(output, Does.Not.Contain("unhandled exception"));
+    }
+
+    [Test]
+    public void Exceptions_catches_its_own_faults_and_an_uncaught_exception_ends_only_it()
+    {
+        string output = Shell.Run("run exceptions");
+        Assert.That(output, Does.Contain("caught ArgumentException through a filter: argument 0\nfinally ran"));
+        Assert.That(output, Does.Match(@"caught NullReferenceException from a null dereference, thrown at:\n"
+            + @"   at Program\.Dereference\+0x[0-9a-f]+\n   at Program\.CatchFaults\+0x"), output);
+        Assert.That(output, Does.Match(@"caught DivideByZeroException from #DE, thrown at:\n"
+            + @"   at Program\.Divide\+0x[0-9a-f]+\n   at Program\.CatchFaults\+0x"), output);
+        Assert.That(output, Does.Match(@"exceptions: unhandled exception: System\.InvalidOperationException: "
+            + @"this one is not caught\n   at Program\.Main\+0x[0-9a-f]+\n"), output);
+        Assert.That(output, Does.Match(@"\[\d+\] exceptions exited with status 134"));
+        Assert.That(output, Does.Not.Contain("killed by vector"), "a caught fault kills nothing");
+        Assert.That(Shell.Run("echo still here"), Is.EqualTo("still here"));
+    }
+
+    [TestCase("null", "System.NullReferenceException", "Dereference", 14, "null pointer dereference", 11)]
+    [TestCase("divide", "System.DivideByZeroException", "Divide", 0, "divide error", 8)]
+    public void An_uncaught_fault_prints_the_exception_then_the_segfault_line(string kind, string type,
+        string method, int vector, string reason, int signal)
+    {
+        string output = Shell.Run("run exceptions " + kind);
+        Assert.That(output, Does.Match($@"exceptions: unhandled exception: {Regex.Escape(type)}: \S+\n"
+            + $@"   at Program\.{method}\+0x[0-9a-f]+\n   at Program\.Main\+0x"), output);
+        Assert.That(output, Does.Match($@"pid \d+ \(exceptions\): killed by vector {vector} .*{reason}"), output);
+        Assert.That(output, Does.Contain($"killed by signal {signal}"));
+        Assert.That(output.IndexOf("unhandled exception", StringComparison.Ordinal),
+            Is.LessThan(output.IndexOf("killed by vector", StringComparison.Ordinal)), "the trace, then the kill");
+        Assert.That(Shell.Run("echo still here"), Is.EqualTo("still here"));
+    }
+
+    [Test]
     public void Fuzz_answers_every_call_as_expected()
         => Assert.That(Shell.Run("run fuzz 3000 11"), Does.Contain("0 unexpected answer(s)"));
 

@@ -81,6 +81,10 @@ static int errnos(void)
     CHECK("nanosleep bad ns -> -EINVAL", sys(35, (long)(long[]){0, 2000000000L}, 0, 0), -22);
     CHECK("brk(0) is the break", sys(12, 0, 0, 0) == (long)sbrk(0), 1);
     CHECK("getpid > 0", sys(39, 0, 0, 0) > 0, 1);
+    CHECK("fault handler in null page -> -EFAULT", sys(0x1002, 0x1000, 0, 0), -14);
+    CHECK("fault handler in kernel -> -EFAULT", sys(0x1002, (long)0xFFFFFFFF80000000UL, 0, 0), -14);
+    CHECK("fault handler, bad flags -> -EINVAL", sys(0x1002, 0x401000, 1, 0), -22);
+    CHECK("fault unhandled, none given -> -EINVAL", sys(0x1003, 0, 0, 0), -22);
     printf("ctest: errno %s\n", bad ? "FAILED" : "all ok");
     return bad;
 }
