@@ -11,8 +11,9 @@ namespace MemOS.Kernel.Processes;
 /// A process that registered a fault handler (memos_fault_handler, as a Linux program installs a SIGSEGV/SIGFPE
 /// handler) gets the two faults a managed runtime turns into exceptions: an access in the null guard (below
 /// 0x10000, never mapped) and #DE. Its RIP is moved to the handler with rdi = the exception code (Core's
-/// HardwareFaults), rsi = the faulting RIP, rdx = CR2, every other register as at the fault; the handler throws,
-/// or calls memos_fault_unhandled and the process is killed with the line it would have had.
+/// HardwareFaults), rsi = the faulting RIP, rdx = CR2, every other register as at the fault, and the handler is
+/// disarmed; the handler registers itself again and throws, or calls memos_fault_unhandled and the process is killed
+/// with the line it would have had. A fault while disarmed (inside the handler) kills.
 /// </summary>
 internal static unsafe class ProcessFaults
 {
@@ -93,6 +94,7 @@ internal static unsafe class ProcessFaults
         frame->Rsi = frame->Rip;
         frame->Rdx = cr2;
         frame->Rip = p.FaultHandler;
+        p.FaultHandler = 0; // disarmed until registered again, as Linux blocks a signal while its handler runs
         return true;
     }
 

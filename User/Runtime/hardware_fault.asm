@@ -1,6 +1,7 @@
 ; hardware_fault.asm — where the kernel resumes a process after a fault it registered for (memos_fault_handler):
 ; rdi = the exception code (Core's HardwareFaults), rsi = the faulting RIP, rdx = CR2; rsp and every callee-saved
-; register as they were at the fault. A fault in managed code continues as the kernel's own does, at Core's
+; register as they were at the fault; the kernel has disarmed the handler (a fault in here kills the process). A fault
+; in managed code re-arms it and continues as the kernel's own does, at Core's
 ; memos_throw_hardware_fault (CoreLib's RhThrowHwEx: NullReferenceException, DivideByZeroException). Anything else
 ; (asm, a runtime stub) is given back with memos_fault_unhandled, and the kernel kills the process with its
 ; segfault line.
@@ -9,6 +10,7 @@ bits 64
 global memos_user_fault_entry, memos_user_fault_entry_address
 extern memos_throw_hardware_fault, memos_user_fault_is_managed
 
+MEMOS_FAULT_HANDLER   equ 0x1002
 MEMOS_FAULT_UNHANDLED equ 0x1003
 
 section .text
@@ -23,6 +25,10 @@ memos_user_fault_entry:
     call memos_user_fault_is_managed    ; C#, SysV: rbx, rbp, r12-r15 come back unchanged
     test eax, eax
     jz .unhandled
+    lea rdi, [memos_user_fault_entry]   ; the kernel disarmed the handler for this delivery: arm it again
+    xor esi, esi
+    mov eax, MEMOS_FAULT_HANDLER
+    syscall
     pop rdx
     pop rsi
     pop rdi
