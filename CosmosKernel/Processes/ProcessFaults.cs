@@ -68,7 +68,8 @@ internal static unsafe class ProcessFaults
         return 0;
     }
 
-    /// <summary>memos_fault_unhandled(): the handler gives the fault back: the process dies of it (no return).</summary>
+    /// <summary>memos_fault_unhandled(): the handler gives the fault back; the process dies of it (no return).
+    /// </summary>
     public static long Unhandled(Process p)
     {
         if (p.DeliveredFaultReport == null) return -Errno.EINVAL;

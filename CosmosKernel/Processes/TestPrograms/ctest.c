@@ -67,7 +67,11 @@ static int handler(const char *kind)
     long r = sys(0x1002, (long)fault_handler, 0, 0);
     printf("ctest: handler %s registered (%ld)\n", kind, r);
     fflush(stdout);
-    if (!strcmp(kind, "de")) { unsigned z = 0, q; __asm__ volatile("xor %%edx, %%edx; mov $1, %%eax; div %1" : "=a"(q) : "c"(z) : "rdx"); depth_sink = (int)q; }
+    if (!strcmp(kind, "de")) {
+        unsigned z = 0, q;
+        __asm__ volatile("xor %%edx, %%edx; mov $1, %%eax; div %1" : "=a"(q) : "c"(z) : "rdx");
+        depth_sink = (int)q;
+    }
     else if (!strcmp(kind, "stack")) recurse(0);
     else depth_sink = *near_null;
     printf("ctest: survived the fault (WRONG)\n");
