@@ -84,7 +84,12 @@ public sealed class CSharpProgramsSession
     public void An_uncaught_fault_prints_the_exception_then_the_segfault_line(string kind, string type,
         string method, int vector, string reason, int signal)
     {
+        Shell.Run("run exceptions " + kind);
+        Shell.Run("gc");
+        long before = FramesOutsideKernelHeap();
         string output = Shell.Run("run exceptions " + kind);
+        Shell.Run("gc");
+        Assert.That(FramesOutsideKernelHeap(), Is.EqualTo(before), "a killed program's frames all come back");
         Assert.That(output, Does.Match($@"exceptions: unhandled exception: {Regex.Escape(type)}: \S+\n"
             + $@"   at Program\.{method}\+0x[0-9a-f]+\n   at Program\.Main\+0x"), output);
         Assert.That(output, Does.Match($@"pid \d+ \(exceptions\): killed by vector {vector} .*{reason}"), output);
