@@ -92,7 +92,8 @@ public sealed class CSharpProgramsSession
         Assert.That(FramesOutsideKernelHeap(), Is.EqualTo(before), "a killed program's frames all come back");
         Assert.That(output, Does.Match($@"exceptions: unhandled exception: {Regex.Escape(type)}: \S+\n"
             + $@"   at Program\.{method}\+0x[0-9a-f]+\n   at Program\.Main\+0x"), output);
-        Assert.That(output, Does.Match($@"pid \d+ \(exceptions\): killed by vector {vector} .*{reason}"), output);
+        Assert.That(output, Does.Match($@"pid \d+ \(exceptions\): killed by vector {vector} .* "
+            + $@"ip 0x[0-9a-f]+ \(Program\.{method}\+0x[0-9a-f]+\) sp .*{reason}"), output);
         Assert.That(output, Does.Contain($"killed by signal {signal}"));
         Assert.That(output.IndexOf("unhandled exception", StringComparison.Ordinal),
             Is.LessThan(output.IndexOf("killed by vector", StringComparison.Ordinal)), "the trace, then the kill");

@@ -7,7 +7,8 @@ namespace MemOS.Kernel.Processes;
 /// <summary>
 /// Faults that belong to a process: resolved page faults are counted against it; a violation from ring 3 (or a
 /// return to ring 3 that the CPU refused) kills only that process with one segfault-style line, and the kernel goes
-/// on with the next task. The line: pid, program, vector, CR2, RIP, region and the decoded reason.
+/// on with the next task. The line: pid, program, vector, CR2, RIP (and its method, for a C# program), region and
+/// the decoded reason.
 /// A process that registered a fault handler (memos_fault_handler, as a Linux program installs a SIGSEGV/SIGFPE
 /// handler) gets the two faults a managed runtime turns into exceptions: an access in the null guard (below
 /// 0x10000, never mapped) and #DE. Its RIP is moved to the handler with rdi = the exception code (Core's
@@ -135,8 +136,10 @@ internal static unsafe class ProcessFaults
     private static string Report(InterruptFrame* frame, ulong vector, ulong cr2, string reason)
     {
         Process p = Scheduler.Current;
+        // a C# program's code is named from its own symbol table (a C program has none)
+        string where = (frame->Cs & 3) == 3 ? ProgramSymbols.Describe(p.Name, frame->Rip) : "";
         return $"pid {p.Pid} ({p.Name}): killed by vector {vector} ({ExceptionNames.Of(vector)}) "
-            + $"at 0x{cr2:x} ip 0x{frame->Rip:x} sp 0x{frame->Rsp:x}: {reason}";
+            + $"at 0x{cr2:x} ip 0x{frame->Rip:x}{where} sp 0x{frame->Rsp:x}: {reason}";
     }
 
     private static void Kill(InterruptFrame* frame, ulong vector, ulong cr2, string reason, int signal)
