@@ -60,7 +60,7 @@ public sealed partial class PhysicalMemoryManager
     {
         if (_chargedFrames == 0) return Result<PhysicalAddress>.Fail(MemoryError.InvalidArgument);
         _chargedFrames--;
-        return Allocate(0, FrameUsage.Used);
+        return TakeCached(FrameUsage.Used);
     }
 
     // Taking 2^order frames leaves enough free for every outstanding charge (checked on every allocation path).
@@ -69,7 +69,7 @@ public sealed partial class PhysicalMemoryManager
     /// <summary>A frame for user memory: OutOfMemory when only the kernel's reserve is left.</summary>
     public Result<PhysicalAddress> AllocateUserFrame()
         => FramesAboveReserve == 0 ? Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory)
-            : Allocate(0, FrameUsage.Used);
+            : TakeCached(FrameUsage.Used);
 
     /// <summary>
     /// A run of 2^order frames on behalf of a user (the shell's `pmm alloc`): OutOfMemory when it would dip into the

@@ -58,6 +58,9 @@ internal sealed class BenchCommand : Command
         Row("zero one 4 KiB page", Iterations, zero);
         m.Pmm.FreeFrame(scratch.Value);
         Row("PMM frame alloc+free", Iterations, Median(r => Frames(m)));
+        Row("  fault step: resolver decision (demand write)", FaultBench.Iterations, Median(r => FaultBench.Decide(m)));
+        Row("  fault step: page-table map + unmap (invlpg)", FaultBench.Iterations,
+            Median(r => FaultBench.MapUnmap(m)));
         foreach (ulong size in HeapSizes)
             Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)));
         Row("throw, caught 1 frame up", ExceptionBench.Iterations, Median(r => ExceptionBench.ThrowAndCatch(1)));
