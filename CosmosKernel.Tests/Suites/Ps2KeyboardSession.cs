@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading;
 using MemOS.Tests.Kernel;
 using NUnit.Framework;
 
@@ -16,14 +15,18 @@ namespace MemOS.Tests.Suites;
 [NonParallelizable]
 public sealed class Ps2KeyboardSession
 {
-    private static void SendKeys(string monitorSocket, params string[] keys)
+    private const string Left = "\u001b[1D";
+
+    // Each key is sent only once the shell has echoed the one before (on COM1): the guest has drained the
+    // controller, so nothing depends on timing. A key that echoes nothing (caps lock) is followed by one that does.
+    private static void TypeKeys(ShellSession shell, string monitorSocket, params (string Key, string? Echo)[] keys)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(monitorSocket));
-        foreach (string key in keys)
+        foreach ((string key, string? echo) in keys)
         {
             socket.Send(Encoding.ASCII.GetBytes($"sendkey {key}\n"));
-            Thread.Sleep(40); // let the guest poll each make/break pair
+            if (echo != null) shell.ReadUntil(echo, TimeSpan.FromSeconds(30));
         }
     }
 
@@ -38,8 +41,10 @@ public sealed class Ps2KeyboardSession
             using var shell = ShellSession.Start(
                 new BootOptions { ExtraQemuArguments = ["-monitor", $"unix:{monitor},server,nowait"] });
             // "echo HeLLo", with a typo erased by backspace and a letter inserted after moving left
-            SendKeys(monitor, "e", "c", "h", "o", "spc", "shift-h", "e", "caps_lock", "l", "l", "caps_lock", "x",
-                "backspace", "o", "left", "left", "left", "left", "a", "ret");
+            TypeKeys(shell, monitor, ("e", "e"), ("c", "c"), ("h", "h"), ("o", "o"), ("spc", " "), ("shift-h", "H"),
+                ("e", "e"), ("caps_lock", null), ("l", "L"), ("l", "L"), ("caps_lock", null), ("x", "x"),
+                ("backspace", Left), ("o", "o"), ("left", Left), ("left", Left), ("left", Left), ("left", Left),
+                ("a", "aeLLo"), ("ret", null));
             string output = shell.ReadUntilPrompt(TimeSpan.FromSeconds(30)).Replace("\r", "");
             string last = output.TrimEnd('\n');
             last = last[(last.LastIndexOf('\n') + 1)..];
