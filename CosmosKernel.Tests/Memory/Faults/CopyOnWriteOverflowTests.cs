@@ -50,14 +50,16 @@ public class CopyOnWriteOverflowTests
     // References added by hand until the count stands at `count` (past the spill point: in the overflow table).
     private void RaiseTo(PhysicalAddress frame, int count)
     {
-        while (_pmm.ReferenceCount(frame) < count)
+        for (int n = _pmm.ReferenceCount(frame); n < count; n++)
             Assert.That(_pmm.AddReference(frame), Is.EqualTo(MemoryError.None));
+        Assert.That(_pmm.ReferenceCount(frame), Is.EqualTo(count));
     }
 
     private void DropTo(PhysicalAddress frame, int count)
     {
-        while (_pmm.ReferenceCount(frame) > count)
+        for (int n = _pmm.ReferenceCount(frame); n > count; n--)
             Assert.That(_pmm.FreeFrame(frame), Is.EqualTo(MemoryError.None));
+        Assert.That(_pmm.ReferenceCount(frame), Is.EqualTo(count));
     }
 
     [Test]

@@ -74,6 +74,12 @@ public class ZoneLimitTests
         Assert.That(mebibyte.Ok, mebibyte.ToString);
         Assert.That(mebibyte.Value, Is.EqualTo(P(HighZone)), "the only 1 MiB block wholly below the limit");
         _taken.Add((mebibyte.Value, 8));
+        // the split left a free 1 MiB block at 1 MiB into the zone: it starts below the limit but ends above it
+        Assert.That(_pmm.AllocateContiguous(8, below, FrameUsage.Used).Error, Is.EqualTo(MemoryError.OutOfMemory),
+            "a block that straddles the limit does not qualify");
+        Result<PhysicalAddress> half = _pmm.AllocateContiguous(7, below, FrameUsage.Used);
+        Assert.That(half.Value, Is.EqualTo(P(HighZone + MiB)), "its lower half does");
+        Assert.That(_pmm.FreeContiguous(half.Value, 7), Is.EqualTo(MemoryError.None));
         // what is left below the limit: 256 frames of 0x10100000..0x10180000; then nothing more
         int frames = 0;
         for (Result<PhysicalAddress> r; (r = _pmm.AllocateContiguous(0, below, FrameUsage.Used)).Ok; frames++)
