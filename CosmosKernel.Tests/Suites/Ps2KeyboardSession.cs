@@ -17,16 +17,32 @@ public sealed class Ps2KeyboardSession
 {
     private const string Left = "\u001b[1D";
 
-    // Each key is sent only once the shell has echoed the one before (on COM1): the guest has drained the
-    // controller, so nothing depends on timing. A key that echoes nothing (caps lock) is followed by one that does.
+    // Each key is sent only once QEMU's monitor has answered the command before it (its "(qemu) " prompt) and the
+    // shell has echoed the key before it (on COM1): the guest has drained the controller, so nothing depends on
+    // timing. A key that echoes nothing (caps lock) is followed by one that does.
     private static void TypeKeys(ShellSession shell, string monitorSocket, params (string Key, string? Echo)[] keys)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(monitorSocket));
+        socket.ReceiveTimeout = 30_000;
+        WaitForMonitorPrompt(socket);
         foreach ((string key, string? echo) in keys)
         {
             socket.Send(Encoding.ASCII.GetBytes($"sendkey {key}\n"));
+            WaitForMonitorPrompt(socket);
             if (echo != null) shell.ReadUntil(echo, TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private static void WaitForMonitorPrompt(Socket socket)
+    {
+        var seen = new StringBuilder();
+        var buffer = new byte[256];
+        while (!seen.ToString().EndsWith("(qemu) ", StringComparison.Ordinal))
+        {
+            int n = socket.Receive(buffer); // throws on the 30 s timeout
+            if (n == 0) throw new IOException("QEMU's monitor closed the connection: " + seen);
+            seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
         }
     }
 
