@@ -5,7 +5,8 @@ using MemOS.Benchmarks;
 using MemOS.Benchmarks.Suites;
 
 // Host benchmarks of Memory/. `--quick`: bounded Stopwatch run that writes docs/; `--full`: BenchmarkDotNet's
-// default job over every suite (long; extra arguments go to BenchmarkDotNet); `--list`: what exists.
+// default job over every suite (long; extra arguments go to BenchmarkDotNet); `--list`: what exists; `--compare
+// DIR`: this build against another build's Benchmarks (see BuildComparison), in one process.
 if (StaticTlsRelaunch.RelaunchIfNeeded(args) is int exitCode) return exitCode;
 
 var suites = new[] { typeof(AllocatorBenchmarks), typeof(PmmBenchmarks), typeof(FaultBenchmarks) };
@@ -18,6 +19,8 @@ switch (mode)
     case "--full":
         BenchmarkSwitcher.FromTypes(suites).Run(args.Length > 1 ? args[1..] : ["--filter", "*"]);
         return 0;
+    case "--compare" when args.Length == 2:
+        return MemOS.Benchmarks.Comparison.BuildComparison.Run(args[1]);
     case "--list":
         foreach (var suite in suites)
             foreach (var method in suite.GetMethods())
@@ -27,7 +30,7 @@ switch (mode)
         return 0;
     default:
         Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- "
-            + "--quick | --full [BenchmarkDotNet args] | --list");
+            + "--quick | --full [BenchmarkDotNet args] | --list | --compare OTHER_BUILD_DIR");
         return mode == "--help" ? 0 : 2;
 }
 

@@ -12,8 +12,8 @@ global RhpThrowEx, RhpRethrow, memos_throw_hardware_fault
 global RhpCallCatchFunclet, RhpCallFinallyFunclet, RhpCallFilterFunclet
 global memos_funclet_return_addresses, memos_eh_frame_hdr, memos_exinfo_head, memos_throw_hardware_fault_address
 extern RhThrowEx, RhRethrow, RhThrowHwEx
-extern AppendExceptionStackFrame, GetSystemArrayEEType
-global memos_classlib_function
+extern GetSystemArrayEEType
+global memos_classlib_function, memos_newest_exinfo
 extern __eh_frame_hdr_start, __memos_symbols_start, __memos_symbols_end
 global memos_symbol_table
 
@@ -191,20 +191,20 @@ memos_funclet_return_addresses:
     mov [rdi + 16], rax
     ret
 
+; ExInfo* memos_newest_exinfo(): the exception being dispatched now (the stack-trace recorder reads its kind)
+memos_newest_exinfo:
+    mov rax, [memos_exinfo_head]
+    ret
+
 ; void* memos_throw_hardware_fault_address()
 memos_throw_hardware_fault_address:
     lea rax, [memos_throw_hardware_fault]
     ret
 
 ; void* memos_classlib_function(int id): CoreLib's own callbacks by ClassLibFunctionId (the table the C++ runtime's
-; startup would pass to InitializeModules): 3 AppendExceptionStackFrame, 5 GetSystemArrayEEType.
+; startup would pass to InitializeModules) that MemOS does not replace: 5 GetSystemArrayEEType.
 memos_classlib_function:
     xor eax, eax
-    cmp edi, 3
-    jne .not3
-    lea rax, [AppendExceptionStackFrame]
-    ret
-.not3:
     cmp edi, 5
     jne .done
     lea rax, [GetSystemArrayEEType]

@@ -7,14 +7,16 @@ namespace MemOS.Core.Exceptions;
 /// RhpGetClasslibFunctionFromCodeAddress / FromEEType: the callbacks the dispatcher asks "the class library" for
 /// (the exception object for a fault, the stack-trace recorder, fail-fast). There is one module, and
 /// memos_classlib_function gives CoreLib's own exports for it (InitializeModules is called without a table).
-/// Three entries are MemOS's own: the runtime's exception objects (RuntimeExceptions); fail-fast (an unhandled
-/// exception), which goes to the handler the kernel or a user runtime installs; and the first-chance notification
-/// (an event nobody subscribes to, which allocates), which is skipped.
+/// Four entries are MemOS's own: the runtime's exception objects (RuntimeExceptions); the stack-trace recorder
+/// (StackTraceRecorder: CoreLib's records nothing without its reflection layer); fail-fast (an unhandled exception),
+/// which goes to the handler the kernel or a user runtime installs; and the first-chance notification (an event
+/// nobody subscribes to, which allocates), which is skipped.
 /// </summary>
 internal static unsafe class ClasslibFunctions
 {
     private const int GetRuntimeException = 0;
     private const int FailFast = 1;
+    private const int AppendExceptionStackFrame = 3;
     private const int OnFirstChance = 6;
     private const int OnUnhandledException = 7;
 
@@ -28,6 +30,8 @@ internal static unsafe class ClasslibFunctions
     {
         if (id == GetRuntimeException) return (IntPtr)(delegate*<int, Exception?>)&RuntimeExceptions.Create;
         if (id == FailFast) return (IntPtr)(delegate*<int, object?, IntPtr, void*, void>)&Unhandled;
+        if (id == AppendExceptionStackFrame)
+            return (IntPtr)(delegate*<object, IntPtr, int, void>)&StackTraceRecorder.Append;
         if (id == OnFirstChance || id == OnUnhandledException) return IntPtr.Zero;
         return ClasslibFunction(id);
     }

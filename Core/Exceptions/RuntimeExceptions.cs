@@ -19,6 +19,9 @@ public static class RuntimeExceptions
     public static OutOfMemoryException OutOfMemory
         => s_outOfMemory ?? throw new InvalidOperationException("out of memory before RuntimeExceptions.Preallocate");
 
+    /// <summary>True for the preallocated out-of-memory exception (nothing about it may allocate).</summary>
+    internal static bool IsPreallocated(Exception e) => ReferenceEquals(e, s_outOfMemory);
+
     internal static Exception? Create(int id) => id switch
     {
         1 => OutOfMemory,

@@ -23,10 +23,31 @@ public static unsafe class SymbolTable
 
     /// <summary>The function holding address: its NUL-terminated name and the offset into it.</summary>
     public static bool TryFindCode(ulong address, out byte* name, out ulong offset)
+        => TryFindCode(Table, address, out name, out offset);
+
+    /// <summary>
+    /// The same lookup in another image's table of <paramref name="length"/> bytes (the kernel naming a process's
+    /// code from its program file): false unless the table is whole (magic, rows and names inside the length).
+    /// </summary>
+    public static bool TryFindCodeIn(byte* table, ulong length, ulong address, out byte* name, out ulong offset)
     {
         name = null;
         offset = 0;
-        byte* table = Table;
+        if (table == null || length < 16 || *(uint*)table != Magic) return false;
+        ulong rows = 16 + ((ulong)*(uint*)(table + 4) + *(uint*)(table + 8)) * 16;
+        ulong strings = *(uint*)(table + 12);
+        if (rows + strings > length || !TryFindCode(table, address, out name, out offset)) return false;
+        byte* names = Strings(table);
+        for (ulong i = (ulong)(name - names); i < strings; i++)
+            if (names[i] == 0) return true; // the name ends inside the table
+        name = null;
+        return false;
+    }
+
+    private static bool TryFindCode(byte* table, ulong address, out byte* name, out ulong offset)
+    {
+        name = null;
+        offset = 0;
         if (table == null) return false;
         uint count = *(uint*)(table + 4);
         byte* rows = table + 16;

@@ -66,7 +66,7 @@ internal static unsafe class PageFaultHandler
         }
         if ((frame->Cs & 3) == 3)
         {
-            Processes.ProcessFaults.KillForPageFault(frame, cr2.Value, code, resolution); // does not return
+            Processes.ProcessFaults.OnViolation(frame, cr2.Value, code, resolution); // its handler, or killed
             return true;
         }
         // Managed code dereferencing null (or a small offset from it): a NullReferenceException, not an oops.

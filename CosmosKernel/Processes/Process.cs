@@ -55,6 +55,15 @@ internal sealed class Process
     public ulong ZeroPageFaults { get; set; }
     public ulong CopyOnWriteFaults { get; set; }
     public ulong LastFaultAddress { get; set; }
+
+    /// <summary>Where a fault the process handles itself resumes (memos_fault_handler); 0 = none, the kernel kills.
+    /// A delivery disarms it (0 again) until the process registers it anew: a fault inside the handler kills.</summary>
+    public ulong FaultHandler { get; set; }
+    /// <summary>The segfault line of the last fault handed to FaultHandler (memos_fault_unhandled prints it).
+    /// </summary>
+    public string? DeliveredFaultReport { get; set; }
+    public int DeliveredFaultSignal { get; set; }
+    public ulong FaultsDelivered { get; set; }
     public ulong SystemCalls { get; set; }
     public ulong StartedAt { get; set; }
 

@@ -111,15 +111,18 @@ internal static unsafe class ProcessLoader
         return r.Ok ? null : $"stack: {r.Error.Name()}";
     }
 
-    // Linux's layout: [rsp] argc, argv[0..n), NULL, envp: NULL, auxv pairs, AT_NULL;
+    // Linux's layout: [rsp] argc, argv[0..n), NULL, envp[0..m), NULL, auxv pairs, AT_NULL;
     // above: 16 random bytes, the strings.
     private static string? WriteInitialStack(Process p, ElfImage image, string[] arguments, out ulong rsp)
     {
         rsp = 0;
+        // The environment tells the user runtime the backing `mode` chose for this process's heap.
+        string[] environment = [BackingVariable(p.Space.DefaultBacking)];
         int stringBytes = 16;
         foreach (string a in arguments) stringBytes += a.Length + 1;
+        foreach (string e in environment) stringBytes += e.Length + 1;
         if (stringBytes > 128 * 1024) return "arguments too long";
-        int words = 1 + arguments.Length + 1 + 1 + 14;
+        int words = 1 + arguments.Length + 1 + environment.Length + 1 + 14;
         ulong info = (StackTop - (ulong)stringBytes) & ~15UL;
         ulong sp = (info - (ulong)words * 8) & ~15UL;
         var block = new byte[StackTop - sp];
@@ -131,16 +134,10 @@ internal static unsafe class ProcessLoader
             int i = 0;
             w[i++] = (ulong)arguments.Length;
             ulong at = strings + 16;
-            foreach (string a in arguments)
-            {
-                w[i++] = at;
-                byte* dst = b + (at - sp);
-                for (int c = 0; c < a.Length; c++) dst[c] = (byte)a[c];
-                dst[a.Length] = 0;
-                at += (ulong)a.Length + 1;
-            }
+            foreach (string a in arguments) w[i++] = Put(b, sp, ref at, a);
             w[i++] = 0; // end of argv
-            w[i++] = 0; // envp: empty
+            foreach (string e in environment) w[i++] = Put(b, sp, ref at, e);
+            w[i++] = 0; // end of envp
             w[i++] = AtPhdr; w[i++] = image.ProgramHeaderAddress;
             w[i++] = AtPhent; w[i++] = 56;
             w[i++] = AtPhnum; w[i++] = (ulong)image.ProgramHeaderCount;
@@ -164,6 +161,22 @@ internal static unsafe class ProcessLoader
         rsp = sp;
         return null;
     }
+
+    // A NUL-terminated string at user address `at` (block b holds the stack from sp up); returns where it went.
+    private static ulong Put(byte* b, ulong sp, ref ulong at, string text)
+    {
+        ulong where = at;
+        byte* dst = b + (at - sp);
+        for (int c = 0; c < text.Length; c++) dst[c] = (byte)text[c];
+        dst[text.Length] = 0;
+        at += (ulong)text.Length + 1;
+        return where;
+    }
+
+    /// <summary>MEMOS_BACKING=demand|immediate: the backing of the process heap (the shell's `mode` when it started).
+    /// </summary>
+    public static string BackingVariable(RegionBacking backing)
+        => "MEMOS_BACKING=" + (backing == RegionBacking.Demand ? "demand" : "immediate");
 
     private static ulong NextRandom()
     {

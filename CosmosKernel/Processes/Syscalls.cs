@@ -58,6 +58,8 @@ internal static unsafe class Syscalls
             case SyscallNumbers.ClockGettime: return ClockGettime(a0, a1);
             case SyscallNumbers.MemosSpawn: return ProcessCalls.Spawn(p, a0, a1, a2);
             case SyscallNumbers.MemosMemstat: return ProcessCalls.Memstat(p, a0, a1);
+            case SyscallNumbers.MemosFaultHandler: return ProcessFaults.SetHandler(p, a0, a1);
+            case SyscallNumbers.MemosFaultUnhandled: return ProcessFaults.Unhandled(p);
             default: return -Errno.ENOSYS;
         }
     }

@@ -19,6 +19,7 @@ internal static class ExceptionSuite
         new("filter_true_and_false", FilterTrueAndFalse),
         new("filter_that_throws_counts_as_false", FilterThatThrows),
         new("rethrow_keeps_exception_and_trace", RethrowKeepsTrace),
+        new("throw_starts_a_new_trace", ThrowStartsANewTrace),
         new("throw_inside_finally", ThrowInsideFinally),
         new("fifty_nested_frames", FiftyNestedFrames),
         new("throw_inside_catch", ThrowInsideCatch),
@@ -178,9 +179,55 @@ internal static class ExceptionSuite
         catch (TestException e)
         {
             if (e.Message != "rethrown") return $"message '{e.Message}'";
-            return null;
+            // `throw;` keeps the frames the first throw passed: the thrower, the rethrowing method, then this one
+            return TraceNames(e.StackTrace, nameof(Thrower), nameof(CatchAndRethrow), nameof(RethrowKeepsTrace));
         }
     }
+
+    // Exception.StackTrace: `   at MemOS.Kernel.Tests.ExceptionSuite.METHOD+0xOFFSET` lines, innermost first, in
+    // this order; null when it does.
+    private static string? TraceNames(string? trace, params string[] methods)
+    {
+        if (trace == null) return "no stack trace";
+        string[] lines = trace.Split('\n');
+        int at = 0;
+        foreach (string method in methods)
+        {
+            string frame = $"   at MemOS.Kernel.Tests.ExceptionSuite.{method}+0x";
+            while (at < lines.Length && !lines[at].StartsWith(frame, StringComparison.Ordinal)) at++;
+            if (at == lines.Length) return $"no frame {method} (in order) in the trace:\n{trace}";
+        }
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowAgain(Exception e) => throw e;
+
+    // `throw e` of a caught exception starts its trace again at the new throw site; a fault's trace starts at the
+    // method that faulted.
+    private static string? ThrowStartsANewTrace()
+    {
+        Exception? first = null;
+        try { Thrower("first"); }
+        catch (TestException e) { first = e; }
+        if (TraceNames(first!.StackTrace, nameof(Thrower), nameof(ThrowStartsANewTrace)) is string bad) return bad;
+        try { ThrowAgain(first); }
+        catch (TestException e)
+        {
+            string trace = e.StackTrace ?? "";
+            if (trace.Contains(nameof(Thrower), StringComparison.Ordinal)) return $"the old frames stayed:\n{trace}";
+            if (TraceNames(trace, nameof(ThrowAgain), nameof(ThrowStartsANewTrace)) is string again) return again;
+        }
+        try { _ = LoadFromNull(null); }
+        catch (NullReferenceException e)
+        {
+            return TraceNames(e.StackTrace, nameof(LoadFromNull), nameof(ThrowStartsANewTrace));
+        }
+        return "no NullReferenceException";
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int LoadFromNull(int[]? values) => values![3];
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowFromFinally()

@@ -37,6 +37,16 @@ internal static class ProcessSuite
         new("segv_ud", () => ExpectStatus(["ctest", "segv", "ud"], 4, "vector 6 (#UD")),
         new("segv_de", () => ExpectStatus(["ctest", "segv", "de"], 8, "vector 0 (#DE")),
         new("mprotect_and_partial_munmap", () => ExpectStatus(["ctest", "mprotect"], 11, "mmap: write to read-only")),
+        new("fault_handler_gets_null_access", () => ExpectExit(["ctest", "handler", "null"], 42,
+            "ctest: handler null registered (0)", "handler code 0x0000000000000000 cr2 0x0000000000000008 rip set")),
+        new("fault_handler_gets_divide_error", () => ExpectExit(["ctest", "handler", "de"], 42,
+            "handler code 0x00000000c0000094 cr2 0x0000000000000000 rip set")),
+        new("fault_inside_the_handler_kills",
+            () => ExpectStatus(["ctest", "handler", "loop"], 11, "at 0x8 ") ?? NoHandlerLine("loop")),
+        new("fault_handler_gives_the_fault_back", () => ExpectStatus(["ctest", "handler", "decline"], 11,
+            "null pointer dereference") ?? NoHandlerLine("decline")),
+        new("fault_handler_not_for_stack_overflow",
+            () => ExpectStatus(["ctest", "handler", "stack"], 11, "stack overflow into the guard gap")),
         new("two_processes_interleave", TwoProcessesInterleave),
         new("kill_a_running_process", KillARunningProcess),
         new("frames_come_back_after_100_runs", FramesComeBack),
@@ -106,6 +116,14 @@ internal static class ProcessSuite
         if (report != null && !ProcessFaults.LastReport.StartsWith($"pid "))
             return "the report does not start with the pid";
         return null;
+    }
+
+    // A handler that was killed (or gave up) must not have reached its report line.
+    private static string? NoHandlerLine(string kind)
+    {
+        var r = Run(["ctest", "handler", kind], out string error);
+        if (r == null) return error;
+        return r.Value.Output.Contains("handler code") ? $"the handler went on: '{r.Value.Output}'" : null;
     }
 
     private static string? NanosleepSleeps()

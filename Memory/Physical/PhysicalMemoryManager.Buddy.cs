@@ -10,6 +10,7 @@ public sealed partial class PhysicalMemoryManager
 {
     private Result<PhysicalAddress> Allocate(int order, FrameUsage usage)
     {
+        if (order == 0) return TakeCached(usage);
         int orderMask = ~((1 << order) - 1);
         for (int zi = 0; zi < _zones.Length; zi++)
         {
@@ -18,6 +19,8 @@ public sealed partial class PhysicalMemoryManager
             int j = BitOperations.TrailingZeroCount(mask);
             return Take(zi, _heads[zi * Orders + j], j, order, usage);
         }
+        // Cached single frames may complete a larger block once merged back.
+        if (DrainFrameCache() > 0) return Allocate(order, usage);
         return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
     }
 
@@ -47,9 +50,15 @@ public sealed partial class PhysicalMemoryManager
         return Result<PhysicalAddress>.Success(taken);
     }
 
-    // Marks a run free and merges it with its buddy while the buddy is a free block of the same order.
+    // Marks a run free and merges it with its buddy while the buddy is a free block of the same order. A single
+    // frame goes to the frame cache instead.
     private void Release(int zi, ulong frame, int order)
     {
+        if (order == 0)
+        {
+            CacheFrame(zi, frame);
+            return;
+        }
         ref Zone z = ref _zones[zi];
         ulong idx = z.Meta + frame - z.Start;
         int run = 1 << order;
@@ -62,6 +71,13 @@ public sealed partial class PhysicalMemoryManager
         if (MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.FrameFreed, frame: PhysicalAddress.FromFrame(frame).Value,
                 detail: (uint)order);
+        Merge(zi, frame, order);
+    }
+
+    // Pushes free run (frame, order) to its list after merging it with its free buddies, order by order.
+    private void Merge(int zi, ulong frame, int order)
+    {
+        ref Zone z = ref _zones[zi];
         while (order < MaxOrder)
         {
             ulong size = 1UL << order;

@@ -15,6 +15,9 @@ public sealed partial class PhysicalMemoryManager
         ulong blocks = 0;
         foreach (ulong count in _freeBlocks) blocks += count;
         var heads = new HashSet<ulong>((int)Math.Min(blocks + 16, int.MaxValue));
+        var cached = new HashSet<ulong>(FrameCacheCapacity);
+        string? cacheProblem = CheckFrameCache(cached);
+        if (cacheProblem != null) return cacheProblem;
         ulong free = 0, used = 0, reserved = 0;
         for (int zi = 0; zi < _zones.Length; zi++)
         {
@@ -43,6 +46,7 @@ public sealed partial class PhysicalMemoryManager
                         if (IsUsedBit(idx + k))
                             return $"free block {Hex(b)} order {j}: frame {Hex(b + k)} is used in the bitmap";
                         if (_refs[idx + k] != 0) return $"free frame {Hex(b + k)} has references";
+                        if (cached.Contains(b + k)) return $"cached frame {Hex(b + k)} is also in a free block";
                         if (k > 0 && _tags[idx + k] != (byte)FrameUsage.Free)
                             return $"free frame {Hex(b + k)}: tag 0x{_tags[idx + k]:x2}";
                     }
@@ -70,6 +74,7 @@ public sealed partial class PhysicalMemoryManager
                 int head = HeadOrder(tag);
                 if (!IsUsedBit(idx))
                 {
+                    if (cached.Contains(f)) { f++; continue; }
                     if (!heads.Contains(f)) return $"free frame {Hex(f)} is in no buddy list";
                     f += 1UL << head;
                     continue;
@@ -104,11 +109,13 @@ public sealed partial class PhysicalMemoryManager
         for (int j = 0; j < Orders; j++)
             if (perOrder[j] != _freeBlocks[j])
                 return $"order {j}: lists hold {perOrder[j]} blocks, counter says {_freeBlocks[j]}";
-        if (free != _freeFrames) return $"free frames: lists {free}, counter {_freeFrames}";
+        if (free + (ulong)cached.Count != _freeFrames)
+            return $"free frames: lists {free} + cached {cached.Count}, counter {_freeFrames}";
         if (used != _usedFrames) return $"used frames: bitmap {used}, counter {_usedFrames}";
         if (reserved != _totalFrames - _usableFrames)
             return $"reserved frames: bitmap {reserved}, expected {_totalFrames - _usableFrames}";
-        if (free + used + reserved != _totalFrames) return "free + used + reserved != total";
+        if (free + (ulong)cached.Count + used + reserved != _totalFrames)
+            return "free + cached + used + reserved != total";
         foreach (var slot in _overflow)
         {
             if (slot.Frame == Null) continue;

@@ -118,7 +118,7 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
     public ulong MetadataBytes =>
         (ulong)_bitmap.Length * 8 + (ulong)_refs.Length * 2 + (ulong)_tags.Length
         + (ulong)_zones.Length * 40 + (ulong)_heads.Length * 8 + OverflowSlots * 16
-        + (ulong)_map.Length * 24 + Orders * 8;
+        + (ulong)_map.Length * 24 + Orders * 8 + FrameCacheCapacity * 16;
 
     /// <summary>A snapshot of the counters (no allocation).</summary>
     public PhysicalMemoryStatistics Statistics
@@ -127,17 +127,19 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
         {
             var counts = new FreeBlockCounts();
             for (int i = 0; i < Orders; i++) counts[i] = _freeBlocks[i];
+            counts[0] += (ulong)_cachedCount; // cached frames are free single frames too
             return new PhysicalMemoryStatistics(_totalFrames, _usableFrames, _freeFrames, _usedFrames,
-                _totalFrames - _usableFrames, counts, MetadataBytes);
+                _totalFrames - _usableFrames, counts, MetadataBytes,
+                new FrameCacheStatistics((ulong)_cachedCount, _cacheRefills, _cacheDrains));
         }
     }
 
     /// <summary>One frame tagged Used, reference count 1.</summary>
-    public Result<PhysicalAddress> AllocateFrame() => Allocate(0, FrameUsage.Used);
+    public Result<PhysicalAddress> AllocateFrame() => TakeCached(FrameUsage.Used);
 
     /// <summary>One frame with a usage tag (Used, Kernel, PageTable, Heap or Zero), reference count 1.</summary>
     public Result<PhysicalAddress> AllocateFrame(FrameUsage usage)
-        => IsAllocationUsage(usage) ? Allocate(0, usage) : Result<PhysicalAddress>.Fail(MemoryError.InvalidArgument);
+        => IsAllocationUsage(usage) ? TakeCached(usage) : Result<PhysicalAddress>.Fail(MemoryError.InvalidArgument);
 
     /// <summary>
     /// 2^order contiguous frames (order 0..10), each with reference count 1, aligned to the run's size and to
@@ -173,6 +175,7 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
                     if ((b & alignMask) == 0 && b + run <= limitFrame) return Take(zi, b, j, order, usage);
             }
         }
+        if (DrainFrameCache() > 0) return AllocateContiguous(order, constraints, usage);
         return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
     }
 

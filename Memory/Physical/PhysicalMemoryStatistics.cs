@@ -10,7 +10,8 @@ public struct FreeBlockCounts
 }
 
 /// <summary>
-/// A snapshot of the PMM. Frames in zones: Free + Used + Reserved = Total; Usable = Free + Used.
+/// A snapshot of the PMM. Frames in zones: Free + Used + Reserved = Total; Usable = Free + Used. The frame cache's
+/// frames are free single frames: counted in FreeFrames and in FreeBlocks(0) (Cache.Frames says how many of those).
 /// FragmentationIndex = 1 - (free frames in blocks of the largest free order / all free frames): 0 when every free
 /// frame sits in a block of the biggest size on offer, towards 1 when most free memory is scattered in smaller
 /// blocks than that; 0 when nothing is free.
@@ -20,8 +21,9 @@ public readonly struct PhysicalMemoryStatistics
     private readonly FreeBlockCounts _freeBlocks;
 
     internal PhysicalMemoryStatistics(ulong total, ulong usable, ulong free, ulong used, ulong reserved,
-        FreeBlockCounts freeBlocks, ulong metadataBytes)
+        FreeBlockCounts freeBlocks, ulong metadataBytes, FrameCacheStatistics cache = default)
     {
+        Cache = cache;
         TotalFrames = total;
         UsableFrames = usable;
         FreeFrames = free;
@@ -48,9 +50,11 @@ public readonly struct PhysicalMemoryStatistics
     public int LargestFreeOrder { get; }
     /// <summary>1 - frames in largest-order free blocks / free frames (see the type's summary).</summary>
     public double FragmentationIndex { get; }
-    /// <summary>Bytes of PMM metadata (bitmap, reference counts, tags, zones).</summary>
+    /// <summary>The frame cache: free single frames held outside the buddy lists (part of FreeFrames).</summary>
+    public FrameCacheStatistics Cache { get; }
+    /// <summary>Bytes of PMM metadata (bitmap, reference counts, tags, zones, frame cache).</summary>
     public ulong MetadataBytes { get; }
 
-    /// <summary>Free blocks of one order (0..10); 0 for other orders.</summary>
+    /// <summary>Free blocks of one order (0..10; order 0 includes the cached frames); 0 for other orders.</summary>
     public ulong FreeBlocks(int order) => order < 0 || order > PhysicalMemoryManager.MaxOrder ? 0 : _freeBlocks[order];
 }

@@ -3,12 +3,13 @@ using System;
 namespace MemOS.User.Runtime;
 
 /// <summary>
-/// MemOS's own system calls, numbered outside Linux's range: starting a program (until fork/exec exist) and the
-/// caller's memory statistics (see docs/processes.md for the kernel's side).
+/// MemOS's own system calls, numbered outside Linux's range: starting a program (until fork/exec exist), the
+/// caller's memory statistics and its fault handler (HardwareFaultHandler; see docs/processes.md for the kernel's
+/// side).
 /// </summary>
 public static unsafe class MemOSCalls
 {
-    public const long Spawn = 0x1000, MemStat = 0x1001;
+    public const long Spawn = 0x1000, MemStat = 0x1001, FaultHandler = 0x1002, FaultUnhandled = 0x1003;
 
     /// <summary>flags bit 0: don't wait (the caller keeps running; wait with wait4).</summary>
     public const int SpawnNoWait = 1;

@@ -2,6 +2,7 @@ using System;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using MemOS.Core;
+using MemOS.Core.Exceptions;
 using MemOS.Plugs;
 
 namespace MemOS.User.Runtime;
@@ -44,6 +45,9 @@ public static unsafe class ProcessStart
         ManagedAllocator.Install("process heap", &AllocateManaged, &FreeManaged);
         ProcessCollector.Install();
         GcReporting.Install(&Report);
+        RuntimeExceptions.Preallocate();
+        UnhandledExceptions.SetHandler(&Unhandled);
+        HardwareFaultHandler.Register();
 
         s_out = new ConsoleOutput(1);
         s_error = new ConsoleOutput(2);
@@ -94,6 +98,25 @@ public static unsafe class ProcessStart
     }
 
     private static bool FreeManaged(void* pointer) => ProcessHeap.Free(pointer) == Memory.MemoryError.None;
+
+    // An exception no catch took: its type, message and frames on fd 2, then the process ends: with exit 134, or,
+    // for a CPU fault that became the exception, killed by the kernel with the fault's segfault line.
+    private static void Unhandled(Exception exception)
+    {
+        string? text = null;
+        try
+        {
+            text = ProgramName + ": unhandled exception: " + ExceptionText.Describe(exception) + "\n"
+                + ExceptionText.StackTrace(exception) + "\n";
+        }
+        catch (OutOfMemoryException) { } // no memory for the text: the one-line report below allocates nothing
+        if (text == null) Fatal("unhandled exception", exception.Message);
+        s_out?.Flush();
+        s_error?.Write(text);
+        s_error?.Flush();
+        if (HardwareFaultHandler.CameFromFault(exception)) HardwareFaultHandler.GiveBack();
+        Linux.ExitGroupNow(FatalStatus);
+    }
 
     // Allocates nothing: the fatal error may be that memory ran out.
     private static void Fatal(string what, string detail)

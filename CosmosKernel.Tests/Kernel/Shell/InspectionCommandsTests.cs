@@ -376,6 +376,8 @@ public class InspectionCommandsTests
         Assert.That(lines[0], Does.Match(@"^pmm: total \d+ frames"), Log);
         for (int order = 0; order <= 10; order++)
             Assert.That(lines, Has.Some.Match($@"^  order {order,2} \(.+\) +\d+ blocks +\d+ frames$"), Log);
+        Assert.That(lines, Has.Some.Match(
+            @"^frame cache: \d+ of 64 frames \(counted in order 0\), \d+ refills, \d+ drains, 16 frames each$"), Log);
         Assert.That(lines, Has.Some.Match(@"^fragmentation index: \d\.\d{3}"), Log);
         Assert.That(lines, Has.Some.Match(@"^metadata: \d+ B .*% of RAM$"), Log);
     }

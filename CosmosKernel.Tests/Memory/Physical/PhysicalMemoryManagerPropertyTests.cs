@@ -171,7 +171,11 @@ public class PhysicalMemoryManagerPropertyTests
             Runs.Clear();
             Refs.Clear();
             Verify();
+            // Single frames wait in the frame cache; given back, everything must merge to the boot shape.
+            Pmm.DrainFrameCache();
+            Verify();
             var s = Pmm.Statistics;
+            if (s.Cache.Frames != 0) throw new AssertionException("frame cache not empty after a drain");
             for (int o = 0; o < InitialShape.Length; o++)
                 if (s.FreeBlocks(o) != InitialShape[o])
                     throw new AssertionException(
@@ -323,6 +327,8 @@ public class PhysicalMemoryManagerPropertyTests
                 : pmm.FreeContiguous(runs[i].Address, runs[i].Order),
                 Is.EqualTo(MemoryError.None));
         }
+        Assert.That(pmm.Check(out p), Is.EqualTo(MemoryError.None), p);
+        pmm.DrainFrameCache(); // cached single frames merge only when given back to the buddy
         var end = pmm.Statistics;
         Assert.That(pmm.Check(out p), Is.EqualTo(MemoryError.None), p);
         Assert.That(end.FreeFrames, Is.EqualTo(initial.FreeFrames));

@@ -1,5 +1,6 @@
-/* ctest: the kernel tests' probe. `ctest ACTION [ARGS]`: segv KIND, spin N TAG, getpid N, errno, fuzz N SEED,
-   read, sleep MS, exit CODE, yield N, spawn PROG, tls, memstat, mprotect. Raw system calls where the test needs them. */
+/* ctest: the kernel tests' probe. `ctest ACTION [ARGS]`: segv KIND, handler KIND, spin N TAG, getpid N, errno,
+   fuzz N SEED, read, sleep MS, exit CODE, yield N, spawn PROG, tls, memstat, mprotect. Raw system calls where the
+   test needs them. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,55 @@ static int recurse(int n)
     depth_sink = pad[0];
     if (n < 0) return 0; /* never: the stack's guard page ends it */
     return recurse(n + 1) + pad[100];
+}
+
+/* memos_fault_handler (0x1002): the kernel resumes here with rdi = exception code, rsi = faulting RIP, rdx = CR2 and
+   the handler disarmed; raw system calls only (the stack is the faulting one, realigned). */
+static volatile int handler_mode;
+static volatile int *volatile near_null = (volatile int *)8; /* a field of a null object */
+
+static int put(char *line, int n, const char *text)
+{
+    while (*text) line[n++] = *text++;
+    return n;
+}
+
+static int put_hex(char *line, int n, unsigned long v)
+{
+    for (int i = 15; i >= 0; i--) { line[n + i] = "0123456789abcdef"[v & 15]; v >>= 4; }
+    return n + 16;
+}
+
+__attribute__((force_align_arg_pointer)) static void fault_handler(unsigned long code, unsigned long rip,
+    unsigned long cr2)
+{
+    if (handler_mode == 1) depth_sink = *near_null;           /* a fault inside the handler: killed, no loop */
+    if (handler_mode == 2) sys(0x1003, 0, 0, 0);              /* give the fault back: killed with its line */
+    char line[96];
+    int n = put(line, 0, "ctest: handler code 0x");
+    n = put_hex(line, n, code);
+    n = put(line, n, " cr2 0x");
+    n = put_hex(line, n, cr2);
+    n = put(line, n, rip != 0 ? " rip set\n" : " rip 0\n");
+    sys(1, 1, (long)line, n);
+    sys(231, 42, 0, 0);
+}
+
+static int handler(const char *kind)
+{
+    handler_mode = !strcmp(kind, "loop") ? 1 : !strcmp(kind, "decline") ? 2 : 0;
+    long r = sys(0x1002, (long)fault_handler, 0, 0);
+    printf("ctest: handler %s registered (%ld)\n", kind, r);
+    fflush(stdout);
+    if (!strcmp(kind, "de")) {
+        unsigned z = 0, q;
+        __asm__ volatile("xor %%edx, %%edx; mov $1, %%eax; div %1" : "=a"(q) : "c"(z) : "rdx");
+        depth_sink = (int)q;
+    }
+    else if (!strcmp(kind, "stack")) recurse(0);
+    else depth_sink = *near_null;
+    printf("ctest: survived the fault (WRONG)\n");
+    return 1;
 }
 
 static int segv(const char *kind)
@@ -81,6 +131,10 @@ static int errnos(void)
     CHECK("nanosleep bad ns -> -EINVAL", sys(35, (long)(long[]){0, 2000000000L}, 0, 0), -22);
     CHECK("brk(0) is the break", sys(12, 0, 0, 0) == (long)sbrk(0), 1);
     CHECK("getpid > 0", sys(39, 0, 0, 0) > 0, 1);
+    CHECK("fault handler in null page -> -EFAULT", sys(0x1002, 0x1000, 0, 0), -14);
+    CHECK("fault handler in kernel -> -EFAULT", sys(0x1002, (long)0xFFFFFFFF80000000UL, 0, 0), -14);
+    CHECK("fault handler, bad flags -> -EINVAL", sys(0x1002, 0x401000, 1, 0), -22);
+    CHECK("fault unhandled, none given -> -EINVAL", sys(0x1003, 0, 0, 0), -22);
     printf("ctest: errno %s\n", bad ? "FAILED" : "all ok");
     return bad;
 }
@@ -123,6 +177,7 @@ int main(int argc, char **argv)
 {
     const char *a = argc > 1 ? argv[1] : "";
     if (!strcmp(a, "segv") && argc > 2) return segv(argv[2]);
+    if (!strcmp(a, "handler") && argc > 2) return handler(argv[2]);
     if (!strcmp(a, "errno")) return errnos();
     if (!strcmp(a, "fuzz") && argc > 3) return fuzz(atol(argv[2]), atol(argv[3]));
     if (!strcmp(a, "exit") && argc > 2) return atoi(argv[2]);

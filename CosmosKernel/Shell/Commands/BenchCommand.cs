@@ -60,6 +60,10 @@ internal sealed class BenchCommand : Command
         ulong zero = Row("zero one 4 KiB page", Iterations, Median(r => ZeroPage(m, scratch.Value)), "");
         m.Pmm.FreeFrame(scratch.Value);
         Row("PMM frame alloc+free", Iterations, Median(r => Frames(m)), "found no free frame");
+        Row("  fault step: resolver decision (demand write)", FaultBench.Iterations,
+            Median(r => new Round(FaultBench.Decide(m), 0)), "");
+        Row("  fault step: page-table map + unmap (invlpg)", FaultBench.Iterations,
+            Median(r => new Round(FaultBench.MapUnmap(m), 0)), "");
         foreach (ulong size in HeapSizes)
             Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)),
                 "could not allocate");

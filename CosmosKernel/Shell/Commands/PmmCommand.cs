@@ -22,7 +22,8 @@ internal sealed class PmmCommand : Command
     public override string Description
         => "physical memory manager: statistics, free blocks per order, a map of RAM, frames by hand";
     public override string Details =>
-        "pmm              counters, free blocks per buddy order (0..10), fragmentation index, metadata size\n" +
+        "pmm              counters, free blocks per buddy order (0..10), the frame cache (single frames kept\n" +
+        "                 outside the buddy, refilled and drained in batches), fragmentation index, metadata size\n" +
         "pmm map [WIDTH]  RAM as a grid, WIDTH characters per row (8..64, default 64), 16 rows; each character " +
         "is\n" +
         "                 one chunk of frames showing its most notable kind:\n" +
@@ -64,6 +65,9 @@ internal sealed class PmmCommand : Command
                 + $"{Format.PadLeft(blocks.ToString(), 8)} blocks  "
                 + $"{Format.PadLeft((blocks << order).ToString(), 8)} frames");
         }
+        Console.WriteLine($"frame cache: {s.Cache.Frames} of {PhysicalMemoryManager.FrameCacheCapacity} frames "
+            + $"(counted in order 0), {s.Cache.Refills} refills, {s.Cache.Drains} drains, "
+            + $"{PhysicalMemoryManager.FrameCacheBatch} frames each");
         string largest = s.LargestFreeOrder < 0 ? "nothing free" : $"largest free order {s.LargestFreeOrder}";
         Console.WriteLine($"fragmentation index: {s.FragmentationIndex:0.000} ({largest})");
         ulong ram = s.TotalFrames * MemoryView.Frame;

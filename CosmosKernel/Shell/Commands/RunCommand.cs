@@ -33,6 +33,8 @@ internal sealed class RunCommand : Command
             Console.WriteLine($"[{p.Pid}] {p.Name}");
             return;
         }
+        MemoryManagement.FaultLog? log = MemoryManagement.KernelMemory.Current?.Faults;
+        ulong eventsBefore = log?.EventCount ?? 0;
         Scheduler.Foreground = p;
         Scheduler.WaitForExit(p);
         Scheduler.Foreground = null;
@@ -40,5 +42,6 @@ internal sealed class RunCommand : Command
         Scheduler.Remove(p);
         if ((status & 0x7F) != 0) Console.WriteLine($"[{p.Pid}] {p.Name} killed by signal {status & 0x7F}");
         else if ((status >> 8) != 0) Console.WriteLine($"[{p.Pid}] {p.Name} exited with status {status >> 8}");
+        if (log != null && Memory.Tracing.MemoryTrace.On) TraceCommand.NarrateProcess(log, p.Pid, eventsBefore);
     }
 }

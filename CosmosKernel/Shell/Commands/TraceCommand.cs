@@ -19,7 +19,7 @@ internal sealed class TraceCommand : Command
     public override string Name => "trace";
     public override string Usage => "trace [on|off]";
     public override string Description
-        => "narrate alloc, free, touch and write: each layer's events (heap, VMM, fault, PMM, page table)";
+        => "narrate alloc, free, touch, write and run: each layer's events (heap, VMM, fault, PMM, page table)";
     public override string Details =>
         "  trace          show whether tracing is on\n" +
         "  trace on       alloc, free, touch and write print, after their result line, every event their operation\n" +
@@ -31,6 +31,8 @@ internal sealed class TraceCommand : Command
         "                                          fault: page fault at 0x10000000 (write, not present, kernel, " +
         "AC set)\n" +
         "                                          PMM: frame 0x... taken (order 0, used)  page table: ...\n" +
+        "                 run PROG prints, once the program ended, the events of its own faults, mmap and brk,\n" +
+        "                 each line prefixed with its pid (`pid 5 fault: page fault at 0x7fffffffe000 ...`)\n" +
         "  trace off      back to one line per command; the layers record nothing";
 
     public override void Execute(Shell shell, Arguments args)
@@ -62,19 +64,38 @@ internal sealed class TraceCommand : Command
         List<MemoryEvent> events = log.EventsBetween(window.EventsBefore, window.EventsAfter);
         if ((ulong)events.Count < caused)
             Step($"({caused - (ulong)events.Count} earlier events no longer in the trace ring)");
+        Print(events, "");
+        return events.Count;
+    }
+
+    /// <summary>
+    /// After `run` waited for a process: the events recorded while that process was running (its faults, its
+    /// mmap/brk regions, the frames and page-table entries they took), each line prefixed with `pid N`. The kernel
+    /// heap's events are left out: a process's own heap lives in ring 3 and narrates nothing to the kernel.
+    /// </summary>
+    public static int NarrateProcess(FaultLog log, int pid, ulong eventsBefore)
+    {
+        List<MemoryEvent> events = log.EventsOf(pid, eventsBefore, log.EventCount, out ulong lost);
+        events.RemoveAll(e => e.Layer == MemoryLayer.Heap);
+        if (lost > 0) Step($"({lost} earlier events no longer in the trace ring)");
+        Print(events, $"pid {pid} ");
+        return events.Count;
+    }
+
+    private static void Print(List<MemoryEvent> events, string prefix)
+    {
         for (int i = 0; i < events.Count;)
         {
             Period(events, i, out int period, out int repeats);
-            for (int j = 0; j < period; j++) Step(events[i + j].Describe());
+            for (int j = 0; j < period; j++) Step(prefix + events[i + j].Describe());
             if (repeats > 1)
             {
                 MemoryEvent last = events[i + period * repeats - 1];
-                Step($"... the same {(period == 1 ? "step" : period + " steps")} {repeats - 1} more times, the last: "
-                     + last.Describe());
+                Step($"{prefix}... the same {(period == 1 ? "step" : period + " steps")} {repeats - 1} more times, "
+                     + "the last: " + last.Describe());
             }
             i += period * repeats;
         }
-        return events.Count;
     }
 
     // The shortest repeating run of event kinds starting at `start` that repeats at least MinRepeats times (period

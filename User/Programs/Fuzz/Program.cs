@@ -24,6 +24,7 @@ internal static unsafe class Program
         Linux.Read, Linux.Write, Linux.Mmap, Linux.Mprotect, Linux.Munmap, Linux.Brk, Linux.Writev, Linux.SchedYield,
         Linux.Nanosleep, Linux.GetPid, Linux.Exit, Linux.Wait4, Linux.Uname, Linux.ArchPrctl, Linux.SetTidAddress,
         Linux.ClockGettime, Linux.ExitGroup, Linux.Waitid, MemOSCalls.Spawn, MemOSCalls.MemStat,
+        MemOSCalls.FaultHandler, MemOSCalls.FaultUnhandled,
     };
 
     private static int Main(string[] args)

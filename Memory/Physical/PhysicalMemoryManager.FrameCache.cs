@@ -1,0 +1,155 @@
+using System;
+using System.Collections.Generic;
+using MemOS.Memory.Tracing;
+
+namespace MemOS.Memory.Physical;
+
+// The frame cache (Linux's per-CPU page lists are the model): single frames are taken from and given back to a
+// small stack, refilled from the buddy and drained to it in batches, so the common alloc+free of one frame never
+// splits or merges a block. A cached frame is free in the bitmap (bit clear, no reference, tag Free without a head
+// order, a "cached" magic word at +16 like a free block's, so Check catches a write after free), counted in the free
+// frames, and in no buddy list: the bitmap stays the ground truth, and the buddy cannot merge with a cached frame
+// because only list heads carry a head order. One instance now; one per CPU with SMP.
+public sealed partial class PhysicalMemoryManager
+{
+    /// <summary>Most frames the cache holds; a free into a full cache first drains a batch to the buddy.</summary>
+    public const int FrameCacheCapacity = 64;
+    /// <summary>Frames moved between the cache and the buddy at once.</summary>
+    public const int FrameCacheBatch = 16;
+
+    // [0, _cachedCount): bottom = coldest (drained first), top = the frame freed last (taken first, still warm).
+    private readonly ulong[] _cachedFrames = new ulong[FrameCacheCapacity];
+    private readonly ulong[] _cachedIndexes = new ulong[FrameCacheCapacity]; // metadata index of each frame
+    private int _cachedCount;
+    // "CACHEDFR" xor the frame number, written at +16 of each cached frame.
+    private const ulong CachedMagic = 0x5246_4445_4843_4143;
+    private ulong _cacheRefills, _cacheDrains;
+
+    /// <summary>Free frames sitting in the frame cache (part of <see cref="FreeFrameCount"/>).</summary>
+    public ulong CachedFrameCount => (ulong)_cachedCount;
+
+    /// <summary>Gives every cached frame back to the buddy (which merges it); returns how many there were.</summary>
+    public int DrainFrameCache()
+    {
+        int n = _cachedCount;
+        if (n > 0) Drain(n);
+        return n;
+    }
+
+    // One frame from the top of the cache, refilling it from the buddy when empty.
+    private Result<PhysicalAddress> TakeCached(FrameUsage usage)
+    {
+        int n = _cachedCount;
+        if (n == 0)
+        {
+            n = Refill();
+            if (n == 0) return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
+        }
+        n--;
+        _cachedCount = n;
+        ulong idx = _cachedIndexes[n];
+        _bitmap[idx >> 6] |= 1UL << (int)(idx & 63);
+        _refs[idx] = 1;
+        _tags[idx] = Tag(usage, 0);
+        _freeFrames--;
+        _usedFrames++;
+        var taken = PhysicalAddress.FromFrame(_cachedFrames[n]);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.FrameTaken, frame: taken.Value, value: (ulong)usage);
+        return Result<PhysicalAddress>.Success(taken);
+    }
+
+    // A single allocated frame whose last reference went: free it into the cache, draining a batch when full.
+    private void CacheFrame(int zi, ulong frame)
+    {
+        if (_cachedCount == FrameCacheCapacity) Drain(FrameCacheBatch);
+        ulong idx = _zones[zi].Meta + frame - _zones[zi].Start;
+        _bitmap[idx >> 6] &= ~(1UL << (int)(idx & 63));
+        _refs[idx] = 0;
+        _tags[idx] = (byte)FrameUsage.Free;
+        _freeFrames++;
+        _usedFrames--;
+        int n = _cachedCount;
+        _cachedFrames[n] = frame;
+        _cachedIndexes[n] = idx;
+        _cachedCount = n + 1;
+        _memory.Write64(PhysicalAddress.FromFrame(frame) + 16, CachedMagic ^ frame);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.FrameFreed, frame: PhysicalAddress.FromFrame(frame).Value);
+    }
+
+    // Takes up to a batch of free frames out of the buddy lists (lowest zone first, smallest block first) into the
+    // cache; returns the cache's count. Frames stay free in the bitmap: only the lists and zone counters change.
+    private int Refill()
+    {
+        _cacheRefills++;
+        int got = 0;
+        for (int zi = 0; zi < _zones.Length && got < FrameCacheBatch; zi++)
+        {
+            ref Zone z = ref _zones[zi];
+            while (z.NonEmpty != 0 && got < FrameCacheBatch)
+            {
+                int j = System.Numerics.BitOperations.TrailingZeroCount(z.NonEmpty);
+                ulong block = _heads[zi * Orders + j];
+                Remove(zi, block, j);
+                // Keep the lowest 2^j frames that fit in the batch; the upper halves go back to the lists.
+                while (j > 0 && (1 << j) > FrameCacheBatch - got)
+                {
+                    j--;
+                    Push(zi, block + (1UL << j), j);
+                }
+                ulong run = 1UL << j;
+                z.FreeFrames -= run;
+                // Highest first, so the lowest frame ends on top and is handed out first.
+                for (ulong k = run; k-- > 0;)
+                {
+                    _memory.Write64(PhysicalAddress.FromFrame(block + k) + 16, CachedMagic ^ (block + k));
+                    _cachedFrames[got] = block + k;
+                    _cachedIndexes[got] = z.Meta + block + k - z.Start;
+                    got++;
+                }
+            }
+        }
+        _cachedCount = got;
+        return got;
+    }
+
+    // Gives the `count` coldest cached frames back to the buddy, merging each with its free buddies.
+    private void Drain(int count)
+    {
+        _cacheDrains++;
+        for (int i = 0; i < count; i++)
+        {
+            ulong frame = _cachedFrames[i];
+            int zi = ZoneOf(frame);
+            _zones[zi].FreeFrames++;
+            Merge(zi, frame, 0);
+        }
+        int left = _cachedCount - count;
+        Array.Copy(_cachedFrames, count, _cachedFrames, 0, left);
+        Array.Copy(_cachedIndexes, count, _cachedIndexes, 0, left);
+        _cachedCount = left;
+    }
+
+    // Check's part: each cached frame lies in a zone, is free in the bitmap with no reference and a plain Free tag,
+    // and appears once; collected into `cached` so the list walk can tell that none is also in a free block.
+    private string? CheckFrameCache(HashSet<ulong> cached)
+    {
+        if (_cachedCount < 0 || _cachedCount > FrameCacheCapacity) return $"frame cache count {_cachedCount}";
+        for (int i = 0; i < _cachedCount; i++)
+        {
+            ulong f = _cachedFrames[i];
+            int zi = ZoneOf(f);
+            if (zi < 0) return $"cached frame {Hex(f)} is in no zone";
+            ulong idx = _zones[zi].Meta + f - _zones[zi].Start;
+            if (_cachedIndexes[i] != idx) return $"cached frame {Hex(f)}: wrong metadata index";
+            if (IsUsedBit(idx)) return $"cached frame {Hex(f)} is used in the bitmap";
+            if (_refs[idx] != 0) return $"cached frame {Hex(f)} has references";
+            if (_tags[idx] != (byte)FrameUsage.Free) return $"cached frame {Hex(f)}: tag 0x{_tags[idx]:x2}";
+            if (_memory.Read64(PhysicalAddress.FromFrame(f) + 16) != (CachedMagic ^ f))
+                return $"cached frame {Hex(f)}: header overwritten (write after free?)";
+            if (!cached.Add(f)) return $"cached frame {Hex(f)} cached twice";
+        }
+        return null;
+    }
+}
