@@ -11,6 +11,7 @@ namespace MemOS.Build;
 /// naming the assemblies to compile (inputs) and reference (-r:), patched or original. Errors go to stdout as
 /// MSBuild canonical lines and the exit code is 1.
 /// `dotnet MemOS.Build.dll symbols NM-OUTPUT ASSEMBLY-LIST OUT` writes the kernel's symbol table (SymbolTableWriter).
+/// `dotnet MemOS.Build.dll font FONT.psf.gz OUT.cs` writes the console font's C# data (FontSourceWriter).
 /// </summary>
 internal static class Program
 {
@@ -22,6 +23,7 @@ internal static class Program
         List<string> arguments = Expand(args);
         if (arguments.Count == 4 && arguments[0] == "symbols")
             return SymbolTableWriter.Run(arguments[1], arguments[2], arguments[3]);
+        if (arguments.Count == 3 && arguments[0] == "font") return FontSourceWriter.Run(arguments[1], arguments[2]);
         if (arguments.Count == 0 || arguments[0] != "plugs") return Fail(PlugError.Tool(Usage));
 
         var plugs = new List<string>();

@@ -17,7 +17,7 @@ internal static unsafe class KernelEntry
     private static void Main(uint magic, uint info)
     {
         SerialPort.Initialize();
-        VgaTextScreen.Clear();
+        VgaTextScreen.Instance.Clear();
         Core.RuntimeFatal.SetHandler(&Panic.FromRuntime);
         Core.StackBounds.Set(KernelStack.Bottom, KernelStack.Top);
         InterruptDispatcher.Initialize();
@@ -34,6 +34,8 @@ internal static unsafe class KernelEntry
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
         MemoryManagement.KernelMemory.Initialize(kernel.Boot, CpuFeatures.Read());
+        DisplaySetup.Initialize(kernel.Boot, MemoryManagement.KernelMemory.Current!);
+        System.Console.WriteLine($"console: {DisplaySetup.Outcome}");
         Core.Exceptions.RuntimeExceptions.Preallocate();
         Core.Exceptions.UnhandledExceptions.SetHandler(&Panic.FromUnhandledException);
         Processes.Scheduler.Initialize(MemoryManagement.KernelMemory.Current!);

@@ -37,6 +37,10 @@ align 8
     dd 12
     dd _start32
 align 8
+    dw 5, 1                       ; framebuffer tag, optional: 1024x768x32 (grub.cfg's gfxpayload overrides it)
+    dd 20
+    dd 1024, 768, 32
+align 8
     dw 0, 0                       ; end tag
     dd 8
 mb2_end:

@@ -88,7 +88,7 @@ internal static unsafe class Panic
         Cpu.DisableInterrupts();
         if (s_panicking) Cpu.HaltForever(); // a panic while panicking: stop quietly rather than loop
         s_panicking = true;
-        VgaTextScreen.Colour = 0x4F;
+        TextConsole.Terminal.Screen.Colour = 0x4F;
         Line();
     }
 
@@ -96,6 +96,7 @@ internal static unsafe class Panic
     {
         Text("MemOS halted. Source lines: addr2line -f -e CosmosKernel/bin/kernel/kernel.elf ADDR (Debug build)");
         Line();
+        TextConsole.Terminal.Screen.Flush();
         Cpu.HaltForever();
     }
 
@@ -142,7 +143,7 @@ internal static unsafe class Panic
     private static void Char(char c)
     {
         SerialPort.Write(c);
-        VgaTextScreen.Write(c);
+        TextConsole.Terminal.Screen.Write(c);
     }
 
     private static void Line() => Char('\n');

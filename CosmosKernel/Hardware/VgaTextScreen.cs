@@ -1,68 +1,85 @@
+using MemOS.Kernel.TextConsole;
+
 namespace MemOS.Kernel.Hardware;
 
 /// <summary>The 80x25 VGA text screen, reached through the direct map: colours, scrolling, a hardware cursor.</summary>
-internal static unsafe class VgaTextScreen
+internal sealed unsafe class VgaTextScreen : ConsoleScreen
 {
     public const int Width = 80, Height = 25;
     private const ulong DirectMapBase = 0xFFFF_8000_0000_0000;
     private static ushort* Buffer => (ushort*)(DirectMapBase + 0xB8000);
 
-    private static int s_row, s_column;
-    public static byte Colour { get; set; } = 0x07;
+    /// <summary>The one VGA text screen (the console until a framebuffer takes over).</summary>
+    public static readonly VgaTextScreen Instance = new();
 
-    public static int Row => s_row;
-    public static int Column => s_column;
+    private int _row, _column;
+    private byte _colour = 0x07;
 
-    public static void Clear()
+    private VgaTextScreen() { }
+
+    public override string Description => "VGA text 80x25";
+    public override int Columns => Width;
+    public override int Rows => Height;
+    public override int Row => _row;
+    public override int Column => _column;
+    public override byte Colour { get => _colour; set => _colour = value; }
+
+    public override void Clear()
     {
-        ushort blank = (ushort)(Colour << 8 | ' ');
+        ushort blank = (ushort)(_colour << 8 | ' ');
         for (int i = 0; i < Width * Height; i++) Buffer[i] = blank;
-        s_row = s_column = 0;
+        _row = _column = 0;
         MoveCursor();
     }
 
-    public static void Write(char c)
+    public override void Write(char c)
     {
         switch (c)
         {
-            case '\n': s_column = 0; s_row++; break;
-            case '\r': s_column = 0; break;
-            case '\b': if (s_column > 0) s_column--; break;
-            case '\t': s_column = (s_column + 8) & ~7; break;
+            case '\n': _column = 0; _row++; break;
+            case '\r': _column = 0; break;
+            case '\b': if (_column > 0) _column--; break;
+            case '\t': _column = (_column + 8) & ~7; break;
             default:
-                Buffer[s_row * Width + s_column] = (ushort)(Colour << 8 | (c < 0x80 && c >= 0x20 ? c : '?'));
-                s_column++;
+                Buffer[_row * Width + _column] = (ushort)(_colour << 8 | (c < 0x80 && c >= 0x20 ? c : '?'));
+                _column++;
                 break;
         }
-        if (s_column >= Width) { s_column = 0; s_row++; }
-        if (s_row >= Height) Scroll();
+        if (_column >= Width) { _column = 0; _row++; }
+        if (_row >= Height) Scroll();
         MoveCursor();
     }
 
-    /// <summary>Writes a character at a place without moving the cursor (line editing redraws with it).</summary>
-    public static void Put(int row, int column, char c, byte colour)
+    public override void Put(int row, int column, char c, byte colour)
     {
         if ((uint)row < Height && (uint)column < Width) Buffer[row * Width + column] = (ushort)(colour << 8 | c);
     }
 
-    public static void SetCursor(int row, int column)
+    public override (char Char, byte Colour) Cell(int row, int column)
     {
-        s_row = row < 0 ? 0 : row >= Height ? Height - 1 : row;
-        s_column = column < 0 ? 0 : column >= Width ? Width - 1 : column;
+        if ((uint)row >= Height || (uint)column >= Width) return (' ', _colour);
+        ushort cell = Buffer[row * Width + column];
+        return ((char)(cell & 0xFF), (byte)(cell >> 8));
+    }
+
+    public override void SetCursor(int row, int column)
+    {
+        _row = row < 0 ? 0 : row >= Height ? Height - 1 : row;
+        _column = column < 0 ? 0 : column >= Width ? Width - 1 : column;
         MoveCursor();
     }
 
-    private static void Scroll()
+    private void Scroll()
     {
         for (int i = 0; i < Width * (Height - 1); i++) Buffer[i] = Buffer[i + Width];
-        ushort blank = (ushort)(Colour << 8 | ' ');
+        ushort blank = (ushort)(_colour << 8 | ' ');
         for (int i = Width * (Height - 1); i < Width * Height; i++) Buffer[i] = blank;
-        s_row = Height - 1;
+        _row = Height - 1;
     }
 
-    private static void MoveCursor()
+    private void MoveCursor()
     {
-        int position = s_row * Width + s_column;
+        int position = _row * Width + _column;
         Cpu.OutB(0x3D4, 0x0F);
         Cpu.OutB(0x3D5, (byte)position);
         Cpu.OutB(0x3D4, 0x0E);

@@ -3,14 +3,49 @@ using MemOS.Kernel.Hardware;
 namespace MemOS.Kernel.TextConsole;
 
 /// <summary>
-/// The console as both screens see it: every character goes to VGA and to COM1; cursor moves for line editing
-/// are done directly on VGA and as ANSI sequences on serial. Input is the first key from either keyboard.
+/// The console as both screens see it: every character goes to the screen (VGA text or the framebuffer console) and
+/// to COM1; cursor moves for line editing are done directly on the screen and as ANSI sequences on serial. Input is
+/// the first key from either keyboard.
 /// </summary>
 internal static class Terminal
 {
+    /// <summary>The screen: VGA text from boot, the framebuffer console once DisplaySetup has made one.</summary>
+    public static ConsoleScreen Screen { get; private set; } = VgaTextScreen.Instance;
+
+    /// <summary>How many characters fit on a line of the screen (serial shows the same lines).</summary>
+    public static int Columns => Screen.Columns;
+
+    /// <summary>What the screen shows now, to carry over to another screen (take it before a mode change).</summary>
+    public static ScreenSnapshot Snapshot()
+    {
+        ConsoleScreen screen = Screen;
+        var cells = new (char, byte)[screen.Rows * screen.Columns];
+        for (int row = 0; row < screen.Rows; row++)
+            for (int column = 0; column < screen.Columns; column++)
+                cells[row * screen.Columns + column] = screen.Cell(row, column);
+        return new ScreenSnapshot(cells, screen.Columns, screen.Row, screen.Column, screen.Colour);
+    }
+
+    /// <summary>Moves the console to another screen, showing what the snapshot holds there.</summary>
+    public static void SwitchTo(ConsoleScreen screen, ScreenSnapshot before)
+    {
+        int rows = before.Cells.Length / before.Columns;
+        if (rows > screen.Rows) rows = screen.Rows;
+        int columns = before.Columns < screen.Columns ? before.Columns : screen.Columns;
+        for (int row = 0; row < rows; row++)
+            for (int column = 0; column < columns; column++)
+            {
+                (char c, byte colour) = before.Cells[row * before.Columns + column];
+                screen.Put(row, column, c, colour);
+            }
+        screen.Colour = before.Colour;
+        screen.SetCursor(before.Row < rows ? before.Row : rows - 1, before.Column);
+        Screen = screen;
+    }
+
     public static void Write(char c)
     {
-        VgaTextScreen.Write(c);
+        Screen.Write(c);
         SerialPort.Write(c);
     }
 
@@ -30,10 +65,11 @@ internal static class Terminal
             s_serialColour = colour;
             SerialSgr(AnsiForeground[colour & 0x0F]);
         }
-        byte saved = VgaTextScreen.Colour;
-        VgaTextScreen.Colour = colour;
-        VgaTextScreen.Write(c);
-        VgaTextScreen.Colour = saved;
+        ConsoleScreen screen = Screen;
+        byte saved = screen.Colour;
+        screen.Colour = colour;
+        screen.Write(c);
+        screen.Colour = saved;
         SerialPort.Write(c);
     }
 
@@ -62,17 +98,19 @@ internal static class Terminal
     public static void CursorLeft(int n)
     {
         if (n <= 0) return;
-        int position = VgaTextScreen.Row * VgaTextScreen.Width + VgaTextScreen.Column - n;
+        ConsoleScreen screen = Screen;
+        int position = screen.Row * screen.Columns + screen.Column - n;
         if (position < 0) position = 0;
-        VgaTextScreen.SetCursor(position / VgaTextScreen.Width, position % VgaTextScreen.Width);
+        screen.SetCursor(position / screen.Columns, position % screen.Columns);
         SerialAnsi(n, 'D');
     }
 
     public static void CursorRight(int n)
     {
         if (n <= 0) return;
-        int position = VgaTextScreen.Row * VgaTextScreen.Width + VgaTextScreen.Column + n;
-        VgaTextScreen.SetCursor(position / VgaTextScreen.Width, position % VgaTextScreen.Width);
+        ConsoleScreen screen = Screen;
+        int position = screen.Row * screen.Columns + screen.Column + n;
+        screen.SetCursor(position / screen.Columns, position % screen.Columns);
         SerialAnsi(n, 'C');
     }
 
@@ -81,25 +119,29 @@ internal static class Terminal
     /// </summary>
     public static void EraseAhead(int n)
     {
-        int row = VgaTextScreen.Row, column = VgaTextScreen.Column;
+        ConsoleScreen screen = Screen;
+        int row = screen.Row, column = screen.Column;
         for (int i = 0; i < n; i++)
         {
-            int position = row * VgaTextScreen.Width + column + i;
-            VgaTextScreen.Put(position / VgaTextScreen.Width, position % VgaTextScreen.Width, ' ',
-                VgaTextScreen.Colour);
+            int position = row * screen.Columns + column + i;
+            screen.Put(position / screen.Columns, position % screen.Columns, ' ', screen.Colour);
         }
         SerialPort.Write((byte)0x1B); SerialPort.Write((byte)'['); SerialPort.Write((byte)'K');
     }
 
     public static void Clear()
     {
-        VgaTextScreen.Clear();
+        Screen.Clear();
         foreach (char c in "\x1b[2J\x1b[H") SerialPort.Write((byte)c);
     }
+
+    /// <summary>A key from either keyboard if one is waiting; never blocks.</summary>
+    public static bool TryReadKey(out Key key) => Ps2Keyboard.TryReadKey(out key) || SerialKeys.TryReadKey(out key);
 
     /// <summary>Waits (halting between interrupts) for a key from the PS/2 keyboard or the serial line.</summary>
     public static Key ReadKey()
     {
+        Screen.Flush();
         while (true)
         {
             if (Ps2Keyboard.TryReadKey(out Key key) || SerialKeys.TryReadKey(out key)) return key;

@@ -24,6 +24,8 @@ public sealed class BootInfo
     public string CommandLine { get; set; } = "";
     public List<BootMemoryEntry> MemoryMap { get; } = new();
     public List<BootModule> Modules { get; } = new();
+    /// <summary>The framebuffer the bootloader set up, if it reported a plausible one.</summary>
+    public BootFramebuffer? Framebuffer { get; set; }
     /// <summary>Problems with the boot information: reported, never trusted.</summary>
     public List<string> Problems { get; } = new();
 

@@ -3,9 +3,10 @@ using System;
 namespace MemOS.Memory.Boot;
 
 /// <summary>
-/// Reads multiboot1 (qemu -kernel) and multiboot2 (GRUB) information: command line, bootloader name, memory map and
-/// modules. Every pointer and length is checked before it is followed, through IBootMemory (the direct map in the
-/// kernel, a byte array in the tests); a malformed, truncated or missing structure becomes a Problem, not a crash.
+/// Reads multiboot1 (qemu -kernel) and multiboot2 (GRUB) information: command line, bootloader name, memory map,
+/// modules and framebuffer. Every pointer and length is checked before it is followed, through IBootMemory (the
+/// direct map in the kernel, a byte array in the tests); a malformed, truncated or missing structure becomes a
+/// Problem, not a crash.
 /// </summary>
 public static class MultibootParser
 {
@@ -65,6 +66,12 @@ public static class MultibootParser
         uint flags = Field(0);
         if ((flags & (1 << 2)) != 0) boot.CommandLine = CString(m, Field(16));
         if ((flags & (1 << 9)) != 0) boot.BootloaderName = CString(m, Field(64));
+        if ((flags & (1 << 12)) != 0)
+        {
+            var video = new byte[28];
+            if (m.Read(info + 88, video)) AddFramebuffer(boot, video, 0, 22);
+            else boot.Problems.Add("multiboot1 framebuffer fields are not readable");
+        }
         if ((flags & (1 << 3)) != 0)
         {
             uint count = Field(20), address = Field(24);
@@ -166,7 +173,17 @@ public static class MultibootParser
                         boot.MemoryMap.Add(new BootMemoryEntry(baseAddress, len, t));
                     }
                     break;
-                // other tags (framebuffer, ELF sections, ACPI, ...) are not needed: skipped by their size
+                case 8:
+                    // common part (32 bytes, as GRUB lays it out) and, for direct colour, six bytes of channel info
+                    var video = new byte[30];
+                    if (size < 32 || !m.Read(tag + 8, video.AsSpan(0, size >= 38 ? 30 : 24)))
+                    {
+                        boot.Problems.Add($"framebuffer tag at +{offset} is {size} bytes (< 32): ignored");
+                        break;
+                    }
+                    AddFramebuffer(boot, video, 0, size >= 38 ? 24 : -1);
+                    break;
+                // other tags (ELF sections, ACPI, ...) are not needed: skipped by their size
             }
             offset += (size + 7UL) & ~7UL;
         }
@@ -174,6 +191,30 @@ public static class MultibootParser
         if (!sawMap) boot.Problems.Add("the bootloader gave no memory map");
         else if (boot.MemoryMap.Count == 0) boot.Problems.Add("the memory map is empty");
         return boot;
+    }
+
+    // Fields from `at`: address u64, pitch, width, height u32, bpp u8, type u8; colour info (six bytes: position and
+    // size of red, green, blue) at colourAt, or none when colourAt < 0.
+    private static void AddFramebuffer(BootInfo boot, byte[] f, int at, int colourAt)
+    {
+        uint U(int i) => (uint)(f[i] | f[i + 1] << 8 | f[i + 2] << 16 | f[i + 3] << 24);
+        ulong address = U(at) | (ulong)U(at + 4) << 32;
+        uint pitch = U(at + 8), width = U(at + 12), height = U(at + 16);
+        byte bpp = f[at + 20], type = f[at + 21];
+        bool colour = colourAt >= 0 && type == BootFramebuffer.DirectColourType;
+        var fb = new BootFramebuffer(address, pitch, width, height, bpp, type,
+            colour ? f[colourAt] : (byte)0, colour ? f[colourAt + 1] : (byte)0,
+            colour ? f[colourAt + 2] : (byte)0, colour ? f[colourAt + 3] : (byte)0,
+            colour ? f[colourAt + 4] : (byte)0, colour ? f[colourAt + 5] : (byte)0);
+        bool text = type == BootFramebuffer.TextType;
+        ulong rowBytes = text ? width * 2UL : (width * (ulong)bpp + 7) / 8;
+        if (width == 0 || height == 0 || width > 16384 || height > 16384 || (!text && (bpp == 0 || bpp > 32))
+            || pitch < rowBytes || address == 0 || address > ulong.MaxValue - fb.Size || (address & 0xFFF) != 0)
+        {
+            boot.Problems.Add($"framebuffer {fb} is implausible: ignored");
+            return;
+        }
+        boot.Framebuffer = fb;
     }
 
     private static void AddModule(BootInfo boot, uint start, uint end, string name)

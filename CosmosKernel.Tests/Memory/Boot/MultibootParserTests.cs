@@ -150,7 +150,7 @@ public class MultibootParserTests
     [Test]
     public void Multiboot2_module_tags_memory_map_and_unknown_tags()
     {
-        byte[] m = Multiboot2((1, Encoding.ASCII.GetBytes("quiet\0")), (8, new byte[20]),
+        byte[] m = Multiboot2((1, Encoding.ASCII.GetBytes("quiet\0")), (9, new byte[20]),
             (3, ModuleTag(0x8000, 0x9000, "programs")),
             (6, MapTag()), (0x77, new byte[3]));
         BootInfo b = MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m));
@@ -196,5 +196,64 @@ public class MultibootParserTests
         BootInfo b = MultibootParser.Parse(0x1234, 0x1000, new ByteArrayBootMemory(new byte[16]));
         Assert.That(b.Protocol, Is.EqualTo("none"));
         Assert.That(b.Problems.Single(), Does.Contain("unknown boot magic"));
+    }
+
+    // The common framebuffer fields as both protocols lay them out, then red/green/blue position and size.
+    private static byte[] FramebufferFields(ulong address, uint pitch, uint width, uint height, byte bpp, byte type,
+        int padding)
+    {
+        var f = new byte[22 + padding + 6];
+        Put64(f, 0, address); Put32(f, 8, pitch); Put32(f, 12, width); Put32(f, 16, height);
+        f[20] = bpp; f[21] = type;
+        new byte[] { 16, 8, 8, 8, 0, 8 }.CopyTo(f, 22 + padding);
+        return f;
+    }
+
+    [Test]
+    public void Multiboot2_framebuffer_tag_gives_geometry_and_channels()
+    {
+        byte[] m = Multiboot2((6, MapTag()), (8, FramebufferFields(0xFD00_0000, 4096, 1024, 768, 32, 1, 2)));
+        BootInfo b = MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m));
+        Assert.That(b.Problems, Is.Empty);
+        Assert.That(b.Framebuffer,
+            Is.EqualTo(new BootFramebuffer(0xFD00_0000, 4096, 1024, 768, 32, 1, 16, 8, 8, 8, 0, 8)));
+        Assert.That(b.Framebuffer!.Value.IsDirectColour32, Is.True);
+        Assert.That(b.Framebuffer!.Value.Size, Is.EqualTo(4096UL * 768));
+    }
+
+    [Test]
+    public void Multiboot1_framebuffer_fields_when_flag_12_is_set()
+    {
+        byte[] m = Multiboot1((1 << 6) | (1 << 12));
+        FramebufferFields(0xE000_0000, 3200, 800, 600, 32, 1, 0).CopyTo(m, 0x1000 + 88);
+        BootInfo b = MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(m));
+        Assert.That(b.Problems, Is.Empty);
+        Assert.That(b.Framebuffer,
+            Is.EqualTo(new BootFramebuffer(0xE000_0000, 3200, 800, 600, 32, 1, 16, 8, 8, 8, 0, 8)));
+        BootInfo without = MultibootParser.Parse(Mb1, 0x1000, new ByteArrayBootMemory(Multiboot1(1 << 6)));
+        Assert.That(without.Framebuffer, Is.Null);
+    }
+
+    [TestCase(0xFD00_0000UL, 100u, 1024u, 768u, (byte)32, TestName = "pitch shorter than a row")]
+    [TestCase(0UL, 4096u, 1024u, 768u, (byte)32, TestName = "address zero")]
+    [TestCase(0xFFFF_FFFF_FFFF_F000UL, 4096u, 1024u, 768u, (byte)32, TestName = "wraps around")]
+    [TestCase(0xFD00_0000UL, 4096u, 0u, 768u, (byte)32, TestName = "no width")]
+    [TestCase(0xFD00_0000UL, 4096u, 1024u, 768u, (byte)0, TestName = "no bits per pixel")]
+    [TestCase(0xFD00_0800UL, 4096u, 1024u, 768u, (byte)32, TestName = "not page aligned")]
+    public void Implausible_framebuffers_are_problems(ulong address, uint pitch, uint width, uint height, byte bpp)
+    {
+        byte[] m = Multiboot2((6, MapTag()), (8, FramebufferFields(address, pitch, width, height, bpp, 1, 2)));
+        BootInfo b = MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m));
+        Assert.That(b.Framebuffer, Is.Null);
+        Assert.That(b.Problems.Single(), Does.Contain("framebuffer").And.Contain("implausible"));
+    }
+
+    [Test]
+    public void Short_framebuffer_tag_is_a_problem()
+    {
+        byte[] m = Multiboot2((6, MapTag()), (8, new byte[20]));
+        BootInfo b = MultibootParser.Parse(Mb2, 0x1000, new ByteArrayBootMemory(m));
+        Assert.That(b.Framebuffer, Is.Null);
+        Assert.That(b.Problems.Single(), Does.Contain("framebuffer tag"));
     }
 }

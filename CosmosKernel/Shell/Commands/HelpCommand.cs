@@ -21,14 +21,20 @@ internal sealed class HelpCommand : Command
                 Console.WriteLine($"help: no command '{Shell.Printable(args[0])}': type 'help' for the list");
                 return;
             }
-            Console.WriteLine($"usage: {command.Usage}");
-            Console.WriteLine($"  {command.Description}");
-            if (command.Aliases.Length > 0) Console.WriteLine($"  aliases: {string.Join(", ", command.Aliases)}");
-            if (command.Details.Length > 0) Console.WriteLine(command.Details);
+            Print($"usage: {command.Usage}", 7);
+            Print($"  {command.Description}", 0);
+            if (command.Aliases.Length > 0) Print($"  aliases: {string.Join(", ", command.Aliases)}", 2);
+            if (command.Details.Length > 0) Print(command.Details, 2);
             return;
         }
         Console.WriteLine("commands (help COMMAND for details):");
         foreach (Command command in shell.Commands)
-            Console.WriteLine($"  {Format.Pad(command.Name, 10)} {command.Description}");
+            Print($"  {Format.Pad(command.Name, 10)} {command.Description}", 11);
+    }
+
+    // Lines end one column short of the screen's width: a full line would wrap the cursor and leave a blank line.
+    private static void Print(string text, int hangingIndent)
+    {
+        Console.WriteLine(TextWrap.Wrap(text, TextConsole.Terminal.Columns - 1, hangingIndent));
     }
 }

@@ -18,7 +18,7 @@ internal sealed class PmmCommand : Command
     private const int MaxAlloc = 1024, MapRows = 16, DefaultWidth = 64, MinWidth = 8, AddressesPerLine = 8;
 
     public override string Name => "pmm";
-    public override string Usage => "pmm [map [WIDTH] | alloc [N] | free ADDR]";
+    public override string Usage => "pmm [map [WIDTH] | map --draw | alloc [N] | free ADDR]";
     public override string Description
         => "physical memory manager: statistics, free blocks per order, a map of RAM, frames by hand";
     public override string Details =>
@@ -28,15 +28,19 @@ internal sealed class PmmCommand : Command
         "is\n" +
         "                 one chunk of frames showing its most notable kind:\n" +
         "                 . free  # used  R reserved  K kernel  P page table  H heap  Z zero page  (blank) no RAM\n" +
+        "pmm map --draw   the same on the framebuffer, one block of pixels per frame (or per few frames), with a " +
+        "legend;\n" +
+        "                 redrawn every second (processes running in the background show), until a key is pressed\n" +
         "pmm alloc [N]    N frames (1..1024, default 1): a power of two is one contiguous run " +
         "(AllocateContiguous),\n" +
         "                 otherwise N single frames; prints their addresses\n" +
         "pmm free ADDR    frees one frame that `pmm alloc` gave (a run returns to the PMM when all its frames are " +
         "freed)\n" +
-        "examples: pmm   pmm map 32   pmm alloc 4   pmm free 0x2000000";
+        "examples: pmm   pmm map 32   pmm map --draw   pmm alloc 4   pmm free 0x2000000";
 
     public override void Execute(Shell shell, Arguments args)
     {
+        bool draw = args.TakeFlag("--draw");
         string? unknown = args.UnknownOption();
         if (unknown != null) { Shell.UsageError(this, $"unknown option '{Shell.Printable(unknown)}'"); return; }
         string sub = args[0];
@@ -44,6 +48,14 @@ internal sealed class PmmCommand : Command
         {
             if (shell.Session.RequireMemory(this) is KernelMemory m0) Statistics(m0);
             return;
+        }
+        if (sub == "map" && draw)
+        {
+            if (args.Count > 1) { Shell.UsageError(this, "map --draw takes no width"); return; }
+            if (shell.Session.RequireMemory(this) is not KernelMemory md) return;
+            if (MemoryPicture.Draw(md)) return;
+            Console.WriteLine("pmm map --draw: no framebuffer on this console (VGA text or serial): the character "
+                + "grid instead");
         }
         if (sub == "map") { Map(shell.Session, args); return; }
         if (sub == "alloc") { Alloc(shell.Session, args); return; }
@@ -77,7 +89,7 @@ internal sealed class PmmCommand : Command
 
     // ---- pmm map ----
 
-    private const int KindFree = 0, KindUsed = 1, KindReserved = 2, KindKernel = 3, KindTable = 4, KindHeap = 5,
+    internal const int KindFree = 0, KindUsed = 1, KindReserved = 2, KindKernel = 3, KindTable = 4, KindHeap = 5,
         KindZero = 6, KindAbsent = 7;
     private const string KindChars = ".#RKPHZ ";
     private static readonly byte[] KindColours = [0x08, 0x0E, 0x04, 0x09, 0x0D, 0x0A, 0x0F, 0x07];
@@ -137,7 +149,7 @@ internal sealed class PmmCommand : Command
         }
     }
 
-    private static int KindOf(KernelMemory m, ulong address, HashSet<ulong> tables, HashSet<ulong> heap, ulong zero)
+    internal static int KindOf(KernelMemory m, ulong address, HashSet<ulong> tables, HashSet<ulong> heap, ulong zero)
     {
         if (address == zero) return KindZero;
         if (tables.Contains(address)) return KindTable;
@@ -156,7 +168,7 @@ internal sealed class PmmCommand : Command
     }
 
     // The rare kinds win (one zero page or page table in a chunk is worth seeing), then the majority.
-    private static int Notable(Span<int> counts)
+    internal static int Notable(Span<int> counts)
     {
         if (counts[KindZero] > 0) return KindZero;
         if (counts[KindTable] > 0) return KindTable;

@@ -13,7 +13,7 @@ namespace MemOS.Kernel.Shell.Commands;
 internal sealed class VmmapCommand : Command
 {
     public override string Name => "vmmap";
-    public override string Usage => "vmmap [PID]";
+    public override string Usage => "vmmap [--draw] [PID]";
     public override string Description
         => "the address space's regions in /proc/PID/maps format, with backing and resident pages";
     public override string Details =>
@@ -21,20 +21,26 @@ internal sealed class VmmapCommand : Command
         "what backs the region (immediate, demand, mmio; a region grown under another `mode` lists each part with\n" +
         "its range: immediate A-B + demand B-C) and resident/total pages; the kernel image sections and the\n" +
         "direct map are fixed mappings made at boot, not regions.\n" +
-        "example: vmmap";
+        "--draw: the same as a picture on the framebuffer (a compressed axis: bars by log2 of size, resident pages\n" +
+        "bright, gaps and guard gaps between), until a key is pressed; the text lines on VGA text or serial.\n" +
+        "examples: vmmap   vmmap 2   vmmap --draw   vmmap --draw 2";
 
     public override void Execute(Shell shell, Arguments args)
     {
+        bool draw = args.TakeFlag("--draw");
+        string? unknown = args.UnknownOption();
+        if (unknown != null) { Shell.UsageError(this, $"unknown option '{Shell.Printable(unknown)}'"); return; }
         if (args.Count > 1) { Shell.UsageError(this, "takes an optional pid"); return; }
         KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
         if (args.Count == 1)
         {
             Processes.Process? p = ProcessArgument.Find(this, args[0]);
-            if (p != null) ProcessMap(p);
+            if (p != null && !(draw && DrawProcess(p))) ProcessMap(p);
             return;
         }
         AddressSpace space = shell.Session.Space;
+        if (draw && DrawKernel(m, space)) return;
 
         var lines = new List<(ulong Start, string Text)>();
         ulong resident = 0, pages = 0;
@@ -89,6 +95,35 @@ internal sealed class VmmapCommand : Command
             text += (i > 0 ? " + " : "") + $"{part.Backing.Describe()} {part.Base.Value:x16}-{partEnd:x16}";
         }
         return text;
+    }
+
+    private static bool DrawKernel(KernelMemory m, AddressSpace space)
+    {
+        List<AddressSpacePicture.Mapping> mappings = AddressSpacePicture.Regions(space);
+        KernelImage image = m.Image;
+        const uint fixedRgb = AddressSpacePicture.FixedRgb;
+        mappings.Add(new(image.TextStart, image.TextEnd, "kernel text", "kernel image, mapped at boot", fixedRgb));
+        mappings.Add(new(image.RodataStart, image.RodataEnd, "kernel rodata", "kernel image", fixedRgb));
+        mappings.Add(new(image.DataStart, image.StackGuard, "kernel data", "kernel image", fixedRgb));
+        mappings.Add(new(image.StackGuard + VirtualAddress.PageSize, PageUp(image.End), "kernel stack and bss",
+            "kernel image", fixedRgb));
+        mappings.Add(new(KernelLayout.DirectMapBase, KernelLayout.DirectMapBase + m.DirectMapEnd, "direct map",
+            "all RAM in 2 MiB pages, mapped at boot", fixedRgb));
+        bool drawn = MemoryPicture.ShowUntilKey("vmmap --draw", screen =>
+            AddressSpacePicture.Paint(screen, "the kernel's address space", mappings, space.PageTable));
+        if (!drawn) Console.WriteLine("vmmap --draw: no framebuffer on this console (VGA text or serial): the lines "
+            + "instead");
+        return drawn;
+    }
+
+    private static bool DrawProcess(Processes.Process p)
+    {
+        List<AddressSpacePicture.Mapping> mappings = AddressSpacePicture.Regions(p.Space);
+        bool drawn = MemoryPicture.ShowUntilKey("vmmap --draw", screen =>
+            AddressSpacePicture.Paint(screen, $"pid {p.Pid} ({p.Name}): user half", mappings, p.Space.PageTable));
+        if (!drawn) Console.WriteLine("vmmap --draw: no framebuffer on this console (VGA text or serial): the lines "
+            + "instead");
+        return drawn;
     }
 
     private static ulong PageUp(ulong a) => (a + VirtualAddress.PageSize - 1) & ~(VirtualAddress.PageSize - 1);
