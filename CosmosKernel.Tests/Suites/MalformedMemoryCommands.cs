@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using System.Threading;
 using MemOS.Tests.Kernel;
 using NUnit.Framework;
 
@@ -26,14 +27,19 @@ public sealed class MalformedMemoryCommands
          "--align 3", "--align 4096", "--bogus", "on", "off", "immediate", "demand", "lazy", "\"quoted arg\"", "",
          "%s%n", "..", "-", "+5", "5K5", "0b101", "1e9"];
 
+    // An overall bound (each line has its own 30 s): past it the loop stops and the test fails, QEMU is killed.
+    private const int Bound = 15 * 60 * 1000;
+
     [Test]
-    public void Two_thousand_random_and_malformed_lines_leave_the_kernel_answering()
+    [CancelAfter(Bound)]
+    public void Two_thousand_random_and_malformed_lines_leave_the_kernel_answering(CancellationToken cancel)
     {
         KernelTestEnvironment.RequireQemu();
         using var shell = ShellSession.Start(new BootOptions { Timeout = TimeSpan.FromMinutes(10) });
         var random = new Random(4096);
         for (int i = 0; i < 2000; i++)
         {
+            if (cancel.IsCancellationRequested) Assert.Fail($"over {Bound / 1000} s: stopped at line {i}");
             var line = new StringBuilder();
             switch (random.Next(10))
             {

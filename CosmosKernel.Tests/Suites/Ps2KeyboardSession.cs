@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Net.Sockets;
 using System.Text;
-using System.Threading;
 using MemOS.Tests.Kernel;
 using NUnit.Framework;
 
@@ -16,14 +15,34 @@ namespace MemOS.Tests.Suites;
 [NonParallelizable]
 public sealed class Ps2KeyboardSession
 {
-    private static void SendKeys(string monitorSocket, params string[] keys)
+    private const string Left = "\u001b[1D";
+
+    // Each key is sent only once QEMU's monitor has answered the command before it (its "(qemu) " prompt) and the
+    // shell has echoed the key before it (on COM1): the guest has drained the controller, so nothing depends on
+    // timing. A key that echoes nothing (caps lock) is followed by one that does.
+    private static void TypeKeys(ShellSession shell, string monitorSocket, params (string Key, string? Echo)[] keys)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(monitorSocket));
-        foreach (string key in keys)
+        socket.ReceiveTimeout = 30_000;
+        WaitForMonitorPrompt(socket);
+        foreach ((string key, string? echo) in keys)
         {
             socket.Send(Encoding.ASCII.GetBytes($"sendkey {key}\n"));
-            Thread.Sleep(40); // let the guest poll each make/break pair
+            WaitForMonitorPrompt(socket);
+            if (echo != null) shell.ReadUntil(echo, TimeSpan.FromSeconds(30));
+        }
+    }
+
+    private static void WaitForMonitorPrompt(Socket socket)
+    {
+        var seen = new StringBuilder();
+        var buffer = new byte[256];
+        while (!seen.ToString().EndsWith("(qemu) ", StringComparison.Ordinal))
+        {
+            int n = socket.Receive(buffer); // throws on the 30 s timeout
+            if (n == 0) throw new IOException("QEMU's monitor closed the connection: " + seen);
+            seen.Append(Encoding.ASCII.GetString(buffer, 0, n));
         }
     }
 
@@ -38,8 +57,10 @@ public sealed class Ps2KeyboardSession
             using var shell = ShellSession.Start(
                 new BootOptions { ExtraQemuArguments = ["-monitor", $"unix:{monitor},server,nowait"] });
             // "echo HeLLo", with a typo erased by backspace and a letter inserted after moving left
-            SendKeys(monitor, "e", "c", "h", "o", "spc", "shift-h", "e", "caps_lock", "l", "l", "caps_lock", "x",
-                "backspace", "o", "left", "left", "left", "left", "a", "ret");
+            TypeKeys(shell, monitor, ("e", "e"), ("c", "c"), ("h", "h"), ("o", "o"), ("spc", " "), ("shift-h", "H"),
+                ("e", "e"), ("caps_lock", null), ("l", "L"), ("l", "L"), ("caps_lock", null), ("x", "x"),
+                ("backspace", Left), ("o", "o"), ("left", Left), ("left", Left), ("left", Left), ("left", Left),
+                ("a", "aeLLo"), ("ret", null));
             string output = shell.ReadUntilPrompt(TimeSpan.FromSeconds(30)).Replace("\r", "");
             string last = output.TrimEnd('\n');
             last = last[(last.LastIndexOf('\n') + 1)..];

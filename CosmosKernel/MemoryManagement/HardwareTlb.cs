@@ -8,10 +8,13 @@ internal sealed class HardwareTlb : ITlb
 {
     public ulong PageInvalidations { get; private set; }
     public ulong FullFlushes { get; private set; }
+    /// <summary>The page of the last invlpg executed (what `map` and `unmap` report).</summary>
+    public VirtualAddress LastPage { get; private set; }
 
     public void Invalidate(VirtualAddress page)
     {
         PageInvalidations++;
+        LastPage = page;
         Cpu.InvalidatePage(page.Value);
     }
 

@@ -11,6 +11,7 @@ namespace MemOS.Kernel.MemoryManagement;
 internal static unsafe class SafeAccess
 {
     private const int FixupCount = 6;
+    private const ulong InterruptFlag = 1UL << 9;
 
     public static bool TryRead8(ulong address, out byte value)
     {
@@ -69,6 +70,24 @@ internal static unsafe class SafeAccess
         return ok;
     }
 
+    /// <summary>
+    /// Executes a ret placed at address (a present, executable page): the byte is written through alias (a writable
+    /// mapping of the same frame), called and restored, all with interrupts off. True if the ret ran and returned,
+    /// false if the fetch faulted (resumed at the fixup). Refuses (false, ran = false) an address inside the probe's
+    /// own code, which the ret would cut short.
+    /// </summary>
+    public static bool TryExecuteRet(ulong address, ulong alias, out bool ran)
+    {
+        ran = false;
+        if (address >= ExecProbeStart() && address < ExecProbeEnd()) return false;
+        bool interrupts = (Hardware.Cpu.ReadFlags() & InterruptFlag) != 0;
+        if (interrupts) Hardware.Cpu.DisableInterrupts();
+        bool ok = ExecProbe(address, alias) == 0;
+        if (interrupts) Hardware.Cpu.EnableInterrupts();
+        ran = true;
+        return ok;
+    }
+
     /// <summary>The fixup for a fault at rip, if rip is one of the safe accesses (0 otherwise).</summary>
     public static ulong FixupFor(ulong rip)
     {
@@ -111,6 +130,15 @@ internal static unsafe class SafeAccess
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_safe_exec")]
     private static extern int SafeExecute(ulong address);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_exec_probe")]
+    private static extern int ExecProbe(ulong address, ulong alias);
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_exec_probe_start_address")]
+    private static extern ulong ExecProbeStart();
+
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_exec_probe_end_address")]
+    private static extern ulong ExecProbeEnd();
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_fixup_table_address")]
     private static extern ulong* FixupTable();

@@ -6,6 +6,7 @@ bits 64
 section .text
 global memos_safe_read8, memos_safe_write8, memos_safe_read64, memos_safe_write64, memos_safe_exec
 global memos_fixup_table_address, memos_safe_exec_return_address, memos_safe_copy
+global memos_exec_probe, memos_exec_probe_start_address, memos_exec_probe_end_address
 
 ; int memos_safe_read8(ulong address, byte* value)
 memos_safe_read8:
@@ -61,6 +62,22 @@ memos_safe_copy:
     mov eax, 1
     ret
 
+; int memos_exec_probe(ulong target, ulong alias): runs a ret at target for real. alias is a writable mapping of
+; the same byte (the direct map): the byte is saved, replaced by ret (0xc3), called through memos_safe_exec (so a
+; fault still resumes at its fixup) and put back. 0: the ret ran and returned; 1: the fetch faulted. Interrupts
+; must be off; target must not lie in this code (memos_exec_probe .. memos_exec_probe_end).
+memos_exec_probe:
+    push rbx
+    mov rbx, rsi
+    movzx eax, byte [rbx]
+    push rax
+    mov byte [rbx], 0xc3
+    call memos_safe_exec
+    pop rcx
+    mov [rbx], cl
+    pop rbx
+    ret
+
 ; int memos_safe_exec(ulong address): an instruction fetch at address. Only called when the fetch must fault
 ; (page absent or NX): the handler always resumes at the fixup, having resolved or refused the fault.
 memos_safe_exec:
@@ -71,6 +88,7 @@ memos_safe_exec_return:
 memos_safe_exec_fixup:
     mov eax, 1
     ret
+memos_exec_probe_end:
 
 ; the table's address and the return address that marks an instruction fetch made by memos_safe_exec
 memos_fixup_table_address:
@@ -78,6 +96,12 @@ memos_fixup_table_address:
     ret
 memos_safe_exec_return_address:
     lea rax, [memos_safe_exec_return]
+    ret
+memos_exec_probe_start_address:
+    lea rax, [memos_exec_probe]
+    ret
+memos_exec_probe_end_address:
+    lea rax, [memos_exec_probe_end]
     ret
 
 section .data

@@ -42,8 +42,12 @@ public class MapActionTests : ActionSession
         Assert.That(Run($"unmap {va}"), Does.StartWith($"unmapped {va} (was 0xb8000, borrowed frame not freed)"));
         Assert.That(Run("map 0xffffe00010003000 rwx"),
             Does.Match(@"^mapped 0xffffe00010003000 -> 0x[0-9a-f]+ \(P W\), fresh"));
+        // a known pattern in the page: executing it puts a ret at the address and the pattern back afterwards
+        Assert.That(Run("write 0xffffe00010003000 0x1122334455667788"), Does.StartWith("wrote 0x1122334455667788"));
         Assert.That(Run("touch 0xffffe00010003000 x"),
-            Is.EqualTo("touch 0xffffe00010003000 execute: no fault (present, executable)"));
+            Is.EqualTo("touch 0xffffe00010003000 execute: no fault (present, executable): a ret placed there ran "
+                + "and returned"));
+        Assert.That(Run("read 0xffffe00010003000 8"), Does.StartWith("0xffffe00010003000  88 77 66 55 44 33 22 11"));
         Assert.That(Run("unmap 0xffffe00010003000"), Does.StartWith("unmapped 0xffffe00010003000"));
     }
 

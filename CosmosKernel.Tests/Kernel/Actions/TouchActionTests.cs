@@ -35,8 +35,37 @@ public class TouchActionTests : ActionSession
         Assert.That(Run($"touch {KernelText} w"),
             Is.EqualTo($"touch {KernelText} write: refused: write to read-only (no region)"));
         Assert.That(Run($"touch {KernelText}"), Is.EqualTo($"touch {KernelText} read: no fault (present)"));
+        AssertAlive();
+    }
+
+    [Test]
+    public void Executing_kernel_text_runs_a_ret_there_and_puts_the_byte_back()
+    {
+        string before = Run($"read {KernelText} 16");
+        string faults = FaultTotal();
         Assert.That(Run($"touch {KernelText} x"),
-            Is.EqualTo($"touch {KernelText} execute: no fault (present, executable)"));
+            Is.EqualTo($"touch {KernelText} execute: no fault (present, executable): a ret placed there ran and "
+                + "returned"));
+        Assert.That(FaultTotal(), Is.EqualTo(faults), "no page fault was taken");
+        Assert.That(Run($"read {KernelText} 16"), Is.EqualTo(before), "the code byte is restored");
+        AssertAlive();
+    }
+
+    private string FaultTotal()
+    {
+        string first = Run("faults").Split('\n')[0];
+        Assert.That(first, Does.Match(@"^faults: \d+ total"), first);
+        return first[..first.IndexOf(" total", System.StringComparison.Ordinal)];
+    }
+
+    [Test]
+    public void A_device_page_mapped_executable_is_not_executed_and_says_so()
+    {
+        const string va = "0xffffe00010004000";
+        Assert.That(Run($"map {va} 0xb8000 rx"), Does.StartWith($"mapped {va} -> 0xb8000 (P), frame given"));
+        Assert.That(Run($"touch {va} x"), Is.EqualTo($"touch {va} execute: no fault (present, executable); "
+            + "not executed: frame 0xb8000 is not RAM the PMM manages"));
+        Assert.That(Run($"unmap {va}"), Does.StartWith($"unmapped {va} (was 0xb8000, borrowed frame not freed)"));
         AssertAlive();
     }
 

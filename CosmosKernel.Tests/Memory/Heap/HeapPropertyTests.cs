@@ -149,6 +149,7 @@ public class HeapPropertyTests
     [Test, Category("Long")]
     public void One_million_operations()
     {
+        MemOS.Tests.Kernel.KernelTestEnvironment.SkipIfSlowSkipped();
         var random = new Random(20261105);
         using var model = new Model(new HeapOptions { GrowIncrement = 16384 }, size: 256 << 20);
         var started = DateTime.UtcNow;

@@ -210,6 +210,31 @@ public class KernelHeapTests
     }
 
     [Test]
+    public unsafe void Alignments_from_128_KiB_to_1_MiB_are_honoured_and_everything_comes_back()
+    {
+        // the shell accepts alignments up to 1 MiB: the large path must carve them out of a 16 MiB heap
+        var before = _heap.Statistics();
+        foreach (ulong size in new ulong[] { 1, 100, 4096, 40_000, 300_000 })
+            for (int log = 17; log <= 20; log++)
+            {
+                ulong align = 1UL << log;
+                var blocks = new VirtualAddress[3];
+                for (int i = 0; i < blocks.Length; i++)
+                {
+                    blocks[i] = Alloc(size, align);
+                    Assert.That(blocks[i].Value % align, Is.Zero, $"size {size} align {align}");
+                    Assert.That(_heap.SizeOf(blocks[i]).Value, Is.GreaterThanOrEqualTo(size));
+                    _arena.Fill(blocks[i], (byte)(0x40 + i), size);
+                }
+                for (int i = 0; i < blocks.Length; i++)
+                    Assert.That(_arena.Raw(blocks[i])[size - 1], Is.EqualTo((byte)(0x40 + i)), "contents kept");
+                foreach (VirtualAddress b in blocks) Free(b);
+            }
+        Assert.That(_heap.Statistics().LiveAllocations, Is.EqualTo(before.LiveAllocations));
+        Assert.That(_heap.Statistics().UsedBytes, Is.EqualTo(before.UsedBytes));
+    }
+
+    [Test]
     public void Small_sizes_with_alignment_above_a_granule_stay_aligned()
     {
         // Slab objects start on a 512 B granule only, so these must not come from a slab of the matching class.

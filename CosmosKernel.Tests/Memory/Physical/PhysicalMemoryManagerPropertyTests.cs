@@ -243,6 +243,7 @@ public class PhysicalMemoryManagerPropertyTests
     [Test, Category("Long")]
     public void A_million_random_operations()
     {
+        MemOS.Tests.Kernel.KernelTestEnvironment.SkipIfSlowSkipped();
         using var ram = new SimulatedRam(64 * MiB);
         var map = new MemoryMap(new[] { new MemoryMapEntry(0, 0x9fc00, 1), new MemoryMapEntry(0x100000, 63 * MiB, 1) });
         map.Reserve(new PhysicalAddress(0), MiB, ReservationKind.FirstMebibyte);

@@ -32,6 +32,8 @@ internal sealed class BenchCommand : Command
         "  demand-zero fault: a write to a fresh page of a demand region made for the bench (freed after):\n" +
         "    the trip plus a PMM frame, zeroing it and mapping it\n" +
         "  the ratio compares demand-zero with its floor, (round trip + zeroing a page)\n" +
+        "  a row whose iterations did not all do its work (a read not refused, a write refused, an allocation that\n" +
+        "  failed) says \"failed\" and how many, instead of timing something else\n" +
         "  run under QEMU with -icount shift=0 for numbers that repeat; the faults it takes show in `faults`";
 
     public override void Execute(Shell shell, Arguments args)
@@ -48,27 +50,32 @@ internal sealed class BenchCommand : Command
         Console.WriteLine(
             $"  {Format.Pad("operation", 48)} {Format.PadLeft("iterations", 10)} {Format.PadLeft("cycles/op", 10)}");
 
-        ulong refused = Median(r => RefusedFaults(m));
-        Row("#PF round trip, refused (decision, no mapping)", Iterations, refused);
-        ulong demand = Median(r => DemandZero(m));
-        Row(demand == ulong.MaxValue
+        ulong refused = Row("#PF round trip, refused (decision, no mapping)", Iterations,
+            Median(r => RefusedFaults(m)), "were not refused");
+        Round demandRound = Median(r => DemandZero(m));
+        ulong demand = Row(demandRound.Cycles == ulong.MaxValue
             ? "demand-zero fault (no room for the region)"
-            : "demand-zero fault (frame + zero + map)", DemandPages, demand);
-        ulong zero = Median(r => ZeroPage(m, scratch.Value));
-        Row("zero one 4 KiB page", Iterations, zero);
+            : "demand-zero fault (frame + zero + map)", DemandPages, demandRound,
+            "took no demand-zero fault (refused, or already mapped)");
+        ulong zero = Row("zero one 4 KiB page", Iterations, Median(r => ZeroPage(m, scratch.Value)), "");
         m.Pmm.FreeFrame(scratch.Value);
-        Row("PMM frame alloc+free", Iterations, Median(r => Frames(m)));
-        Row("  fault step: resolver decision (demand write)", FaultBench.Iterations, Median(r => FaultBench.Decide(m)));
+        Row("PMM frame alloc+free", Iterations, Median(r => Frames(m)), "found no free frame");
+        Row("  fault step: resolver decision (demand write)", FaultBench.Iterations,
+            Median(r => new Round(FaultBench.Decide(m), 0)), "");
         Row("  fault step: page-table map + unmap (invlpg)", FaultBench.Iterations,
-            Median(r => FaultBench.MapUnmap(m)));
+            Median(r => new Round(FaultBench.MapUnmap(m), 0)), "");
         foreach (ulong size in HeapSizes)
-            Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)));
-        Row("throw, caught 1 frame up", ExceptionBench.Iterations, Median(r => ExceptionBench.ThrowAndCatch(1)));
-        Row("throw, caught 10 frames up", ExceptionBench.Iterations, Median(r => ExceptionBench.ThrowAndCatch(10)));
+            Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)),
+                "could not allocate");
+        Row("throw, caught 1 frame up", ExceptionBench.Iterations,
+            Median(r => new Round(ExceptionBench.ThrowAndCatch(1), 0)), "");
+        Row("throw, caught 10 frames up", ExceptionBench.Iterations,
+            Median(r => new Round(ExceptionBench.ThrowAndCatch(10), 0)), "");
 
         ulong floor = refused + zero;
         const string ratioText = "  demand-zero / (#PF round trip + zero page) = ";
-        if (demand == ulong.MaxValue || floor == 0) Console.WriteLine(ratioText + "n/a");
+        if (demand == ulong.MaxValue || refused == ulong.MaxValue || floor == 0)
+            Console.WriteLine(ratioText + "n/a");
         else
         {
             ulong ratio = demand * 100 / floor;
@@ -79,83 +86,112 @@ internal sealed class BenchCommand : Command
         if (perMs > 0) Console.WriteLine($"bench: {(Cpu.ReadTsc() - start) / perMs} ms");
     }
 
-    private static void Row(string operation, int iterations, ulong cycles)
-        => Console.WriteLine($"  {Format.Pad(operation, 48)} {Format.PadLeft(iterations.ToString(), 10)} "
-            + Format.PadLeft(cycles == ulong.MaxValue ? "n/a" : cycles.ToString(), 10));
+    // Cycles/op of one round (ulong.MaxValue: could not run) and how many of its iterations did not do the work
+    // the row names: a round with any such iteration timed something else.
+    private readonly record struct Round(ulong Cycles, ulong Failed);
 
-    // Cycles/op of each round (ulong.MaxValue = could not run), median of them.
-    private static ulong Median(Func<int, ulong> round)
+    // The row, or "failed" and a line saying how many iterations failed (those cycles mean nothing). Returns the
+    // cycles/op the row stands for (ulong.MaxValue when it has none).
+    private static ulong Row(string operation, int iterations, Round round, string failure)
+    {
+        ulong cycles = round.Failed > 0 ? ulong.MaxValue : round.Cycles;
+        string text = round.Failed > 0 ? "failed" : cycles == ulong.MaxValue ? "n/a" : cycles.ToString();
+        Console.WriteLine($"  {Format.Pad(operation, 48)} {Format.PadLeft(iterations.ToString(), 10)} "
+            + Format.PadLeft(text, 10));
+        if (round.Failed > 0)
+            Console.WriteLine($"    {round.Failed} of {(ulong)Rounds * (ulong)iterations} iterations {failure}");
+        return cycles;
+    }
+
+    // The median cycles/op of the rounds, and the failed iterations of all of them.
+    private static Round Median(Func<int, Round> round)
     {
         var results = new ulong[Rounds];
-        for (int r = 0; r < Rounds; r++) results[r] = round(r);
+        ulong failed = 0;
+        for (int r = 0; r < Rounds; r++)
+        {
+            Round one = round(r);
+            results[r] = one.Cycles;
+            failed += one.Failed;
+        }
         Array.Sort(results);
-        return results[Rounds / 2];
+        return new Round(results[Rounds / 2], failed);
     }
 
-    private static ulong RefusedFaults(KernelMemory m)
+    private static Round RefusedFaults(KernelMemory m)
     {
+        ulong read = 0;
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
-        for (int i = 0; i < Iterations; i++) SafeAccess.TryRead8(RefusedAddress, out _);
+        for (int i = 0; i < Iterations; i++)
+            if (SafeAccess.TryRead8(RefusedAddress, out _)) read++;
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return (t1 - t0) / Iterations;
+        return new Round((t1 - t0) / Iterations, read);
     }
 
-    private static ulong DemandZero(KernelMemory m)
+    private static Round DemandZero(KernelMemory m)
     {
         const ulong length = DemandPages * VirtualAddress.PageSize;
         var placement = RegionPlacement.FirstFit(
             new VirtualAddress(KernelLayout.KernelVirtualArea), new VirtualAddress(KernelLayout.ScratchBase));
         Result<Region> region = m.Space.CreateRegion(
             "bench", length, RegionFlags.Read | RegionFlags.Write, placement, RegionBacking.Demand);
-        if (!region.Ok) return ulong.MaxValue;
-        ulong start = region.Value.Base.Value;
+        if (!region.Ok) return new Round(ulong.MaxValue, 0);
+        ulong start = region.Value.Base.Value, refused = 0, faults = m.Faults.FaultCount;
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
-        for (ulong p = 0; p < length; p += VirtualAddress.PageSize) SafeAccess.TryWrite8(start + p, 1);
+        for (ulong p = 0; p < length; p += VirtualAddress.PageSize)
+            if (!SafeAccess.TryWrite8(start + p, 1)) refused++;
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
+        ulong taken = m.Faults.FaultCount - faults;
         m.Space.FreeRegion(region.Value);
-        return (t1 - t0) / DemandPages;
+        // each page must have taken its fault (a refused write took one too): fewer means pages already mapped
+        ulong failed = refused + (taken < DemandPages ? DemandPages - taken : 0);
+        return new Round((t1 - t0) / DemandPages, failed);
     }
 
-    private static ulong ZeroPage(KernelMemory m, PhysicalAddress frame)
+    private static Round ZeroPage(KernelMemory m, PhysicalAddress frame)
     {
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
         for (int i = 0; i < Iterations; i++) m.Physical.Zero(frame, PhysicalAddress.FrameSize);
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return (t1 - t0) / Iterations;
+        return new Round((t1 - t0) / Iterations, 0);
     }
 
-    private static ulong Frames(KernelMemory m)
+    private static Round Frames(KernelMemory m)
     {
+        ulong failed = 0;
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
         for (int i = 0; i < Iterations; i++)
         {
             Result<PhysicalAddress> f = m.Pmm.AllocateFrame();
             if (f.Ok) m.Pmm.FreeFrame(f.Value);
+            else failed++;
         }
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return (t1 - t0) / Iterations;
+        return new Round((t1 - t0) / Iterations, failed);
     }
 
-    private static ulong Heap(KernelMemory m, ulong size)
+    private static Round Heap(KernelMemory m, ulong size)
     {
+        ulong failed = 0;
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
         for (int i = 0; i < Iterations; i++)
         {
             Result<VirtualAddress> a = m.Heap.Allocate(size);
             if (a.Ok) m.Heap.Free(a.Value);
+            else failed++;
         }
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return (t1 - t0) / Iterations;
+        return new Round((t1 - t0) / Iterations, failed);
     }
 
     private static bool Off()

@@ -80,6 +80,7 @@ internal sealed class MapCommand : Command
             m.Physical.Zero(frame.Value, PhysicalAddress.FrameSize);
             pa = frame.Value.Value;
         }
+        TlbText tlbBefore = TlbText.Before(m.Tlb);
         PageTableChange change = table.Map(page, new PhysicalAddress(pa), flags);
         if (!change.Ok)
         {
@@ -90,7 +91,7 @@ internal sealed class MapCommand : Command
         if (fresh) shell.Session.Scratch.Add(va, new PhysicalAddress(pa));
         change.Invalidation.Apply(m.Tlb);
         const string notCached = "nothing to invalidate (a not-present entry is never cached)";
-        string tlb = TlbText.Describe(change.Invalidation, notCached);
+        string tlb = tlbBefore.Executed(m.Tlb, notCached);
         Console.WriteLine($"mapped {Format.Hex(va)} -> {Format.Hex(pa)} ({PageFlagsText.Describe(flags)}), "
             + (fresh ? "fresh zeroed frame from the PMM" : "frame given (borrowed: unmap will not free it)")
             + "; TLB: " + tlb);

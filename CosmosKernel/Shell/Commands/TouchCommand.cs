@@ -6,6 +6,7 @@ using MemOS.Memory;
 using MemOS.Memory.Tracing;
 using MemOS.Memory.Faults;
 using MemOS.Memory.Paging;
+using MemOS.Memory.Physical;
 using MemOS.Memory.Virtual;
 
 namespace MemOS.Kernel.Shell.Commands;
@@ -34,7 +35,8 @@ internal sealed class TouchCommand : Command
     public override string Details =>
         "  r (default) reads one byte; w reads it and writes the same value back (an absent page gets 0, what a " +
         "fresh\n" +
-        "  page holds anyway), so nothing changes; x executes only when the page is absent or NX (it must fault).\n" +
+        "  page holds anyway), so nothing changes; x on a present executable page of RAM puts a ret at ADDR\n" +
+        "  (through the direct map), calls it and puts the byte back; on an absent or NX page the fetch faults.\n" +
         "  examples:\n" +
         "    touch 0x0                    touch 0x0 read: refused: no region (no region)\n" +
         "    touch 0xffffffff80101000 w   touch 0xffffffff80101000 write: refused: write to read-only " +
@@ -84,9 +86,9 @@ internal sealed class TouchCommand : Command
     public static string Touch(
         KernelMemory m, AddressSpace space, ulong address, TouchAccess access, out AccessWindow window)
     {
-        window = AccessWindow.Open(m);
         PageLookup lookup = space.PageTable.Lookup(new VirtualAddress(address));
-        bool executable = false;
+        string noFault = "no fault (present)";
+        window = AccessWindow.Open(m);
         switch (access)
         {
             case TouchAccess.Read:
@@ -104,13 +106,33 @@ internal sealed class TouchCommand : Command
                 break;
             case TouchAccess.Execute:
                 bool user = (lookup.Flags & PageFlags.User) != 0;
-                executable = lookup.IsMapped && (lookup.Flags & PageFlags.NoExecute) == 0
+                bool executable = lookup.IsMapped && (lookup.Flags & PageFlags.NoExecute) == 0
                     && !(user && KernelProtection.Smep);
                 if (!executable) SafeAccess.TryExecuteFaulting(address);
+                else noFault = ExecuteRet(m, space, lookup, address);
                 break;
         }
         window = window.Close(m);
-        string noFault = executable ? "no fault (present, executable)" : "no fault (present)";
         return $"touch {Format.Hex(address)} {Word(access)}: " + AccessOutcome.Describe(m, window, noFault);
+    }
+
+    // A present, executable page: a ret is put at the address through the direct map, called and the byte put
+    // back, so the line reports an execution that happened. Only RAM the PMM knows (or the kernel image) gets one:
+    // a device's memory (e.g. `map VA 0xb8000 rx`) is not code.
+    private static string ExecuteRet(KernelMemory m, AddressSpace space, PageLookup lookup, ulong address)
+    {
+        const string notRun = "no fault (present, executable); not executed: ";
+        PhysicalAddress frame = lookup.Translate(new VirtualAddress(address));
+        FrameUsage usage = m.Pmm.UsageOf(frame);
+        if (usage is FrameUsage.Absent or FrameUsage.Reserved)
+            return notRun + $"frame {Format.Hex(frame.Value & ~0xFFFUL)} is not RAM the PMM manages";
+        ulong alias = KernelLayout.DirectMap(frame).Value;
+        PageLookup aliasLookup = space.PageTable.Lookup(new VirtualAddress(alias));
+        if (!aliasLookup.IsMapped || (aliasLookup.Flags & PageFlags.Writable) == 0)
+            return notRun + "its frame has no writable direct-map alias";
+        bool returned = SafeAccess.TryExecuteRet(address, alias, out bool ran);
+        if (!ran) return notRun + "the address is inside the probe's own code";
+        // a fetch that faulted after all is described from the fault log, not from this line
+        return returned ? "no fault (present, executable): a ret placed there ran and returned" : "faulted";
     }
 }

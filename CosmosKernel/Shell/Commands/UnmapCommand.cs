@@ -36,6 +36,7 @@ internal sealed class UnmapCommand : Command
         var page = new VirtualAddress(va);
         PageTable table = shell.Session.Space.PageTable;
         if (!table.Lookup(page).IsMapped) { Console.WriteLine($"unmap: {Format.Hex(va)}: not mapped"); return; }
+        TlbText tlbBefore = TlbText.Before(m.Tlb);
         PageTableChange change = table.Unmap(page);
         if (!change.Ok) { Console.WriteLine($"unmap: {Format.Hex(va)}: {change.Error.Name()}"); return; }
         string frame = $"was {Format.Hex(change.Frame.Value)}";
@@ -45,7 +46,7 @@ internal sealed class UnmapCommand : Command
             frame += e == MemoryError.None ? ", frame back to the PMM" : $", freeing the frame failed ({e.Name()})";
         }
         else frame += ", borrowed frame not freed";
-        string tlb = TlbText.Describe(change.Invalidation, "nothing to invalidate");
+        string tlb = tlbBefore.Executed(m.Tlb, "nothing to invalidate");
         Console.WriteLine($"unmapped {Format.Hex(va)} ({frame}); TLB: {tlb}");
     }
 }
