@@ -13,7 +13,8 @@ public partial class HeapCore<TMemory>
         for (int bin = BinCount - 1; bin >= 0; bin--)
         {
             if (_bins[bin] == 0) continue;
-            for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
+            ulong walked = 0, bound = FreeListBound;
+            for (ulong f = _bins[bin]; f != 0 && ++walked <= bound; f = Read(f + FreeBlock.Next))
             {
                 ulong size = Read(f + BlockHeader.SizeWord) & SizeMask;
                 if (size > largest) largest = size;

@@ -63,12 +63,14 @@ public partial class HeapCore<TMemory>
         if (need < MinBlock) need = MinBlock;
         error = MemoryError.None;
 
+        ulong walked = 0, bound = FreeListBound;
         for (int bin = BinOf(need); bin < BinCount; bin = NextBin(bin + 1))
         {
             for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
             {
-                // Links are followed only after checking them; a list that leads astray fails this allocation.
-                if (!IsFreeBlock(f)) { error = Corrupt(f); return 0; }
+                // Links are followed only after checking them; a list that leads astray (or round) fails this
+                // allocation.
+                if (!IsFreeBlock(f) || ++walked > bound) { error = Corrupt(f); return 0; }
                 ulong fs = Read(f + BlockHeader.SizeWord) & SizeMask;
                 ulong x = Place(f, align, offset);
                 if (x + need <= f + fs)

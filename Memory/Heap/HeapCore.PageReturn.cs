@@ -56,11 +56,12 @@ public partial class HeapCore<TMemory>
     /// walked.</summary>
     private void DecommitFreeBlocks()
     {
+        ulong walked = 0, bound = FreeListBound;
         for (int bin = 0; bin < BinCount; bin++)
         {
             for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
             {
-                if (!IsFreeBlock(f))
+                if (!IsFreeBlock(f) || ++walked > bound)
                 {
                     Corrupt(f);
                     break;

@@ -23,6 +23,12 @@ public partial class HeapCore<TMemory>
         return MemoryError.HeapCorrupted;
     }
 
+    /// <summary>
+    /// The most free blocks the heap's used span can hold: a walk of the free lists that goes further is going round a
+    /// forged cycle of real free blocks (which the other checks pass), so it stops and reports the heap.
+    /// </summary>
+    private ulong FreeListBound => (_top - _base) / MinBlock + 1;
+
     /// <summary>f is a free medium block of this heap: in [base, top), aligned, sealed, not in use.</summary>
     private bool IsFreeBlock(ulong f)
     {

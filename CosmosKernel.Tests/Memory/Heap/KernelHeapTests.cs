@@ -377,6 +377,25 @@ public class KernelHeapTests
         Assert.That(_heap.Free(a), Is.EqualTo(MemoryError.BadPointer));
     }
 
+    [Test]
+    public unsafe void A_forged_cycle_of_real_free_blocks_is_reported_not_walked_forever()
+    {
+        var a = Alloc(2600); Alloc(2600); // medium neighbours keep the two free blocks apart
+        var b = Alloc(2600); Alloc(2600);
+        Free(a);
+        Free(b); // one bin now lists b, then a
+        *(ulong*)_arena.Raw(a) = b.Value - 16; // a's next link (block + 16 = the payload) points back at b's block
+
+        // 3000 B is in the same bin and fits neither block: without a bound the search goes round forever
+        var search = System.Threading.Tasks.Task.Run(() => _heap.Allocate(3000));
+        Assert.That(search.Wait(TimeSpan.FromSeconds(10)), Is.True, "the free-list search came back");
+        Assert.That(search.Result.Error, Is.EqualTo(MemoryError.HeapCorrupted));
+        Assert.That(_heap.CorruptionsDetected, Is.EqualTo(1UL));
+        var statistics = System.Threading.Tasks.Task.Run(() => _heap.Statistics());
+        Assert.That(statistics.Wait(TimeSpan.FromSeconds(10)), Is.True, "statistics came back");
+        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
+    }
+
     // ------------------------------------------------------------ slabs and statistics
 
     [Test]
