@@ -89,12 +89,8 @@ internal static class MemoryPicture
     // Draws the picture; returns its geometry for the serial line (tests find blocks by it).
     private static string Paint(LinearFramebuffer screen, KernelMemory m)
     {
-        HashSet<ulong> tables = MemoryView.PageTableFrames(m.Physical, m.Space);
-        var heap = new HashSet<ulong>();
-        MemoryView.CollectRegionFrames(m.Space, m.HeapRegion, heap);
-        MemoryView.CollectRegionFrames(m.Space, m.UserHeapRegion, heap);
-        ulong zero = m.Resolver.ZeroPage.Value;
-        ulong frames = (m.RamEnd + MemoryView.Frame - 1) / MemoryView.Frame;
+        var kinds = new FrameKinds(m);
+        ulong frames = kinds.Frames;
         // frames mapped in a live process's regions (its image, heap, stack, mmaps) are that process's
         var owners = new Dictionary<ulong, int>();
         var names = new List<string>(KindNames);
@@ -129,8 +125,8 @@ internal static class MemoryPicture
             for (ulong f = first; f < last; f++)
             {
                 ulong address = f * MemoryView.Frame;
-                counts[address != zero && owners.TryGetValue(address, out int owner) ? owner
-                    : PmmCommand.KindOf(m, address, tables, heap, zero)]++;
+                counts[address != kinds.Zero && owners.TryGetValue(address, out int owner) ? owner
+                    : kinds.Of(address)]++;
             }
             for (int k = 0; k < counts.Length; k++) totals[k] += (ulong)counts[k];
             int kind = Notable(counts);

@@ -112,15 +112,8 @@ internal sealed class PmmCommand : Command
         KernelMemory? m = session.RequireMemory(this);
         if (m == null) return;
 
-        // What the PMM's tags cannot say (frames are allocated as plain Used): page tables, heap pages, the zero
-        // page.
-        HashSet<ulong> tables = MemoryView.PageTableFrames(m.Physical, m.Space);
-        var heap = new HashSet<ulong>();
-        MemoryView.CollectRegionFrames(m.Space, m.HeapRegion, heap);
-        MemoryView.CollectRegionFrames(m.Space, m.UserHeapRegion, heap);
-        ulong zero = m.Resolver.ZeroPage.Value;
-
-        ulong frames = (m.RamEnd + MemoryView.Frame - 1) / MemoryView.Frame;
+        var kinds = new FrameKinds(m);
+        ulong frames = kinds.Frames;
         if (frames == 0) { Console.WriteLine("pmm map: no RAM"); return; }
         ulong cells = (ulong)(MapRows * width);
         ulong perChunk = (frames + cells - 1) / cells;
@@ -142,31 +135,13 @@ internal sealed class PmmCommand : Command
                 counts.Clear();
                 ulong last = Math.Min(first + perChunk, frames);
                 for (ulong f = first; f < last; f++)
-                    counts[KindOf(m, f * MemoryView.Frame, tables, heap, zero)]++;
+                    counts[kinds.Of(f * MemoryView.Frame)]++;
                 int kind = Notable(counts);
                 Terminal.Write(KindChars[kind], KindColours[kind]);
             }
             Terminal.ResetColour();
             Terminal.Write('\n');
         }
-    }
-
-    internal static int KindOf(KernelMemory m, ulong address, HashSet<ulong> tables, HashSet<ulong> heap, ulong zero)
-    {
-        if (address == zero) return KindZero;
-        if (tables.Contains(address)) return KindTable;
-        if (heap.Contains(address)) return KindHeap;
-        return m.Pmm.UsageOf(new PhysicalAddress(address)) switch
-        {
-            FrameUsage.Free => KindFree,
-            FrameUsage.Used => KindUsed,
-            FrameUsage.Reserved => KindReserved,
-            FrameUsage.Kernel => KindKernel,
-            FrameUsage.PageTable => KindTable,
-            FrameUsage.Heap => KindHeap,
-            FrameUsage.Zero => KindZero,
-            _ => KindAbsent,
-        };
     }
 
     // The rare kinds win (one zero page or page table in a chunk is worth seeing), then the majority.
