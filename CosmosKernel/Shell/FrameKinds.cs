@@ -27,7 +27,6 @@ internal sealed class FrameKinds
         _memory = m;
         _tables = MemoryView.PageTableFrames(m.Physical, m.Space);
         MemoryView.CollectRegionFrames(m.Space, m.HeapRegion, _heap);
-        MemoryView.CollectRegionFrames(m.Space, m.UserHeapRegion, _heap);
         Zero = m.Resolver.ZeroPage.Value;
         Frames = (m.RamEnd + MemoryView.Frame - 1) / MemoryView.Frame;
     }

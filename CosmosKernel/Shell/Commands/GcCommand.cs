@@ -5,7 +5,10 @@ using MemOS.Kernel.MemoryManagement;
 
 namespace MemOS.Kernel.Shell.Commands;
 
-/// <summary>gc: runs the conservative collector over the kernel heap now and says what it freed.</summary>
+/// <summary>
+/// gc: runs the conservative collector over the kernel heap now and says what it freed; the resident heapd (if
+/// running) collects and trims its own heap in ring 3.
+/// </summary>
 internal sealed class GcCommand : Command
 {
     public override string Name => "gc";
@@ -16,8 +19,9 @@ internal sealed class GcCommand : Command
         $"  A conservative mark-and-sweep: roots are the kernel's data and bss, the live stack and the early block;\n" +
         "  every word that points into an object keeps it. It runs by itself after a command once " +
         $"{GarbageCollection.Threshold / (1024 * 1024)} MiB\n" +
-        "  of objects were allocated since the last collection. Both heaps are then trimmed: cached empty slabs,\n" +
-        "  the inner pages of free blocks and the free pages at their ends go back to the PMM.";
+        "  of objects were allocated since the last collection. The kernel heap is then trimmed: cached empty slabs,\n" +
+        "  the inner pages of free blocks and the free pages at its end go back to the PMM. The resident heapd\n" +
+        "  (alloc --user) is asked to do the same in its own heap: collect, trim, unmap.";
 
     public override void Execute(Shell shell, Arguments args)
     {
@@ -26,17 +30,23 @@ internal sealed class GcCommand : Command
         ulong usedBefore = m.Heap.Statistics().UsedBytes;
         ConservativeCollector.Result r = GarbageCollection.Collect();
         ulong usedAfter = m.Heap.Statistics().UsedBytes;
-        // The user heap has no collector, but its cached empty slabs and free pages go back too.
-        ulong userResident = m.UserHeapRegion.ResidentPages;
-        m.UserHeap.Trim();
         ulong us = Timer.TscPerSecond == 0 ? 0 : GarbageCollection.LastCycles * 1_000_000 / Timer.TscPerSecond;
         Console.WriteLine($"gc: {r.ObjectsBefore} objects, {r.ObjectsFreed} freed ({Format.Size(r.BytesFreed)}), "
             + $"{r.ObjectsBefore - r.ObjectsFreed} live; kernel heap used {Format.Size(usedBefore)} -> "
             + $"{Format.Size(usedAfter)}; {us / 1000}.{us % 1000:000} ms");
         Console.WriteLine($"gc: {ConservativeCollector.Collections} collections so far, "
             + $"{Format.Size(ConservativeCollector.TotalFreedBytes)} freed in all");
-        ulong returned = userResident - Math.Min(userResident, m.UserHeapRegion.ResidentPages);
-        Console.WriteLine($"gc: heaps trimmed: kernel heap {m.HeapRegion.ResidentPages} pages resident, user heap "
-            + $"{m.UserHeapRegion.ResidentPages} ({returned} given back); {m.Pmm.FreeFrameCount} frames free");
+        string heapd = "";
+        if (HeapServer.Resident is { } p)
+        {
+            ulong before = p.ResidentPages;
+            Processes.ServiceRequest? t = HeapServer.Send(this, p, Processes.ServiceOp.Trim);
+            ulong after = p.ResidentPages;
+            if (t != null)
+                heapd = $"{p.Name} (pid {p.Pid}) {after} pages resident ({before - Math.Min(before, after)} given back"
+                    + (t.Text.Length > 0 ? $": {t.Text.TrimEnd('\n')}" : "") + "); ";
+        }
+        Console.WriteLine($"gc: heaps trimmed: kernel heap {m.HeapRegion.ResidentPages} pages resident; {heapd}"
+            + $"{m.Pmm.FreeFrameCount} frames free");
     }
 }
