@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
 using MemOS.Memory;
 using MemOS.Memory.Heap;
 
@@ -13,9 +12,10 @@ namespace MemOS.User.Runtime;
 /// (an error in the answer) or the process faults and is killed; the kernel never follows it.
 /// </summary>
 /// <remarks>
-/// The blocks handed out and the answer text live in two mmap regions of their own, outside the heap, so serving a
-/// request adds nothing to the heap but the block asked for. Only blocks handed out by `alloc` can be freed; the
-/// others hold the process's own objects.
+/// The blocks handed out and the answer text live in two mmap regions of their own, outside the heap, and the text is
+/// written without managed strings (no interpolation, no StringBuilder), so serving a request adds nothing to the heap
+/// but the block asked for (and the small arrays Statistics, Blocks and Check allocate). Only blocks handed out by
+/// `alloc` can be freed; the others hold the process's own objects.
 /// </remarks>
 public static unsafe class HeapService
 {
@@ -31,8 +31,9 @@ public static unsafe class HeapService
     /// <summary>Serves requests until the process is killed; returns (exit status 1) only if the kernel refuses.</summary>
     public static int Run()
     {
-        long table = Linux.MapAnonymousMemory(0, MaxLiveBlocks * 8, Linux.ProtRead | Linux.ProtWrite, false, false);
-        long text = Linux.MapAnonymousMemory(0, TextBytes, Linux.ProtRead | Linux.ProtWrite, false, false);
+        // Backed at once (MAP_POPULATE): the service's own bookkeeping must not show up as the faults of a request.
+        long table = Linux.MapAnonymousMemory(0, MaxLiveBlocks * 8, Linux.ProtRead | Linux.ProtWrite, false, true);
+        long text = Linux.MapAnonymousMemory(0, TextBytes, Linux.ProtRead | Linux.ProtWrite, false, true);
         if (table < 0 || text < 0)
         {
             Console.WriteLine($"heap service: no memory for its tables ({Errno.Name(table < 0 ? table : text)})");
@@ -67,21 +68,22 @@ public static unsafe class HeapService
             case OpAllocate: return Allocate(heap, request.Arg0, request.Arg1, out value);
             case OpFree: return Free(heap, request.Arg0, out value);
             case OpStatistics:
-                ProcessCollector.Collect(); // earlier answers' garbage is not what the heap holds
                 Statistics(heap);
                 return 0;
             case OpBlocks:
-                ProcessCollector.Collect();
                 Blocks(heap, request.Arg0);
                 return 0;
             case OpCheck: return Check(heap);
             case OpTrim:
                 var c = ProcessCollector.Collect();
                 heap.Trim();
-                Append($"collected {c.ObjectsFreed} of its objects, trimmed its heap");
+                Append("collected ");
+                Number((ulong)c.ObjectsFreed);
+                Append(" of its objects, trimmed its heap");
                 return 0;
             default:
-                Append($"unknown request {request.Op}");
+                Append("unknown request ");
+                Number(request.Op);
                 return (long)MemoryError.InvalidArgument;
         }
     }
@@ -92,15 +94,26 @@ public static unsafe class HeapService
         int slot = Find(0);
         if (slot < 0)
         {
-            Append($"{MaxLiveBlocks} blocks from alloc are live already: free some first");
+            Number(MaxLiveBlocks);
+            Append(" blocks from alloc are live already: free some first");
             return (long)MemoryError.OutOfMemory;
         }
         Result<VirtualAddress> r = heap.Allocate(size, align < 16 ? 16 : align);
         if (!r.Ok)
         {
             if (r.Error == MemoryError.HeapCorrupted)
-                Append($"{Corrupted(heap)}; nothing was allocated ({r.Error.Name()})");
-            else Append($"out of memory (could not allocate {size} B: {r.Error.Name()})");
+            {
+                Corrupted(heap);
+                Append("; nothing was allocated (");
+            }
+            else
+            {
+                Append("out of memory (could not allocate ");
+                Number(size);
+                Append(" B: ");
+            }
+            Append(r.Error.Name());
+            Append(")");
             return (long)r.Error;
         }
         s_live[slot] = r.Value.Value;
@@ -121,14 +134,16 @@ public static unsafe class HeapService
         }
         // Not from alloc and not live: the heap names the reason (DoubleFree, BadPointer...) and changes nothing.
         MemoryError e = heap.Free(va);
-        if (e == MemoryError.HeapCorrupted)
-        {
-            Append($"{Corrupted(heap)}; nothing changed ({e.Name()})");
-            return (long)e;
-        }
         if (e != MemoryError.None)
         {
-            Append($"not an allocated block ({e.Name()})");
+            if (e == MemoryError.HeapCorrupted)
+            {
+                Corrupted(heap);
+                Append("; nothing changed (");
+            }
+            else Append("not an allocated block (");
+            Append(e.Name());
+            Append(")");
             return (long)e;
         }
         if (slot >= 0) s_live[slot] = 0;
@@ -139,61 +154,152 @@ public static unsafe class HeapService
     private static long Check(UserHeap heap)
     {
         MemoryError e = heap.Check();
-        Append(e == MemoryError.None ? "user heap check: ok" : $"user heap check: FAILED ({e.Name()})");
+        Append("user heap check: ");
+        if (e == MemoryError.None) Append("ok");
+        else
+        {
+            Append("FAILED (");
+            Append(e.Name());
+            Append(")");
+        }
         if (heap.CorruptionsDetected != 0)
-            Append($"\nuser heap check: {Corrupted(heap)} ({heap.CorruptionsDetected} refused)");
+        {
+            Append("\nuser heap check: ");
+            Corrupted(heap);
+            Append(" (");
+            Number(heap.CorruptionsDetected);
+            Append(" refused)");
+        }
         return e == MemoryError.None && heap.CorruptionsDetected == 0 ? 0 : (long)MemoryError.HeapCorrupted;
     }
 
     private static void Statistics(UserHeap heap)
     {
         HeapStatistics s = heap.Statistics();
-        var b = new StringBuilder();
-        b.Append($"user heap of pid {Linux.ProcessId()}: 0x{heap.Base.Value:x}-0x{heap.End.Value:x}, ");
-        b.Append($"size {s.HeapSize} B\n");
-        b.Append($"  used {s.UsedBytes} B, free {s.FreeBytes} B, overhead {s.OverheadBytes} B\n");
-        b.Append($"  largest free block {s.LargestFreeBlock} B, fragmentation {Thousandths(s.Fragmentation)}\n");
-        b.Append($"  live allocations {s.LiveAllocations} (allocations {s.TotalAllocations}, ");
-        b.Append($"frees {s.TotalFrees}, failed {s.FailedAllocations}); {Live()} from alloc\n");
-        b.Append("  small objects per size class:");
+        Append("user heap of pid ");
+        Number((ulong)Linux.ProcessId());
+        Append(": ");
+        Hex(heap.Base.Value);
+        Append("-");
+        Hex(heap.End.Value);
+        Append(", size ");
+        Number(s.HeapSize);
+        Append(" B\n  used ");
+        Number(s.UsedBytes);
+        Append(" B, free ");
+        Number(s.FreeBytes);
+        Append(" B, overhead ");
+        Number(s.OverheadBytes);
+        Append(" B\n  largest free block ");
+        Number(s.LargestFreeBlock);
+        Append(" B, fragmentation ");
+        ulong t = (ulong)(s.Fragmentation * 1000 + 0.5);
+        Number(t / 1000);
+        Append(".");
+        Number(t % 1000, 3);
+        Append("\n  live allocations ");
+        Number(s.LiveAllocations);
+        Append(" (allocations ");
+        Number(s.TotalAllocations);
+        Append(", frees ");
+        Number(s.TotalFrees);
+        Append(", failed ");
+        Number(s.FailedAllocations);
+        Append("); ");
+        Number((ulong)Live());
+        Append(" from alloc\n  small objects per size class:");
         int shown = 0;
         for (int c = 0; c < SizeClasses.Count && c < s.SmallObjectsPerClass.Length; c++)
         {
             if (s.SmallObjectsPerClass[c] == 0) continue;
-            b.Append($" {SizeClasses.Size(c)} B x{s.SmallObjectsPerClass[c]}");
+            Append(" ");
+            Number(SizeClasses.Size(c));
+            Append(" B x");
+            Number(s.SmallObjectsPerClass[c]);
             shown++;
         }
-        if (shown == 0) b.Append(" none");
-        Append(b.ToString());
+        if (shown == 0) Append(" none");
     }
 
     private static void Blocks(UserHeap heap, ulong n)
     {
         List<HeapBlock> blocks = heap.Blocks();
-        var b = new StringBuilder();
-        b.Append($"user heap of pid {Linux.ProcessId()}: {blocks.Count} blocks\n");
-        b.Append("  address               size        state  kind\n");
+        Append("user heap of pid ");
+        Number((ulong)Linux.ProcessId());
+        Append(": ");
+        Number((ulong)blocks.Count);
+        Append(" blocks\n  address               size        state  kind\n");
         int shown = (int)Math.Min(Math.Min(n, MaxBlocksShown), (ulong)blocks.Count);
         for (int i = 0; i < shown; i++)
         {
             HeapBlock k = blocks[i];
-            string address = $"0x{k.Address.Value:x}", size = $"{k.Size} B";
-            b.Append($"  {address.PadRight(20)}  {size.PadLeft(10)}  {(k.Used ? "used" : "free").PadRight(5)}  ");
-            b.Append($"{k.Kind.Name()}{(Find(k.Address.Value) >= 0 ? " (from alloc)" : "")}\n");
+            ulong at = s_length;
+            Append("  ");
+            Hex(k.Address.Value);
+            Pad(at + 22);
+            ulong sizeAt = s_length;
+            Number(k.Size);
+            Append(" B");
+            Shift(sizeAt, 12);
+            Append("  ");
+            Append(k.Used ? "used   " : "free   ");
+            Append(k.Kind.Name());
+            if (Find(k.Address.Value) >= 0) Append(" (from alloc)");
+            Append("\n");
         }
-        if (blocks.Count > shown) b.Append($"  ... and {blocks.Count - shown} more\n");
-        Append(b.ToString());
+        if (blocks.Count > shown)
+        {
+            Append("  ... and ");
+            Number((ulong)(blocks.Count - shown));
+            Append(" more\n");
+        }
     }
 
-    private static string Corrupted(UserHeap heap)
-        => $"its heap is corrupted: the block at 0x{heap.LastCorruption.Value:x} failed its checks and its links "
-           + "were not followed";
-
-    // 0.000 without floating-point formatting (the runtime's formatting of doubles is not needed for this).
-    private static string Thousandths(double v)
+    private static void Corrupted(UserHeap heap)
     {
-        ulong t = (ulong)(v * 1000 + 0.5);
-        return $"{t / 1000}.{t % 1000:000}";
+        Append("its heap is corrupted: the block at ");
+        Hex(heap.LastCorruption.Value);
+        Append(" failed its checks and its links were not followed");
+    }
+
+    // The answer is formatted in place, digit by digit: a managed string here would land in the heap being reported.
+    private static void Number(ulong v, int minDigits = 1)
+    {
+        byte* digits = stackalloc byte[20];
+        int n = 0;
+        do { digits[n++] = (byte)('0' + v % 10); v /= 10; } while (v != 0);
+        while (n < minDigits) digits[n++] = (byte)'0';
+        while (n > 0) Put(digits[--n]);
+    }
+
+    private static void Hex(ulong v)
+    {
+        Append("0x");
+        int shift = 60;
+        while (shift > 0 && (v >> shift) == 0) shift -= 4;
+        for (; shift >= 0; shift -= 4) Put((byte)"0123456789abcdef"[(int)((v >> shift) & 15)]);
+    }
+
+    // Spaces up to column `to` of the text.
+    private static void Pad(ulong to)
+    {
+        while (s_length < to) Put((byte)' ');
+    }
+
+    // Right-aligns what was written since `from` in a field of `width` characters.
+    private static void Shift(ulong from, ulong width)
+    {
+        ulong written = s_length - from;
+        if (written >= width || s_length + (width - written) > TextBytes) return;
+        ulong pad = width - written;
+        for (ulong i = s_length; i-- > from;) s_text[i + pad] = s_text[i];
+        for (ulong i = 0; i < pad; i++) s_text[from + i] = (byte)' ';
+        s_length += pad;
+    }
+
+    private static void Put(byte b)
+    {
+        if (s_length < TextBytes) s_text[s_length++] = b;
     }
 
     private static int Live()
@@ -212,7 +318,6 @@ public static unsafe class HeapService
 
     private static void Append(string text)
     {
-        for (int i = 0; i < text.Length && s_length < TextBytes; i++)
-            s_text[s_length++] = text[i] < 0x80 ? (byte)text[i] : (byte)'?';
+        for (int i = 0; i < text.Length; i++) Put(text[i] < 0x80 ? (byte)text[i] : (byte)'?');
     }
 }
