@@ -99,9 +99,8 @@ internal sealed class AllocCommand : Command
         Process? p = HeapServer.Target(this, pidText, out string? started);
         if (p == null) return;
         ulong resident0 = p.ResidentPages, faults0 = p.PageFaults;
-        var window = AccessWindow.Open(m);
+        ulong eventsBefore = m.Faults.EventCount;
         ServiceRequest? r = HeapServer.Send(this, p, ServiceOp.Allocate, size, align);
-        window = window.Close(m);
         if (r != null)
         {
             ulong resident1 = p.ResidentPages, faults = p.PageFaults - faults0;
@@ -112,6 +111,7 @@ internal sealed class AllocCommand : Command
                     + $"({p.Name}): {pages} new page(s) mapped, {faults} page fault(s)");
         }
         if (started != null) Console.WriteLine(started);
-        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
+        // the process's own events (its mmap, its faults, the frames they took), each prefixed with its pid
+        if (shell.Session.Tracing) TraceCommand.NarrateProcess(m.Faults, p.Pid, eventsBefore);
     }
 }

@@ -91,9 +91,8 @@ internal sealed class FreeCommand : Command
         Process? p = HeapServer.Target(this, pidText, out string? started);
         if (p == null) return;
         ulong resident0 = p.ResidentPages;
-        var window = AccessWindow.Open(m);
+        ulong eventsBefore = m.Faults.EventCount;
         ServiceRequest? r = HeapServer.Send(this, p, ServiceOp.Free, address);
-        window = window.Close(m);
         if (r != null)
         {
             ulong resident1 = p.ResidentPages;
@@ -102,6 +101,7 @@ internal sealed class FreeCommand : Command
             else Console.WriteLine($"freed {Format.Hex(address)} ({r.Value} B) in pid {p.Pid} ({p.Name}){back}");
         }
         if (started != null) Console.WriteLine(started);
-        if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
+        // the process's own events (its mmap, its faults, the frames they took), each prefixed with its pid
+        if (shell.Session.Tracing) TraceCommand.NarrateProcess(m.Faults, p.Pid, eventsBefore);
     }
 }

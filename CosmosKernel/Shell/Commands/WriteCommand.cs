@@ -92,13 +92,9 @@ internal sealed unsafe class WriteCommand : Command
         }
         byte b = (byte)value;
         var window = AccessWindow.Open(m);
-        ulong flags = Hardware.Cpu.ReadFlags();
-        Hardware.Cpu.DisableInterrupts();
-        AddressSpace? before = Scheduler.LoadedSpace;
-        Scheduler.Load(p.Space);
-        bool ok = wide ? UserMemory.Write64(address, value) : UserMemory.CopyOut(address, &b, 1);
-        if (before != null) Scheduler.Load(before);
-        if ((flags & (1UL << 9)) != 0) Hardware.Cpu.EnableInterrupts();
+        bool ok;
+        using (ProcessSpaceScope.Enter(p))
+            ok = wide ? UserMemory.Write64(address, value) : UserMemory.CopyOut(address, &b, 1);
         window = window.Close(m);
         string outcome = AccessOutcome.Describe(m, window, "");
         if (!ok) Console.WriteLine($"write: {Format.Hex(address)} in pid {p.Pid}: {outcome}");
