@@ -14,6 +14,9 @@ internal static class HeapServer
 {
     public const string Program = "heapd";
     public const ulong TimeoutMilliseconds = 30_000;
+    /// <summary>How long a runnable process that has not called memos_serve yet (one just started) is waited for.
+    /// </summary>
+    public const ulong StartMilliseconds = 5_000;
 
     private static Process? s_resident;
     private static ulong s_nextId = 1;
@@ -32,6 +35,15 @@ internal static class HeapServer
         {
             Process? p = ProcessArgument.Find(command, pidText);
             if (p == null) return null;
+            // Just started (`run heapd &`): it serves once it reaches memos_serve; one blocked elsewhere never will.
+            ulong deadline = Timer.Milliseconds + StartMilliseconds;
+            while (!p.Serves && p.State == ProcessState.Ready && Timer.Milliseconds < deadline) Scheduler.Idle();
+            if (p.State == ProcessState.Zombie)
+            {
+                Console.WriteLine($"{command.Name}: pid {p.Pid} ({p.Name}) ended ({Status(p)})");
+                Scheduler.Reap();
+                return null;
+            }
             if (!p.Serves)
             {
                 Console.WriteLine($"{command.Name}: pid {p.Pid} ({p.Name}) does not serve heap requests "
