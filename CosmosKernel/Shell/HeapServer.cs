@@ -36,8 +36,8 @@ internal static class HeapServer
             Process? p = ProcessArgument.Find(command, pidText);
             if (p == null) return null;
             // Just started (`run heapd &`): it serves once it reaches memos_serve; one blocked elsewhere never will.
-            ulong deadline = Timer.Milliseconds + StartMilliseconds;
-            while (!p.Serves && p.State == ProcessState.Ready && Timer.Milliseconds < deadline) Scheduler.Idle();
+            ulong startBy = Timer.Milliseconds + StartMilliseconds;
+            while (!p.Serves && p.State == ProcessState.Ready && Timer.Milliseconds < startBy) Scheduler.Idle();
             if (p.State == ProcessState.Zombie)
             {
                 Console.WriteLine($"{command.Name}: pid {p.Pid} ({p.Name}) ended ({Status(p)})");
