@@ -110,11 +110,14 @@ public sealed class HostileMemorySession
         Assert.That(shell.Run($"write {Hex(slab + 24)} {Hex(k - 16)} --pid {pid}"), Does.StartWith("wrote"));
         // Filling the slab takes it off its list: the process's unlink refuses the forged links, or it is killed.
         string last = "";
-        for (int i = 0; i < 70 && (last = shell.Run("alloc 1024 --user")).StartsWith("allocated", StringComparison.Ordinal); i++)
+        for (int i = 0;
+             i < 70 && (last = shell.Run("alloc 1024 --user")).StartsWith("allocated", StringComparison.Ordinal);
+             i++)
         {
         }
         TestContext.Out.WriteLine(last);
-        Assert.That(last, Does.StartWith("allocated").Or.Contain("its heap is corrupted").Or.Contain("ended before answering"));
+        Assert.That(last,
+            Does.StartWith("allocated").Or.Contain("its heap is corrupted").Or.Contain("ended before answering"));
         Assert.That(shell.Run($"read {Hex(k)} 8"), Does.Contain(MarkerBytes), "the kernel block is untouched");
         string check = shell.Run($"heap check --pid {pid}");
         Assert.That(check, Does.Contain("failed its checks").Or.Contain("FAILED").Or.Contain("no live process"), check);

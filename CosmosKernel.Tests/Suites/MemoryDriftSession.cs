@@ -18,7 +18,8 @@ namespace MemOS.Tests.Suites;
 public sealed class MemoryDriftSession
 {
     private static readonly Regex Trimmed = new(
-        @"^gc: heaps trimmed: kernel heap (\d+) pages resident; (?:heapd \(pid \d+\) (\d+) pages resident \([^\n]*\); )?"
+        @"^gc: heaps trimmed: kernel heap (\d+) pages resident; "
+        + @"(?:heapd \(pid \d+\) (\d+) pages resident \([^\n]*\); )?"
         + @"(\d+) frames free", RegexOptions.Multiline);
 
     private static readonly Regex KernelHeapResident = new(@"kernel heap.*?(\d+)/\d+ pages resident");

@@ -83,7 +83,8 @@ public sealed class ProcessHeapSession
             Does.Match($@"^freed {Hex(a.Address)} \(\d+ B\) in pid {a.Pid} \(heapd\)"));
         Assert.That(shell.Run($"free {Hex(a.Address)} --user"), Does.Contain("not an allocated block"));
         // heapd's own objects are not the shell's to free
-        Match own = Regex.Match(blocks, @"^  (0x[0-9a-f]+) +\d+ B  used   (small|medium|large)$", RegexOptions.Multiline);
+        Match own = Regex.Match(blocks, @"^  (0x[0-9a-f]+) +\d+ B  used   (small|medium|large)$",
+            RegexOptions.Multiline);
         Assert.That(own.Success, Is.True, blocks);
         Assert.That(shell.Run($"free {own.Groups[1].Value} --user"),
             Does.Contain("not an allocated block (in use by the process, not from alloc)"));

@@ -180,7 +180,8 @@ public class InspectionCommandsTests
         string[] lines = Lines("selftest");
         // the user heap check is heapd's own, skipped when no heapd runs (`heap --user` starts one)
         Assert.That(lines.Last(), Does.Match(@"^selftest: \d+ passed, 0 failed, [01] skipped$"), Log);
-        Assert.That(lines.Take(lines.Length - 1).Where(l => !l.StartsWith("SKIP user heap check (no heapd", StringComparison.Ordinal)),
+        Assert.That(lines.Take(lines.Length - 1)
+                .Where(l => !l.StartsWith("SKIP user heap check (no heapd", StringComparison.Ordinal)),
             Has.All.StartWith("PASS "), Log);
         Assert.That(lines, Has.Some.EqualTo("PASS stack guard page unmapped"), Log);
     }
