@@ -123,7 +123,7 @@ public class InspectionCommandsTests
         string[] lines = Lines("faults");
         Assert.That(lines[0], Does.Match(FaultsLine), Log);
         foreach (string line in lines.Skip(1))
-            Assert.That(line, Does.Match(@"^#\d+ cr2=0x[0-9a-f]+ .+ rip=0x[0-9a-f]+ -> .+$"), Log);
+            Assert.That(line, Does.Match(@"^#\d+ pid \d+ cr2=0x[0-9a-f]+ .+ rip=0x[0-9a-f]+ .*-> .+$"), Log);
     }
 
     [Test]
@@ -223,14 +223,11 @@ public class InspectionCommandsTests
     {
         try
         {
-            Assert.That(Lines("mode demand"),
-                Is.EqualTo(new[] { "backing: demand (new regions and heap growth)" }),
-                Log);
+            // a running heapd adds a line: it keeps its own backing
+            Assert.That(Lines("mode demand")[0], Is.EqualTo("backing: demand (new regions and heap growth)"), Log);
             Assert.That(Lines("mode"), Is.EqualTo(new[] { "backing: demand" }), Log);
             Assert.That(Lines("meminfo"), Has.Some.StartWith("backing: demand"), Log);
-            Assert.That(Lines("mode immediate"),
-                Is.EqualTo(new[] { "backing: immediate (new regions and heap growth)" }),
-                Log);
+            Assert.That(Lines("mode immediate")[0], Is.EqualTo("backing: immediate (new regions and heap growth)"), Log);
             Assert.That(Lines("mode"), Is.EqualTo(new[] { "backing: immediate" }), Log);
         }
         finally
