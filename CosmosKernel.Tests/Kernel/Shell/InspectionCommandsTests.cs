@@ -227,7 +227,8 @@ public class InspectionCommandsTests
             Assert.That(Lines("mode demand")[0], Is.EqualTo("backing: demand (new regions and heap growth)"), Log);
             Assert.That(Lines("mode"), Is.EqualTo(new[] { "backing: demand" }), Log);
             Assert.That(Lines("meminfo"), Has.Some.StartWith("backing: demand"), Log);
-            Assert.That(Lines("mode immediate")[0], Is.EqualTo("backing: immediate (new regions and heap growth)"), Log);
+            Assert.That(Lines("mode immediate")[0],
+                Is.EqualTo("backing: immediate (new regions and heap growth)"), Log);
             Assert.That(Lines("mode"), Is.EqualTo(new[] { "backing: immediate" }), Log);
         }
         finally
