@@ -8,8 +8,16 @@ internal static class SerialPort
     private const ushort Com1 = 0x3F8;
     private static bool s_present;
 
+    // Bytes that arrived before Initialize: turning the FIFO on clears the receiver, which lost the first key typed
+    // ahead of the prompt (`uptime` ran as `ptime`). They are kept here and read first.
+    private static readonly byte[] s_early = new byte[16];
+    private static int s_earlyCount, s_earlyNext;
+
     public static void Initialize()
     {
+        // DLAB is 0 at reset: offset 0 is the receiver. 0xFF from the status register means no UART answers.
+        while (s_earlyCount < s_early.Length && Cpu.InB(Com1 + 5) != 0xFF && (Cpu.InB(Com1 + 5) & 0x01) != 0)
+            s_early[s_earlyCount++] = Cpu.InB(Com1);
         Cpu.OutB(Com1 + 1, 0x00);    // no interrupts while it is set up
         Cpu.OutB(Com1 + 3, 0x80);    // DLAB on
         Cpu.OutB(Com1 + 0, 0x01);    // divisor 1 = 115200 baud
@@ -38,6 +46,11 @@ internal static class SerialPort
 
     public static bool TryRead(out byte value)
     {
+        if (s_earlyNext < s_earlyCount)
+        {
+            value = s_early[s_earlyNext++];
+            return true;
+        }
         if (s_present && (Cpu.InB(Com1 + 5) & 0x01) != 0)
         {
             value = Cpu.InB(Com1);

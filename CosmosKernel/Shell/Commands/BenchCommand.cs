@@ -72,6 +72,8 @@ internal sealed class BenchCommand : Command
         Row("throw, caught 10 frames up", ExceptionBench.Iterations,
             Median(r => new BenchRound(ExceptionBench.ThrowAndCatch(10), 0)), "");
 
+        FramebufferRow();
+
         ulong floor = refused + zero;
         const string ratioText = "  demand-zero / (#PF round trip + zero page) = ";
         if (demand == ulong.MaxValue || refused == ulong.MaxValue || floor == 0)
@@ -187,6 +189,29 @@ internal sealed class BenchCommand : Command
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
         return new BenchRound((t1 - t0) / Iterations, failed);
+    }
+
+    // A full-screen redraw of the framebuffer console from its shadow (every pixel written once): the figure the
+    // framebuffer's memory type (write-combining or uncached, `fbwc=off`) would move on hardware that models it.
+    private static void FramebufferRow()
+    {
+        const int redraws = 10;
+        TextConsole.FramebufferConsole? console = TextConsole.DisplaySetup.Framebuffer;
+        if (console == null)
+        {
+            Console.WriteLine($"  {Format.Pad("framebuffer full redraw (no framebuffer)", 48)} "
+                + $"{Format.PadLeft(redraws.ToString(), 10)} {Format.PadLeft("n/a", 10)}");
+            return;
+        }
+        Row("framebuffer full redraw (shadow -> screen)", redraws, Median(r =>
+        {
+            bool interrupts = Off();
+            ulong t0 = Cpu.ReadTsc();
+            for (int i = 0; i < redraws; i++) console.Refresh();
+            ulong t1 = Cpu.ReadTsc();
+            On(interrupts);
+            return new BenchRound((t1 - t0) / redraws, 0);
+        }), "");
     }
 
     private static bool Off()
