@@ -31,9 +31,9 @@ public class FramebufferCachingTests
         Assert.That(console, Does.EndWith(", mapped " + type));
 
         string vmmap = shell.Run("vmmap");
-        Match fb = Regex.Match(vmmap, @"(?m)^\S*?(0x[0-9a-f]+)\S*-\S+ .*framebuffer");
+        Match fb = Regex.Match(vmmap, @"(?m)^([0-9a-f]+)-[0-9a-f]+ .*\[framebuffer\]");
         Assert.That(fb.Success, Is.True, vmmap);
-        string walk = shell.Run("pagewalk " + fb.Groups[1].Value);
+        string walk = shell.Run("pagewalk 0x" + fb.Groups[1].Value);
         string last = walk.Split('\n').Last(l => l.Contains("entry 0x", System.StringComparison.Ordinal));
         string[] flags = last[(last.LastIndexOf("  ", System.StringComparison.Ordinal) + 2)..].Split(' ');
         Assert.That(flags, Does.Contain("PWT"), walk);
