@@ -74,7 +74,8 @@ public class TraceActionTests : ActionSession
             Run("trace off");
             Assert.That(alloc, Does.Match(
                 $@"^allocated 102400 B at 0x[0-9a-f]+ in the user heap of pid {pid} \(heapd\): "
-                + $@"\d+ new page\(s\) mapped, \d+ page fault\(s\)\n  pid {pid} VMM: region mmap created at 0x[0-9a-f]+, \d+ B, left to demand "
+                + $@"\d+ new page\(s\) mapped, \d+ page fault\(s\)\n"
+                + $@"  pid {pid} VMM: region mmap created at 0x[0-9a-f]+, \d+ B, left to demand "
                 + $@"\(demand\)\n  pid {pid} fault: page fault at 0x[0-9a-f]+ \(write, not present, user\)\n"
                 + $@"  pid {pid} fault: region mmap \(demand\): private zeroed frame mapped\n  pid {pid} PMM: frame "));
             Assert.That(Layers(alloc).Select(l => l.Split(' ').Last()).Distinct().ToArray(),
