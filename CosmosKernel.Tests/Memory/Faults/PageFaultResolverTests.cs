@@ -336,7 +336,8 @@ public class PageFaultResolverTests
 
         Assert.That(once.Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
         Assert.That(twice.Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
-        Assert.That(decideApply - resolve, Is.GreaterThanOrEqualTo(3), $"resolve {resolve}, decide+apply {decideApply}");
+        Assert.That(decideApply - resolve, Is.GreaterThanOrEqualTo(3),
+            $"resolve {resolve}, decide+apply {decideApply}");
         foreach (var page in new ulong[] { 0x40000, 0x41000, 0x42000 })
         {
             var lookup = space.PageTable.Lookup(V(page));

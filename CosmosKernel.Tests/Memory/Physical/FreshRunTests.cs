@@ -20,7 +20,8 @@ public class FreshRunTests
         Assert.That(memory.WordsTouched, Is.Zero, "nothing written into free frames at construction");
         var boot = pmm.Statistics;
         Assert.That(boot.FreeFrames, Is.EqualTo(16 * Fixtures.GiB / 4096));
-        Assert.That(boot.FreeBlocks(PhysicalMemoryManager.MaxOrder), Is.EqualTo(4096UL), "counted as the blocks to come");
+        Assert.That(boot.FreeBlocks(PhysicalMemoryManager.MaxOrder), Is.EqualTo(4096UL),
+            "counted as the blocks to come");
         Assert.That(boot.FragmentationIndex, Is.Zero);
 
         var f = pmm.AllocateFrame();
