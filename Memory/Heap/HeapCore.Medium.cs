@@ -63,7 +63,7 @@ public partial class HeapCore<TMemory>
         if (need < MinBlock) need = MinBlock;
         error = MemoryError.None;
 
-        ulong found = FindFree(need, align, offset, lowest: kind != KindLarge || Sparse, out error);
+        ulong found = FindFree(need, align, offset, lowest: kind == KindSlab || Sparse, out error);
         if (error != MemoryError.None) return 0;
         if (found != 0)
         {

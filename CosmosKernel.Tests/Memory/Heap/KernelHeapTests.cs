@@ -246,6 +246,36 @@ public class KernelHeapTests
     }
 
     [Test]
+    public void A_new_slab_takes_the_lowest_free_block_not_the_smallest_bins_first()
+    {
+        Alloc(16);
+        var low = Alloc(200_000);
+        var guard = Alloc(40_000);
+        var high = Alloc(60_000);
+        Alloc(40_000);
+        Alloc(600_000); // most of the heap stays in use: not sparse, so this is the slab rule alone
+        Free(low);
+        Free(high); // two holes: the low one in a larger bin than the high one
+        var p = Alloc(64); // a new slab of its class
+        Assert.That(p.Value, Is.LessThan(guard.Value), "carved in the low hole, where long-lived objects pack");
+        AssertConserved();
+    }
+
+    [Test]
+    public void Partial_slabs_fill_lowest_first()
+    {
+        int n = SizeClasses.Capacity(0);
+        var first = Enumerable.Range(0, n).Select(_ => Alloc(16)).ToList();
+        var second = Enumerable.Range(0, n).Select(_ => Alloc(16)).ToList();
+        var third = Alloc(16); // a third slab, partial
+        Free(first[3]); // the first slab becomes partial: below the head (the third), so it goes first
+        Free(second[0]); // the second becomes partial after it: above the head, so it goes second, not first
+        Assert.That(Alloc(16), Is.EqualTo(first[3]));
+        Assert.That(Alloc(16), Is.EqualTo(second[0]));
+        Assert.That(third.Value, Is.GreaterThan(second[^1].Value));
+    }
+
+    [Test]
     public void Slabs_of_different_classes_pack_without_alignment_gaps()
     {
         // Every class up to 256 B spans whole granules, so its slabs follow each other directly.
