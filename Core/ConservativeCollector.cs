@@ -128,7 +128,7 @@ public static unsafe class ConservativeCollector
         ulong* stack = (ulong*)s_allocate((nuint)(s_count * sizeof(ulong)));
         if (stack == null) { s_collecting = false; return new Result(before, 0, 0); }
         long depth = 0;
-        ulong low = s_objects[0], high = s_objects[s_count - 1] + ObjectLayout.SizeOf((void*)s_objects[s_count - 1]);
+        ulong low = s_objects[0], high = ObjectLayout.EndOf((void*)s_objects[s_count - 1]);
 
         for (int r = 0; r < ranges; r++) ScanRange(rangeStarts[r], rangeEnds[r], low, high, stack, ref depth);
         for (long n = 0; n < s_nativeCount; n++)
@@ -136,7 +136,7 @@ public static unsafe class ConservativeCollector
         while (depth > 0)
         {
             ulong obj = stack[--depth];
-            ScanRange(obj + 8, obj + ObjectLayout.SizeOf((void*)obj), low, high, stack, ref depth);
+            ScanRange(obj + 8, ObjectLayout.EndOf((void*)obj), low, high, stack, ref depth);
         }
         s_freeTable(stack);
 
@@ -172,7 +172,7 @@ public static unsafe class ConservativeCollector
         }
     }
 
-    // The object whose [start, start + size) holds the address, or -1.
+    // The object whose [start, end) holds the address, or -1.
     private static long Containing(ulong address)
     {
         long lo = 0, hi = s_count - 1, found = -1;
@@ -184,7 +184,7 @@ public static unsafe class ConservativeCollector
         }
         if (found < 0) return -1;
         ulong start = s_objects[found] & ~1UL;
-        return address < start + ObjectLayout.SizeOf((void*)start) ? found : -1;
+        return address < ObjectLayout.EndOf((void*)start) ? found : -1;
     }
 
     // Heapsort: in place, no allocation, O(n log n) worst case.

@@ -53,7 +53,11 @@ public sealed class MemoryDriftSession
         TestContext.Out.WriteLine($"free frames {boot.Free} -> {end.Free}; "
                                   + $"kernel heap {boot.Kernel} -> {end.Kernel} pages; "
                                   + $"heapd {boot.User} -> {end.User} pages");
-        Assert.That((double)end.Free, Is.GreaterThanOrEqualTo(boot.Free * 0.99), "free frames within 1 % of boot");
+        // Frames the kernel heap keeps are bounded by the 2x check below when it applies (the heap's drift); every
+        // other frame - process tables, stacks, page tables, heapd's memory - must come back to within 1 %.
+        ulong heapGrowth = kernelBound && end.Kernel > boot.Kernel ? end.Kernel - boot.Kernel : 0;
+        Assert.That((double)(end.Free + heapGrowth), Is.GreaterThanOrEqualTo(boot.Free * 0.99),
+            "free frames, less the kernel heap's growth, within 1 % of boot");
         if (kernelBound)
             Assert.That(end.Kernel, Is.LessThanOrEqualTo(boot.Kernel * 2), "kernel heap within 2x its boot size");
     }

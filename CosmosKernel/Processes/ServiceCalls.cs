@@ -49,7 +49,8 @@ internal static unsafe class ServiceCalls
         {
             ulong n = Math.Min(256, length - done);
             if (!UserMemory.CopyIn(chunk, text + done, n)) return -Errno.EFAULT;
-            for (ulong i = 0; i < n; i++) chars[done + i] = chunk[i] is >= 0x20 and < 0x7F or (byte)'\n' ? (char)chunk[i] : '?';
+            for (ulong i = 0; i < n; i++)
+                chars[done + i] = chunk[i] is >= 0x20 and < 0x7F or (byte)'\n' ? (char)chunk[i] : '?';
             done += n;
         }
         r.Status = status;

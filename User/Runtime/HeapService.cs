@@ -28,7 +28,8 @@ public static unsafe class HeapService
     private static byte* s_text;
     private static ulong s_length;
 
-    /// <summary>Serves requests until the process is killed; returns (exit status 1) only if the kernel refuses.</summary>
+    /// <summary>Serves requests until the process is killed; returns (exit status 1) only if the kernel refuses.
+    /// </summary>
     public static int Run()
     {
         // Backed at once (MAP_POPULATE): the service's own bookkeeping must not show up as the faults of a request.

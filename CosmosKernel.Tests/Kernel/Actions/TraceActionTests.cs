@@ -78,7 +78,7 @@ public class TraceActionTests : ActionSession
                 + $@"  pid {pid} VMM: region mmap created at 0x[0-9a-f]+, \d+ B, left to demand "
                 + $@"\(demand\)\n  pid {pid} fault: page fault at 0x[0-9a-f]+ \(write, not present, user\)\n"
                 + $@"  pid {pid} fault: region mmap \(demand\): private zeroed frame mapped\n  pid {pid} PMM: frame "));
-            Assert.That(Layers(alloc).Select(l => l.Split(' ').Last()).Distinct().ToArray(),
+            Assert.That(Layers(alloc).Select(l => Regex.Replace(l, @"^pid \d+ ", "")).Distinct().ToArray(),
                 Is.EqualTo(new[] { "VMM", "fault", "PMM", "page table" }), alloc);
         }
         finally

@@ -19,9 +19,9 @@ internal sealed class GcCommand : Command
         $"  A conservative mark-and-sweep: roots are the kernel's data and bss, the live stack and the early block;\n" +
         "  every word that points into an object keeps it. It runs by itself after a command once " +
         $"{GarbageCollection.Threshold / (1024 * 1024)} MiB\n" +
-        "  of objects were allocated since the last collection. The kernel heap is then trimmed: cached empty slabs,\n" +
-        "  the inner pages of free blocks and the free pages at its end go back to the PMM. The resident heapd\n" +
-        "  (alloc --user) is asked to do the same in its own heap: collect, trim, unmap.";
+        "  of objects were allocated since the last collection. The kernel heap is then trimmed: cached empty\n" +
+        "  slabs, the inner pages of free blocks and the free pages at its end go back to the PMM. The resident\n" +
+        "  heapd (alloc --user) is asked to do the same in its own heap: collect, trim, unmap.";
 
     public override void Execute(Shell shell, Arguments args)
     {

@@ -24,7 +24,8 @@ internal sealed class SelftestCommand : Command
         "Checks: PMM invariants and conservation (free + used + reserved = total); kernel text present, read-only " +
         "and\n" +
         "executable; rodata no-execute; the stack guard page and the null page unmapped; a direct-map translation;\n" +
-        "kernel heap invariants, and the resident heapd's own check of its heap; regions sorted and non-overlapping; the zero page referenced;\n" +
+        "kernel heap invariants, and the resident heapd's own check of its heap; regions sorted and\n" +
+        "non-overlapping; the zero page referenced;\n" +
         "CR0.WP, EFER.NXE, CR4.PGE, CR4.SMEP and CR4.SMAP on (SMEP/SMAP skipped on a CPU without them).\n" +
         "Output: 'PASS name', 'FAIL name: reason' or 'SKIP name (reason)' per check, then\n" +
         "'selftest: P passed, F failed, S skipped'.\n" +

@@ -76,7 +76,8 @@ internal sealed class TouchCommand : Command
             // x from ring 0 into a user page is SMEP's to refuse; without SMEP it would run the process's code
             if (access == TouchAccess.Execute && !KernelProtection.Smep)
             {
-                Console.WriteLine("touch: x with --pid needs SMEP (without it the kernel would run the process's code)");
+                Console.WriteLine(
+                    "touch: x with --pid needs SMEP (without it the kernel would run the process's code)");
                 return;
             }
             string line;
