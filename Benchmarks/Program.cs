@@ -6,7 +6,8 @@ using MemOS.Benchmarks.Suites;
 
 // Host benchmarks of Memory/. `--quick`: bounded Stopwatch run that writes docs/; `--full`: BenchmarkDotNet's
 // default job over every suite (long; extra arguments go to BenchmarkDotNet); `--list`: what exists; `--compare
-// DIR`: this build against another build's Benchmarks (see BuildComparison), in one process.
+// DIR`: this build against another build's Benchmarks (see BuildComparison), in one process; `--traces`: replay
+// the recorded programs' heap traces (`--traces record` records them again; see Traces/TraceCommand).
 if (StaticTlsRelaunch.RelaunchIfNeeded(args) is int exitCode) return exitCode;
 
 var suites = new[] { typeof(AllocatorBenchmarks), typeof(PmmBenchmarks), typeof(FaultBenchmarks) };
@@ -19,6 +20,8 @@ switch (mode)
     case "--full":
         BenchmarkSwitcher.FromTypes(suites).Run(args.Length > 1 ? args[1..] : ["--filter", "*"]);
         return 0;
+    case "--traces":
+        return MemOS.Benchmarks.Traces.TraceCommand.Run(RepositoryRoot(), args[1..]);
     case "--compare" when args.Length == 2:
         return MemOS.Benchmarks.Comparison.BuildComparison.Run(args[1]);
     case "--list":
@@ -30,7 +33,7 @@ switch (mode)
         return 0;
     default:
         Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- "
-            + "--quick | --full [BenchmarkDotNet args] | --list | --compare OTHER_BUILD_DIR");
+            + "--quick | --full [BenchmarkDotNet args] | --list | --compare OTHER_BUILD_DIR | --traces [record]");
         return mode == "--help" ? 0 : 2;
 }
 
