@@ -7,7 +7,8 @@ using MemOS.Benchmarks.Suites;
 // Host benchmarks of Memory/. `--quick`: bounded Stopwatch run that writes docs/; `--full`: BenchmarkDotNet's
 // default job over every suite (long; extra arguments go to BenchmarkDotNet); `--list`: what exists; `--compare
 // DIR`: this build against another build's Benchmarks (see BuildComparison), in one process; `--traces`: replay
-// the recorded programs' heap traces (`--traces record` records them again; see Traces/TraceCommand).
+// the recorded programs' heap traces (`--traces record` records them again; see Traces/TraceCommand);
+// `--kernel-bench`: boot the kernel under -icount, run `bench`, save docs/kernel-bench-output.txt (the fault chart).
 if (StaticTlsRelaunch.RelaunchIfNeeded(args) is int exitCode) return exitCode;
 
 var suites = new[] { typeof(AllocatorBenchmarks), typeof(PmmBenchmarks), typeof(FaultBenchmarks) };
@@ -20,6 +21,8 @@ switch (mode)
     case "--full":
         BenchmarkSwitcher.FromTypes(suites).Run(args.Length > 1 ? args[1..] : ["--filter", "*"]);
         return 0;
+    case "--kernel-bench":
+        return MemOS.Benchmarks.Reporting.KernelBench.Capture(RepositoryRoot(), Path.Combine(RepositoryRoot(), "docs"));
     case "--traces":
         return MemOS.Benchmarks.Traces.TraceCommand.Run(RepositoryRoot(), args[1..]);
     case "--compare" when args.Length == 2:
@@ -33,7 +36,8 @@ switch (mode)
         return 0;
     default:
         Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- "
-            + "--quick | --full [BenchmarkDotNet args] | --list | --compare OTHER_BUILD_DIR | --traces [record]");
+            + "--quick | --full [BenchmarkDotNet args] | --list | --compare OTHER_BUILD_DIR | --traces [record]"
+            + " | --kernel-bench");
         return mode == "--help" ? 0 : 2;
 }
 

@@ -6,6 +6,7 @@ using MemOS.Benchmarks.Allocators;
 using MemOS.Benchmarks.Faults;
 using MemOS.Benchmarks.Physical;
 using MemOS.Benchmarks.Reporting;
+using MemOS.Benchmarks.Traces;
 using MemOS.Benchmarks.Workloads;
 
 namespace MemOS.Benchmarks;
@@ -17,6 +18,13 @@ namespace MemOS.Benchmarks;
 public static class QuickRunner
 {
     public const string SmallChurn = "small churn", MixedChurn = "mixed sizes churn", PmmGroup = "pmm frame alloc+free";
+
+    /// <summary>RAM sizes of the PMM benchmark: the 4 GiB / 128 MiB target, and the curve of the PMM chart.</summary>
+    public static readonly ulong[] PmmRamSizes =
+    [
+        128 * PmmRig.MiB, 512 * PmmRig.MiB, 1 * PmmRig.GiB, 2 * PmmRig.GiB, 4 * PmmRig.GiB, 8 * PmmRig.GiB,
+        16 * PmmRig.GiB,
+    ];
 
     public static void Run(string docsDirectory)
     {
@@ -54,7 +62,7 @@ public static class QuickRunner
         var metadata = new List<(ulong Ram, ulong Bytes, double Percent)>();
         var rigs = new List<PmmRig>();
         var pmmSubjects = new List<RoundTimer.Subject>();
-        foreach (ulong ram in new[] { 128 * PmmRig.MiB, 4 * PmmRig.GiB })
+        foreach (ulong ram in PmmRamSizes)
         {
             var rig = new PmmRig(ram);
             rigs.Add(rig);
@@ -89,7 +97,12 @@ public static class QuickRunner
             "MemOS heaps vs C allocators, 10,000 live blocks (host, --quick)");
         Console.WriteLine($"wrote {csv} and {png}");
 
-        PrintTargets(results, metadata[^1].Percent, overhead);
+        // The recorded programs' traces, then the charts of docs/charts/ from this run's numbers.
+        var traces = TraceBenchmark.Run(Path.GetDirectoryName(Path.GetFullPath(docsDirectory))!, docsDirectory, results);
+        QuickCharts.Write(docsDirectory, results, PmmRamSizes.Select(r => (r, Size(r))).ToList(),
+            traces.Select(t => t.Trace).Distinct().ToList());
+
+        PrintTargets(results, metadata.First(m => m.Ram == 4 * PmmRig.GiB).Percent, overhead);
     }
 
     private static void PrintTargets(List<Measurement> results, double metadataPercent,
@@ -124,6 +137,6 @@ public static class QuickRunner
             + " ((heap size - used) / live: metadata + retained free space)");
     }
 
-    private static string Size(ulong bytes)
+    internal static string Size(ulong bytes)
         => bytes >= PmmRig.GiB ? $"{bytes / PmmRig.GiB} GiB" : $"{bytes / PmmRig.MiB} MiB";
 }

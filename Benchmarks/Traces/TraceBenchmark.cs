@@ -30,7 +30,7 @@ public static class TraceBenchmark
 
     public static List<Result> Run(string repositoryRoot, string docsDirectory, List<Measurement>? timings = null)
     {
-        var files = Trace.Files(TraceRecorder.DataDirectory(repositoryRoot));
+        var files = HeapTrace.Files(TraceRecorder.DataDirectory(repositoryRoot));
         if (files.Count == 0)
         {
             Console.WriteLine("note: no traces in Benchmarks/Traces/Data (record them: --traces record)");
@@ -43,7 +43,7 @@ public static class TraceBenchmark
         Console.WriteLine("Traces: replay of recorded programs' heap calls (rounds interleaved across allocators)");
         foreach (string file in files)
         {
-            var trace = Trace.Load(file);
+            var trace = HeapTrace.Load(file);
             var targets = new List<IReplayTarget>();
             var subjects = new List<RoundTimer.Subject>();
             foreach (string name in allocators)

@@ -47,7 +47,7 @@ public static class TraceCommand
     /// </summary>
     public static long Footprint(string file, string allocator)
     {
-        var replayer = new TraceReplayer(Trace.Load(file));
+        var replayer = new TraceReplayer(HeapTrace.Load(file));
         using var target = TraceTargets.Create(allocator, out string? problem)
             ?? throw new InvalidOperationException(problem);
         using var resident = new ResidentMemory();

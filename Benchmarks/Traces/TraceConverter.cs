@@ -17,7 +17,7 @@ public static class TraceConverter
     /// <summary>Records the conversion left out, for the description.</summary>
     public readonly record struct Dropped(long FailedCalls, long UnknownFrees, long UnknownReallocs, long Reused);
 
-    public static Trace Convert(string rawPath, string name, string description, out Dropped dropped)
+    public static HeapTrace Convert(string rawPath, string name, string description, out Dropped dropped)
     {
         byte[] raw = File.ReadAllBytes(rawPath);
         if (raw.Length % RecordBytes != 0)
@@ -100,6 +100,6 @@ public static class TraceConverter
             }
         }
         dropped = new Dropped(failed, unknownFrees, unknownReallocs, reused);
-        return new Trace(name, description, Math.Max(slots, 1), events.ToArray());
+        return new HeapTrace(name, description, Math.Max(slots, 1), events.ToArray());
     }
 }

@@ -17,7 +17,7 @@ public readonly record struct TraceModel(
 
     /// <summary>The model of <paramref name="trace"/>, or an InvalidDataException at its first inconsistent
     /// event.</summary>
-    public static TraceModel Of(Trace trace)
+    public static TraceModel Of(HeapTrace trace)
     {
         var sizes = new ulong[trace.Slots];
         var live = new bool[trace.Slots];

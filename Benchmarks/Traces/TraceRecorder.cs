@@ -72,7 +72,7 @@ public static class TraceRecorder
 
     /// <summary>Run <paramref name="program"/> under the recorder in <paramref name="directory"/> and convert the
     /// raw file of its busiest process.</summary>
-    public static Trace Record(TraceWorkloads.Workload workload, string program, string library, string directory)
+    public static HeapTrace Record(TraceWorkloads.Workload workload, string program, string library, string directory)
     {
         string raw = Path.Combine(directory, "raw-" + workload.Name);
         if (Directory.Exists(raw)) Directory.Delete(raw, recursive: true);
@@ -88,7 +88,7 @@ public static class TraceRecorder
         string description = $"{workload.What} (process {process}; dropped: {dropped.FailedCalls} failed calls, "
             + $"{dropped.UnknownFrees} frees and {dropped.UnknownReallocs} reallocs of unseen blocks, "
             + $"{dropped.Reused} unseen frees)";
-        return new Trace(workload.Name, description, trace.Slots, trace.Events);
+        return new HeapTrace(workload.Name, description, trace.Slots, trace.Events);
     }
 
     public static string? FindOnPath(string program)

@@ -14,7 +14,7 @@ public sealed unsafe class TraceReplayer
     private readonly nint[] _blocks;
     private readonly nuint[] _sizes;
 
-    public TraceReplayer(Trace trace)
+    public TraceReplayer(HeapTrace trace)
     {
         Trace = trace;
         Model = TraceModel.Of(trace);
@@ -22,7 +22,7 @@ public sealed unsafe class TraceReplayer
         _sizes = new nuint[trace.Slots];
     }
 
-    public Trace Trace { get; }
+    public HeapTrace Trace { get; }
 
     public TraceModel Model { get; }
 

@@ -11,11 +11,11 @@ namespace MemOS.Benchmarks.Traces;
 /// (varint length + UTF-8), the slot count, the event count, then per event its op byte and varints: slot, and
 /// size (Malloc, Calloc, Realloc) or alignment and size (Memalign).
 /// </summary>
-public sealed class Trace
+public sealed class HeapTrace
 {
     private static readonly byte[] Magic = "MTR1"u8.ToArray();
 
-    public Trace(string name, string description, int slots, TraceEvent[] events)
+    public HeapTrace(string name, string description, int slots, TraceEvent[] events)
     {
         Name = name;
         Description = description;
@@ -56,7 +56,7 @@ public sealed class Trace
 
     /// <summary>Read a trace; a file that is not one (bad magic, truncated, a slot out of range, an unknown op)
     /// is an InvalidDataException naming the file.</summary>
-    public static Trace Load(string path)
+    public static HeapTrace Load(string path)
     {
         string name = Path.GetFileName(path);
         int dot = name.IndexOf('.', StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class Trace
                 ulong size = (TraceOp)op == TraceOp.Free ? 0 : ReadVarint(input);
                 events[i] = new TraceEvent((TraceOp)op, slot, size, alignment);
             }
-            return new Trace(name, Encoding.UTF8.GetString(text), slots, events);
+            return new HeapTrace(name, Encoding.UTF8.GetString(text), slots, events);
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException)
         {
