@@ -98,7 +98,8 @@ public static class QuickRunner
         Console.WriteLine($"wrote {csv} and {png}");
 
         // The recorded programs' traces, then the charts of docs/charts/ from this run's numbers.
-        var traces = TraceBenchmark.Run(Path.GetDirectoryName(Path.GetFullPath(docsDirectory))!, docsDirectory, results);
+        string root = Path.GetDirectoryName(Path.GetFullPath(docsDirectory))!;
+        var traces = TraceBenchmark.Run(root, docsDirectory, results);
         QuickCharts.Write(docsDirectory, results, PmmRamSizes.Select(r => (r, Size(r))).ToList(),
             traces.Select(t => t.Trace).Distinct().ToList());
 

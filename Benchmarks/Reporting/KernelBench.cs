@@ -83,7 +83,9 @@ public static partial class KernelBench
         foreach (string line in File.ReadAllLines(path))
         {
             var m = RowPattern().Match(line);
-            if (m.Success) rows.Add(new Row(m.Groups[1].Value.Trim(), long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)));
+            if (m.Success)
+                rows.Add(new Row(m.Groups[1].Value.Trim(),
+                    long.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)));
         }
         return rows;
     }

@@ -44,7 +44,7 @@ public static class QuickCharts
             Console.WriteLine($"note: no {bench} (capture it with --kernel-bench): fault chart not drawn");
         else if (PerformanceCharts.FaultBreakdown(faults, KernelBench.Parse(bench),
             "Where a demand-zero fault's instructions go (in-kernel bench, " + File.ReadLines(bench).First()
-                .TrimStart('#', ' ').Split(" (")[^1].TrimEnd(')') + ")"))
+                .Split(" (")[^1].Split(", git")[0].TrimEnd(')') + ")"))
             Console.WriteLine($"wrote {faults} (from {bench})");
         else
             Console.WriteLine($"note: {bench} lacks a fault row: fault chart not drawn");

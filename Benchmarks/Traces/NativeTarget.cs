@@ -65,7 +65,8 @@ public sealed unsafe class NativeTarget : IReplayTarget
 
     public nint Calloc(nuint size) => _calloc(1, size);
 
-    public nint Memalign(nuint alignment, nuint size) => _sizeFirst ? _aligned(size, alignment) : _aligned(alignment, size);
+    public nint Memalign(nuint alignment, nuint size)
+        => _sizeFirst ? _aligned(size, alignment) : _aligned(alignment, size);
 
     public nint Realloc(nint block, nuint oldSize, nuint newSize) => _realloc(block, newSize);
 

@@ -82,9 +82,11 @@ public static class TraceBenchmark
         using var child = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + exe);
         string output = child.StandardOutput.ReadToEnd();
         child.WaitForExit();
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith(TraceCommand.FootprintPrefix, StringComparison.Ordinal));
+        var line = output.Split('\n')
+            .FirstOrDefault(l => l.StartsWith(TraceCommand.FootprintPrefix, StringComparison.Ordinal));
         if (child.ExitCode != 0 || line is null)
-            throw new InvalidOperationException($"footprint of {Path.GetFileName(file)} on {allocator} failed:\n{output}");
+            throw new InvalidOperationException(
+                $"footprint of {Path.GetFileName(file)} on {allocator} failed:\n{output}");
         return long.Parse(line[TraceCommand.FootprintPrefix.Length..], CultureInfo.InvariantCulture);
     }
 

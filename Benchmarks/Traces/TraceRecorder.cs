@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -105,7 +106,7 @@ public static class TraceRecorder
     }
 
     private static (int Exit, string Output) Run(string program, string[] arguments, string directory,
-        string? preload, string? rawDirectory, System.Collections.Generic.Dictionary<string, string>? environment = null)
+        string? preload, string? rawDirectory, Dictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {

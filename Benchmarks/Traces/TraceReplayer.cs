@@ -65,7 +65,8 @@ public sealed unsafe class TraceReplayer
                     from = sizes[s];
                     break;
             }
-            if (p == 0) throw new InvalidOperationException($"{target.Name}: out of memory at event {i} ({e.Op} {size})");
+            if (p == 0)
+                throw new InvalidOperationException($"{target.Name}: out of memory at event {i} ({e.Op} {size})");
             if (e.Op == TraceOp.Memalign && (p & (nint)(e.Alignment - 1)) != 0)
                 throw new InvalidOperationException($"{target.Name}: event {i}: 0x{p:x} not aligned to {e.Alignment}");
             blocks[s] = p;

@@ -125,7 +125,8 @@ public static class TraceWorkloads
 
         records = []
         for i in range(4000):
-            records.append({"id": i, "name": "item-%d" % (i * 7919 % 4000), "tags": ["t%d" % ((i + t) % 13) for t in range(i % 6)],
+            records.append({"id": i, "name": "item-%d" % (i * 7919 % 4000),
+                            "tags": ["t%d" % ((i + t) % 13) for t in range(i % 6)],
                             "score": (i * 37) % 1001 / 10.0})
         records.sort(key=lambda r: (r["score"], r["name"]))
         groups = {}
@@ -161,7 +162,8 @@ public static class TraceWorkloads
         CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT, grp INTEGER, body TEXT);
         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
         INSERT INTO items(name, grp, body)
-            SELECT printf('item-%05d', (i * 7919) % 20000), i % 97, substr(hex(zeroblob(1024)), 1, (i % 2048) + 1) FROM n;
+            SELECT printf('item-%05d', (i * 7919) % 20000), i % 97, substr(hex(zeroblob(1024)), 1, (i % 2048) + 1)
+            FROM n;
         CREATE INDEX items_name ON items(name);
         UPDATE items SET body = body || body WHERE grp % 5 = 0;
         SELECT grp, count(*), sum(length(body)) FROM items GROUP BY grp ORDER BY grp LIMIT 5;
@@ -174,7 +176,8 @@ public static class TraceWorkloads
     private const string Node = """
         const m = new Map();
         for (let i = 0; i < 20000; i++) {
-            m.set("key-" + (i * 7919 % 20000), { id: i, tags: Array.from({ length: i % 6 }, (_, t) => "t" + ((i + t) % 13)) });
+            const tags = Array.from({ length: i % 6 }, (_, t) => "t" + ((i + t) % 13));
+            m.set("key-" + (i * 7919 % 20000), { id: i, tags: tags });
         }
         const arr = [...m.values()].filter(o => o.id % 3 !== 0);
         const text = JSON.stringify(arr);
