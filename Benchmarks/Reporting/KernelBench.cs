@@ -42,7 +42,8 @@ public static partial class KernelBench
         while (table is null)
         {
             var read = qemu.StandardOutput.ReadAsync(buffer, 0, buffer.Length);
-            if (!read.Wait(Timeout - watch.Elapsed) || read.Result == 0) break;
+            TimeSpan left = Timeout - watch.Elapsed;
+            if (left <= TimeSpan.Zero || !read.Wait(left) || read.Result == 0) break;
             output.Append(buffer, 0, read.Result);
             string text = output.ToString();
             if (!sent && text.Contains("memos> ", StringComparison.Ordinal))
