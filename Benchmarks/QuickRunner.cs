@@ -138,6 +138,6 @@ public static class QuickRunner
             + " ((heap size - used) / live: metadata + retained free space)");
     }
 
-    internal static string Size(ulong bytes)
+    private static string Size(ulong bytes)
         => bytes >= PmmRig.GiB ? $"{bytes / PmmRig.GiB} GiB" : $"{bytes / PmmRig.MiB} MiB";
 }
