@@ -134,7 +134,8 @@ public class CommitDecommitTests
                 "past the end");
             Assert.That(_space.Commit(region, V(Base + 3 * Page), 0), Is.EqualTo(MemoryError.OutOfRange),
                 "starts past the end");
-            Assert.That(_space.Commit(region, V(Base + 2 * Page), 0), Is.EqualTo(MemoryError.None), "empty, at the end");
+            Assert.That(_space.Commit(region, V(Base + 2 * Page), 0), Is.EqualTo(MemoryError.None),
+                "empty, at the end");
             Assert.That(_space.Commit(region, V(Base), ulong.MaxValue), Is.EqualTo(MemoryError.OutOfRange));
             Assert.That(_space.Decommit(region, V(Base + 8), Page), Is.EqualTo(MemoryError.Misaligned));
             Assert.That(_space.Decommit(region, V(Base), 8), Is.EqualTo(MemoryError.Misaligned));
