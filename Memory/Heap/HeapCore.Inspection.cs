@@ -31,13 +31,20 @@ public partial class HeapCore<TMemory>
             OverheadBytes: _overheadBytes,
             LargestFreeBlock: largest,
             LiveAllocations: live,
-            TotalAllocations: _totalAllocs,
-            TotalFrees: _totalAllocs - live,
+            TotalAllocations: TotalAllocationCount(),
+            TotalFrees: TotalAllocationCount() - live,
             FailedAllocations: _failedAllocs,
             SmallObjectsPerClass: perClass);
     }
 
     // The small-block totals the fast path does not keep, derived from the per-class counts.
+    private ulong TotalAllocationCount()
+    {
+        ulong total = _mediumAllocs;
+        for (int c = 0; c < SizeClasses.Count; c++) total += _classes[c].Allocs;
+        return total;
+    }
+
     private ulong LiveCount()
     {
         ulong live = _mediumLive;

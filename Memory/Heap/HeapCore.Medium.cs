@@ -1,3 +1,4 @@
+using System;
 using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Heap;
@@ -27,7 +28,7 @@ public partial class HeapCore<TMemory>
         _mediumUsedBytes += usable;
         _overheadBytes += block - usable;
         _mediumLive++;
-        _totalAllocs++;
+        _mediumAllocs++;
         return Result<VirtualAddress>.Success(new VirtualAddress(x + HeaderSize));
     }
 
@@ -87,7 +88,7 @@ public partial class HeapCore<TMemory>
         error = EnsureEnd(at + need);
         if (error != MemoryError.None) return 0;
         ulong gap = at - _top;
-        error = CommitCarved(_top, at, need, false);
+        error = CommitTop(at, at + need);
         if (error != MemoryError.None) return 0;
         if (gap != 0)
         {
@@ -98,6 +99,37 @@ public partial class HeapCore<TMemory>
         _top = at + need;
         if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapCarved, at, need);
         return at;
+    }
+
+    /// <summary>
+    /// With CommitBlocks, [top, _committedTop) is known to be committed (when _committedTop > top): a block carved
+    /// from the top inside it needs no call to the backing. Carving from the top commits a step ahead (the grow
+    /// increment, within End), so a run of carves, or a block that comes and goes at the top, pays for one page-table
+    /// walk per step rather than one per block. Whatever may give back pages at or above the top lowers it: the
+    /// trailing release (ForgetCommittedAbove) and a free block (possibly decommitted) merging into the top.
+    /// </summary>
+    private ulong _committedTop;
+
+    private MemoryError CommitTop(ulong at, ulong blockEnd)
+    {
+        if (!_commitBlocks) return CommitCarved(_top, at, blockEnd - at, false);
+        if (blockEnd <= _committedTop) return MemoryError.None;
+        ulong exact = (blockEnd + Page - 1) & ~(Page - 1); // within End: EnsureEnd made it so
+        ulong ahead = Math.Min(exact + _grow, _end), from = Math.Max(_committedTop, _top);
+        MemoryError error = _backing.Commit(new VirtualAddress(from), ahead - from);
+        if (error != MemoryError.None && ahead > exact)
+        {
+            ahead = exact; // the step ahead could not be had: the block alone may still be
+            error = _backing.Commit(new VirtualAddress(from), exact - from);
+        }
+        if (error == MemoryError.None) _committedTop = ahead;
+        return error;
+    }
+
+    /// <summary>Pages from <paramref name="end"/> up were given back: no commit is assumed there any more.</summary>
+    private void ForgetCommittedAbove(ulong end)
+    {
+        if (_committedTop > end) _committedTop = end;
     }
 
     /// <summary>
@@ -201,7 +233,11 @@ public partial class HeapCore<TMemory>
         {
             // Into the top: nothing is written there except tombstones, so no page beyond is touched.
             Bury(x);
-            if (absorbedSelf != 0) Bury(absorbedSelf);
+            if (absorbedSelf != 0)
+            {
+                Bury(absorbedSelf);
+                _committedTop = 0; // the free block taken into the top may have had its pages decommitted
+            }
             _top = x;
             if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapIntoTop, x);
             ReleaseTrailing(_grow);

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using MemOS.Memory.Tracing;
 
@@ -33,12 +34,15 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     private readonly IHeapBacking _backing;
     private readonly ulong _base, _limit, _grow, _secret;
     private readonly bool _poison, _redZones, _commitBlocks;
+    // The fast paths' bounds: requests below _smallLimit + 1 may be small (0 with red zones: none), and a pointer
+    // less than _span past the base may be in a slab (the slab map covers exactly that).
+    private readonly ulong _smallLimit, _span;
     private ulong _top, _end;
 
     // Statistics kept as we go (small blocks only as counts in _classes); Check() recomputes them from a walk.
-    // Frees are not counted: total frees = total allocations - live.
+    // Medium and large frees are not counted: their frees = their allocations - live.
     private ulong _mediumUsedBytes, _mediumLive, _overheadBytes, _binBytes;
-    private ulong _totalAllocs, _failedAllocs;
+    private ulong _mediumAllocs, _failedAllocs;
 
     /// <summary>A heap over [heapBase, heapBase + maxSize), empty until the first allocation extends it.</summary>
     public HeapCore(TMemory memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize, HeapOptions options)
@@ -63,6 +67,8 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         _poison = options.Poison;
         _redZones = options.RedZones;
         _commitBlocks = options.CommitBlocks;
+        _smallLimit = options.RedZones ? 0 : SizeClasses.MaxSize;
+        _span = maxSize;
         _secret = Mix(heapBase.Value ^ 0x6A09_E667_F3BC_C908UL ^ Mix(options.SealSeed));
         _top = _end = _base;
         _slabMap = new SlabMap(maxSize);
@@ -88,14 +94,32 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// </summary>
     public Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
-        // The common case first: a small block at the default alignment from a class's partial slab. Tracing costs
-        // it one test; when on, the same code runs again inside AllocateTraced, which narrates around it.
-        if (alignment == 16 && size - 1 < SizeClasses.MaxSize && !_redZones && !MemoryTrace.On)
+        // The common case, a pop from a class's partial slab, with nothing else on the way: the class from one table
+        // load, the object from the slab's free map (lowest set bit), one count. Red zones (a _smallLimit of 0),
+        // tracing, other alignments and a class with no partial slab take AllocateSlow, which decides everything
+        // again from the start (nothing here has changed the heap before it leaves).
+        if (alignment == 16 && size - 1 < _smallLimit && !MemoryTrace.On)
         {
-            int k = SizeClasses.IndexOf(size);
-            ulong slab = _classes[k].Partial;
-            if (slab != 0) return AllocateFrom(slab, k);
+            int c = SizeClasses.IndexOf(size);
+            ref SlabClass k = ref ClassAt(c);
+            ulong s = k.Partial;
+            if (s != 0)
+            {
+                ulong bitmap = Read(s + SlabHeader.FreeMap); // never 0: a slab on the partial list has a free object
+                ulong rest = bitmap & (bitmap - 1);
+                Write(s + SlabHeader.FreeMap, rest);
+                k.Allocs++;
+                ulong p = s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size;
+                if (rest == 0) UnlinkPartial(s, c); // full: off the list until something is freed
+                return Result<VirtualAddress>.Success(new VirtualAddress(p));
+            }
         }
+        return AllocateSlow(size, alignment);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Result<VirtualAddress> AllocateSlow(ulong size, ulong alignment)
+    {
         if (MemoryTrace.On && !_narrating) return AllocateTraced(size, alignment);
         if (size == 0 || alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > MaxAlignment)
             return Result<VirtualAddress>.Fail(MemoryError.InvalidArgument);
@@ -125,7 +149,44 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// </summary>
     public MemoryError Free(VirtualAddress address)
     {
-        // Tracing costs this one test; when on, FreeTraced narrates and runs this same code again.
+        // The common case, a push into a slab's free map that leaves the slab neither newly partial nor empty, with
+        // the checks that make a bad pointer harmless: the slab map (the heap's own array, out of reach of stray
+        // writes) names the slab, its sealed header must name a class, the offset must be an object's, and the
+        // object must be live (its bit clear: else a double free). Anything else takes FreeSlow, which decides
+        // from the start and reports the error.
+        ulong p = address.Value, d = p - _base;
+        if (d < _span && !MemoryTrace.On)
+        {
+            int v = _slabMap.Get(d >> SlabMap.GranuleLog);
+            if (v != 0)
+            {
+                // Objects start on a granule: the slab header is just before the first granule of its objects.
+                ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
+                ulong info = SlabInfo(s);
+                if (SlabHeader.Plausible(info))
+                {
+                    ref SlabClass k = ref ClassAt(SlabHeader.Class(info));
+                    ulong off = p - s - SlabHeader.Bytes;
+                    ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
+                    ulong bitmap = Read(s + SlabHeader.FreeMap), bit = 1UL << (int)index;
+                    ulong after = bitmap | bit;
+                    if (off < k.Objects && index * k.Size == off && after != bitmap && bitmap != 0 && !_poison
+                        && (after != k.Full || k.Empty == s))
+                    {
+                        Write(s + SlabHeader.FreeMap, after);
+                        k.Frees++;
+                        return MemoryError.None;
+                    }
+                }
+            }
+        }
+        return FreeSlow(address);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MemoryError FreeSlow(VirtualAddress address)
+    {
+        // Tracing costs Free one test; when on, FreeTraced narrates and runs this same code again.
         if (MemoryTrace.On && !_narrating) return FreeTraced(address);
         ulong p = address.Value;
         if ((p & 15) != 0) return MemoryError.Misaligned;
