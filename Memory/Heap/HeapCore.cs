@@ -34,8 +34,10 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     private readonly IHeapBacking _backing;
     private readonly ulong _base, _limit, _grow, _secret;
     private readonly bool _poison, _redZones, _commitBlocks;
-    // The fast paths' bounds: requests below _smallLimit + 1 may be small (0 with red zones: none), and a pointer
-    // less than _span past the base may be in a slab (the slab map covers exactly that).
+    // The fast paths' bounds: requests below _smallLimit + 1 may take the small fast path, a pointer less than _span
+    // past the base the free fast path (the slab map covers that range). Both are 0, and every operation takes the
+    // general path, when the heap is read through an IHeapWords (the fast paths use raw pointers), and _smallLimit
+    // with red zones, _span with poisoning.
     private readonly ulong _smallLimit, _span;
     private ulong _top, _end;
 
@@ -67,8 +69,9 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         _poison = options.Poison;
         _redZones = options.RedZones;
         _commitBlocks = options.CommitBlocks;
-        _smallLimit = options.RedZones ? 0 : SizeClasses.MaxSize;
-        _span = maxSize;
+        bool direct = typeof(TMemory) == typeof(HeapMemory) && Unsafe.As<TMemory, HeapMemory>(ref memory).IsDirect;
+        _smallLimit = direct && !options.RedZones ? SizeClasses.MaxSize : 0;
+        _span = direct && !options.Poison ? maxSize : 0;
         _secret = Mix(heapBase.Value ^ 0x6A09_E667_F3BC_C908UL ^ Mix(options.SealSeed));
         _top = _end = _base;
         _slabMap = new SlabMap(maxSize);
@@ -92,12 +95,12 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// <summary>
     /// kmalloc: <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two).
     /// </summary>
-    public Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
+    public unsafe Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
         // The common case, a pop from a class's partial slab, with nothing else on the way: the class from one table
-        // load, the object from the slab's free map (lowest set bit), one count. Red zones (a _smallLimit of 0),
-        // tracing, other alignments and a class with no partial slab take AllocateSlow, which decides everything
-        // again from the start (nothing here has changed the heap before it leaves).
+        // load, the object from the slab's free map (lowest set bit), one count, raw pointers. A heap read through an
+        // IHeapWords, red zones (both make _smallLimit 0), tracing, other alignments and a class with no partial slab
+        // take AllocateSlow, which decides everything again from the start (nothing here changed the heap).
         if (alignment == 16 && size - 1 < _smallLimit && !MemoryTrace.On)
         {
             int c = SizeClasses.IndexOf(size);
@@ -105,9 +108,10 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
             ulong s = k.Partial;
             if (s != 0)
             {
-                ulong bitmap = Read(s + SlabHeader.FreeMap); // never 0: a slab on the partial list has a free object
+                ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+                ulong bitmap = *map; // never 0: a slab on the partial list has a free object
                 ulong rest = bitmap & (bitmap - 1);
-                Write(s + SlabHeader.FreeMap, rest);
+                *map = rest;
                 k.Allocs++;
                 ulong p = s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size;
                 if (rest == 0) UnlinkPartial(s, c); // full: off the list until something is freed
@@ -147,13 +151,13 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// <summary>
     /// kfree: give back a block from Allocate. Bad or repeated pointers are reported, nothing changes.
     /// </summary>
-    public MemoryError Free(VirtualAddress address)
+    public unsafe MemoryError Free(VirtualAddress address)
     {
         // The common case, a push into a slab's free map that leaves the slab neither newly partial nor empty, with
         // the checks that make a bad pointer harmless: the slab map (the heap's own array, out of reach of stray
         // writes) names the slab, its sealed header must name a class, the offset must be an object's, and the
-        // object must be live (its bit clear: else a double free). Anything else takes FreeSlow, which decides
-        // from the start and reports the error.
+        // object must be live (its bit clear: else a double free). Raw pointers: a heap read through an IHeapWords,
+        // or with poisoning, has a _span of 0. Anything else takes FreeSlow, which decides from the start.
         ulong p = address.Value, d = p - _base;
         if (d < _span && !MemoryTrace.On)
         {
@@ -162,18 +166,20 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
             {
                 // Objects start on a granule: the slab header is just before the first granule of its objects.
                 ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
-                ulong info = SlabInfo(s);
+                ulong info = *(ulong*)(s + SlabHeader.Info) ^ Seal(s) ^ SlabHeader.Tag;
                 if (SlabHeader.Plausible(info))
                 {
                     ref SlabClass k = ref ClassAt(SlabHeader.Class(info));
                     ulong off = p - s - SlabHeader.Bytes;
                     ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
-                    ulong bitmap = Read(s + SlabHeader.FreeMap), bit = 1UL << (int)index;
-                    ulong after = bitmap | bit;
-                    if (off < k.Objects && index * k.Size == off && after != bitmap && bitmap != 0 && !_poison
+                    ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+                    ulong bitmap = *map, after = bitmap | (1UL << (int)index);
+                    // An object of the slab, live, and the slab was not full and does not become empty (unless it is
+                    // the class's kept empty slab already): then the free is this one store.
+                    if (off < k.Objects && index * k.Size == off && after != bitmap && bitmap != 0
                         && (after != k.Full || k.Empty == s))
                     {
-                        Write(s + SlabHeader.FreeMap, after);
+                        *map = after;
                         k.Frees++;
                         return MemoryError.None;
                     }
