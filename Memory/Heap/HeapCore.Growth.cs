@@ -13,6 +13,7 @@ public partial class HeapCore<TMemory>
     /// </summary>
     public void Trim()
     {
+        FlushCache();
         ReleaseEmptySlabs();
         DecommitFreeBlocks();
         ReleaseTrailing(0);

@@ -19,7 +19,14 @@ public partial class HeapCore<TMemory>
         else payload = (size + 15) & ~15UL;
         if (_redZones) payload += RedZoneBytes;
 
-        ulong x = Carve(payload, alignment, offset, kind, out MemoryError error);
+        ulong x = kind == KindMedium && alignment == 16 ? TakeCached(payload + HeaderSize) : 0;
+        MemoryError error = MemoryError.None;
+        if (x == 0) x = Carve(payload, alignment, offset, kind, out error);
+        if (x == 0 && error == MemoryError.OutOfMemory && _cachedBytes != 0)
+        {
+            FlushCache(); // what the cache keeps may be what this request needs
+            x = Carve(payload, alignment, offset, kind, out error);
+        }
         if (x == 0) return Fail(error);
         ulong block = Read(x + BlockHeader.SizeWord) & SizeMask;
         ulong usable = UsableSize(block);
@@ -33,6 +40,21 @@ public partial class HeapCore<TMemory>
     }
 
     private MemoryError FreeMedium(ulong x, ulong h)
+    {
+        ulong block = h & SizeMask;
+        if (KeepCached(x, h))
+        {
+            ulong kept = UsableSize(block);
+            _mediumUsedBytes -= kept;
+            _overheadBytes -= block - kept;
+            _mediumLive--;
+            return MemoryError.None;
+        }
+        return FreeMediumNow(x, h);
+    }
+
+    /// <summary>Free used medium or large block x (header <paramref name="h"/>) into the bins or the top.</summary>
+    private MemoryError FreeMediumNow(ulong x, ulong h)
     {
         ulong block = h & SizeMask;
         ulong usable = UsableSize(block);

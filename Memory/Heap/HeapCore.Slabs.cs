@@ -29,7 +29,7 @@ public partial class HeapCore<TMemory>
 
     /// <summary>The state of class c, 0 &lt;= c &lt; SizeClasses.Count (checked by the caller: no bounds check).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref SlabClass ClassAt(int c) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_classes), c);
+    private ref SlabClass ClassAt(nuint c) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_classes), c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Result<VirtualAddress> AllocateFrom(ulong s, int c)
@@ -77,7 +77,7 @@ public partial class HeapCore<TMemory>
     private ulong FindSlab(ulong p, out ulong info)
     {
         ulong g = (p - _base) >> SlabMap.GranuleLog;
-        int v = _slabMap.Get(g);
+        uint v = _slabMap.Get(g);
         if (v != 0)
         {
             ulong s = _base + ((g - (ulong)(v - 1)) << SlabMap.GranuleLog) - SlabHeader.Bytes;

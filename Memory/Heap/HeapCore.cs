@@ -33,7 +33,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     private readonly TMemory _memory;
     private readonly IHeapBacking _backing;
     private readonly ulong _base, _limit, _grow, _secret;
-    private readonly bool _poison, _redZones, _commitBlocks;
+    private readonly bool _poison, _redZones, _commitBlocks, _noBlockCache;
     // The fast paths' bounds: requests below _smallLimit + 1 may take the small fast path, a pointer less than _span
     // past the base the free fast path (the slab map covers that range). Both are 0, and every operation takes the
     // general path, when the heap is read through an IHeapWords (the fast paths use raw pointers), and _smallLimit
@@ -69,6 +69,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         _poison = options.Poison;
         _redZones = options.RedZones;
         _commitBlocks = options.CommitBlocks;
+        _noBlockCache = options.NoBlockCache || options.Poison || options.RedZones;
         bool direct = typeof(TMemory) == typeof(HeapMemory) && Unsafe.As<TMemory, HeapMemory>(ref memory).IsDirect;
         _smallLimit = direct && !options.RedZones ? SizeClasses.MaxSize : 0;
         _span = direct && !options.Poison ? maxSize : 0;
@@ -101,23 +102,20 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         // load, the object from the slab's free map (lowest set bit), one count, raw pointers. A heap read through an
         // IHeapWords, red zones (both make _smallLimit 0), tracing, other alignments and a class with no partial slab
         // take AllocateSlow, which decides everything again from the start (nothing here changed the heap).
-        if (alignment == 16 && size - 1 < _smallLimit && !MemoryTrace.On)
-        {
-            int c = SizeClasses.IndexOf(size);
-            ref SlabClass k = ref ClassAt(c);
-            ulong s = k.Partial;
-            if (s != 0)
-            {
-                ulong* map = (ulong*)(s + SlabHeader.FreeMap);
-                ulong bitmap = *map; // never 0: a slab on the partial list has a free object
-                ulong rest = bitmap & (bitmap - 1);
-                *map = rest;
-                k.Allocs++;
-                ulong p = s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size;
-                if (rest == 0) UnlinkPartial(s, c); // full: off the list until something is freed
-                return Result<VirtualAddress>.Success(new VirtualAddress(p));
-            }
-        }
+        if (alignment != 16 || size - 1 >= _smallLimit || MemoryTrace.On) goto Slow;
+        nuint c = SizeClasses.ClassOf(size);
+        ref SlabClass k = ref ClassAt(c);
+        ulong s = k.Partial;
+        if (s == 0) goto Slow;
+        ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+        ulong bitmap = *map; // never 0: a slab on the partial list has a free object
+        ulong rest = bitmap & (bitmap - 1);
+        *map = rest;
+        k.Allocs++;
+        ulong p = s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size;
+        if (rest == 0) UnlinkPartial(s, (int)c); // full: off the list until something is freed
+        return Result<VirtualAddress>.Success(new VirtualAddress(p));
+    Slow:
         return AllocateSlow(size, alignment);
     }
 
@@ -159,33 +157,28 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         // object must be live (its bit clear: else a double free). Raw pointers: a heap read through an IHeapWords,
         // or with poisoning, has a _span of 0. Anything else takes FreeSlow, which decides from the start.
         ulong p = address.Value, d = p - _base;
-        if (d < _span && !MemoryTrace.On)
-        {
-            int v = _slabMap.Get(d >> SlabMap.GranuleLog);
-            if (v != 0)
-            {
-                // Objects start on a granule: the slab header is just before the first granule of its objects.
-                ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
-                ulong info = *(ulong*)(s + SlabHeader.Info) ^ Seal(s) ^ SlabHeader.Tag;
-                if (SlabHeader.Plausible(info))
-                {
-                    ref SlabClass k = ref ClassAt(SlabHeader.Class(info));
-                    ulong off = p - s - SlabHeader.Bytes;
-                    ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
-                    ulong* map = (ulong*)(s + SlabHeader.FreeMap);
-                    ulong bitmap = *map, after = bitmap | (1UL << (int)index);
-                    // An object of the slab, live, and the slab was not full and does not become empty (unless it is
-                    // the class's kept empty slab already): then the free is this one store.
-                    if (off < k.Objects && index * k.Size == off && after != bitmap && bitmap != 0
-                        && (after != k.Full || k.Empty == s))
-                    {
-                        *map = after;
-                        k.Frees++;
-                        return MemoryError.None;
-                    }
-                }
-            }
-        }
+        if (d >= _span || MemoryTrace.On) goto Slow;
+        nuint v = _slabMap.Get(d >> SlabMap.GranuleLog);
+        if (v == 0) goto Slow;
+        // Objects start on a granule: the slab header is just before the first granule of its objects.
+        ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
+        ulong info = *(ulong*)(s + SlabHeader.Info) ^ Seal(s) ^ SlabHeader.Tag;
+        if (!SlabHeader.Plausible(info)) goto Slow;
+        ref SlabClass k = ref ClassAt((nuint)SlabHeader.Class(info));
+        ulong off = p - s - SlabHeader.Bytes;
+        if (off >= k.Objects) goto Slow; // past the objects: not this slab's
+        ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
+        if (index * k.Size != off) goto Slow;
+        ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+        ulong bitmap = *map, after = bitmap | (1UL << (int)index);
+        // Live (its bit clear), the slab not full (else it joins the partial list) and not left empty (unless it
+        // is the class's kept empty slab already): then the free is this one store.
+        if (after == bitmap || bitmap == 0) goto Slow;
+        if (after == k.Full && k.Empty != s) goto Slow;
+        *map = after;
+        k.Frees++;
+        return MemoryError.None;
+    Slow:
         return FreeSlow(address);
     }
 
@@ -213,7 +206,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         ulong h = Read(x + BlockHeader.SizeWord);
         if (IsBlockHeader(x, h))
         {
-            if ((h & Used) == 0) return MemoryError.DoubleFree;
+            if ((h & Used) == 0 || (h & KindMask) == KindCached) return MemoryError.DoubleFree;
             if ((h & KindMask) != KindSlab) return FreeMedium(x, h);
         }
         if (IsBuried(x)) return MemoryError.DoubleFree;
@@ -230,7 +223,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         ulong h = Read(x + BlockHeader.SizeWord);
         if (IsBlockHeader(x, h))
         {
-            if ((h & Used) == 0) return Result<ulong>.Fail(MemoryError.NotAllocated);
+            if ((h & Used) == 0 || (h & KindMask) == KindCached) return Result<ulong>.Fail(MemoryError.NotAllocated);
             if ((h & KindMask) != KindSlab) return Result<ulong>.Success(UsableSize(h & SizeMask));
         }
         return SmallSizeOf(p);

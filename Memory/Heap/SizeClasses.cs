@@ -59,8 +59,12 @@ public static class SizeClasses
 
     /// <summary>Class for a request of 1..MaxSize bytes (the caller has checked the range: no bounds check).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int IndexOf(ulong size)
-        => Unsafe.Add(ref MemoryMarshal.GetReference(ClassBySixteenths), (nint)((size + 15) >> 4));
+    public static int IndexOf(ulong size) => (int)ClassOf(size);
+
+    /// <summary>IndexOf as a native unsigned index, for the fast path (no sign extension).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static nuint ClassOf(ulong size)
+        => Unsafe.Add(ref MemoryMarshal.GetReference(ClassBySixteenths), (nuint)((size + 15) >> 4));
 
     /// <summary>Granules a slab of the class spans (headers, objects and an unused tail).</summary>
     public static int SpanGranules(int index) => Granules[index];

@@ -27,7 +27,7 @@ internal readonly struct SlabMap
     /// g inside the heap's range (g &lt; maxSize / 512): no bounds check on the free path.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Get(ulong g) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (nint)g);
+    public uint Get(ulong g) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (nuint)g);
 
     /// <summary>
     /// Mark granules [first, last] as one slab's objects (1, 2, ...), or with <paramref name="clear"/> erase them.

@@ -1,0 +1,107 @@
+namespace MemOS.Memory.Heap;
+
+// Medium blocks of 2 KiB up to the large threshold that come and go: a freed one is kept whole on a LIFO list of its
+// bin (at most CacheDepth per list, CacheBytes in all), marked with a kind of its own (sealed like any header, so a
+// second free of it is a double free), and the next request of that bin takes it back with no search, split, merge
+// or commit. Whatever does not fit the cache, and every block when the heap trims or runs short, goes back to the
+// bins as before. Poisoned and red-zoned heaps do not cache (their checks read freed memory).
+public partial class HeapCore<TMemory>
+{
+    private const ulong KindCached = 12;
+    /// <summary>Smallest block cached: one past a small request's (2 KiB + header).</summary>
+    private const ulong CacheMin = SizeClasses.MaxSize + 16;
+    /// <summary>BinOf(CacheMin) and the number of bins up to the largest medium block (BinOf(LargeThreshold + 16)).</summary>
+    private const int FirstCacheBin = 24, CacheBins = 17;
+    private const ulong CacheDepth = 8, CacheBytes = 128 * 1024;
+    /// <summary>A cached block's link to the next on its list: its first payload word.</summary>
+    private const ulong CacheNext = BlockHeader.Bytes;
+
+    private readonly ulong[] _cacheHeads = new ulong[CacheBins], _cacheDepths = new ulong[CacheBins];
+    private ulong _cachedBytes;
+
+    /// <summary>Bytes of medium blocks kept in the cache (free, whole, not in the bins).</summary>
+    public ulong CachedBytes => _cachedBytes;
+
+    /// <summary>
+    /// A cached block for a medium request of <paramref name="need"/> bytes (header included) at the default
+    /// alignment, made used again; or 0.
+    /// </summary>
+    private ulong TakeCached(ulong need)
+    {
+        if (need < CacheMin) return 0;
+        int i = BinOf(need) - FirstCacheBin;
+        if (i >= CacheBins) return 0;
+        ulong x = _cacheHeads[i];
+        if (x == 0) return 0;
+        ulong h = IsCached(x) ? Read(x + BlockHeader.SizeWord) : 0;
+        if (h == 0 || BinOf(h & SizeMask) - FirstCacheBin != i)
+        {
+            Corrupt(x); // the list is dropped rather than followed: its blocks stay out of use
+            _cacheHeads[i] = 0;
+            return 0;
+        }
+        ulong block = h & SizeMask;
+        if (block < need) return 0; // the bin's blocks differ by up to a quarter: this one is too small
+        _cacheHeads[i] = Read(x + CacheNext); // checked when it is taken in turn
+        _cacheDepths[i]--;
+        _cachedBytes -= block;
+        WriteHeader(x, block | Used | KindMedium | (h & PrevFree));
+        return x;
+    }
+
+    /// <summary>
+    /// Keep used medium block x (header <paramref name="h"/>) in the cache instead of freeing it, if it is of a
+    /// cached size and there is room. The caller has checked the header.
+    /// </summary>
+    private bool KeepCached(ulong x, ulong h)
+    {
+        ulong block = h & SizeMask;
+        if (block < CacheMin || (h & KindMask) != KindMedium || _noBlockCache) return false;
+        int i = BinOf(block) - FirstCacheBin;
+        if (i >= CacheBins || _cacheDepths[i] >= CacheDepth || _cachedBytes + block > CacheBytes) return false;
+        WriteHeader(x, block | Used | KindCached | (h & PrevFree));
+        Write(x + CacheNext, _cacheHeads[i]);
+        _cacheHeads[i] = x;
+        _cacheDepths[i]++;
+        _cachedBytes += block;
+        return true;
+    }
+
+    /// <summary>x is a sealed cached block header inside the heap.</summary>
+    private bool IsCached(ulong x)
+    {
+        if (x < _base || x >= _top || (x & 15) != 0) return false;
+        ulong h = Read(x + BlockHeader.SizeWord);
+        return (h & (Used | KindMask)) == (Used | KindCached) && IsBlockHeader(x, h);
+    }
+
+    /// <summary>Give every cached block back to the bins (merging with its free neighbours).</summary>
+    private void FlushCache()
+    {
+        for (int i = 0; i < CacheBins; i++)
+        {
+            ulong x = _cacheHeads[i];
+            _cacheHeads[i] = 0;
+            _cacheDepths[i] = 0;
+            for (ulong n = 0; x != 0 && n < CacheDepth; n++)
+            {
+                if (!IsCached(x))
+                {
+                    Corrupt(x);
+                    break;
+                }
+                ulong h = Read(x + BlockHeader.SizeWord), block = h & SizeMask, next = Read(x + CacheNext);
+                _cachedBytes -= block;
+                // Back to a used medium block in the statistics, then freed as one.
+                ulong usable = UsableSize(block);
+                _mediumUsedBytes += usable;
+                _overheadBytes += block - usable;
+                _mediumLive++;
+                ulong used = block | Used | KindMedium | (h & PrevFree);
+                WriteHeader(x, used);
+                if (FreeMediumNow(x, used) != MemoryError.None) break;
+                x = next;
+            }
+        }
+    }
+}
