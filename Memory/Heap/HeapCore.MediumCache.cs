@@ -31,22 +31,30 @@ public partial class HeapCore<TMemory>
         if (need < CacheMin) return 0;
         int i = BinOf(need) - FirstCacheBin;
         if (i >= CacheBins) return 0;
-        ulong x = _cacheHeads[i];
-        if (x == 0) return 0;
-        ulong h = IsCached(x) ? Read(x + BlockHeader.SizeWord) : 0;
-        if (h == 0 || BinOf(h & SizeMask) - FirstCacheBin != i)
+        // The bin's blocks differ by up to a quarter: the first (most recent) that fits, at most CacheDepth looked at.
+        ulong prev = 0, n = 0;
+        for (ulong x = _cacheHeads[i]; x != 0 && n < CacheDepth; n++)
         {
-            Corrupt(x); // the list is dropped rather than followed: its blocks stay out of use
-            _cacheHeads[i] = 0;
-            return 0;
+            ulong h = IsCached(x) ? Read(x + BlockHeader.SizeWord) : 0;
+            if (h == 0 || BinOf(h & SizeMask) - FirstCacheBin != i)
+            {
+                Corrupt(x); // the list is cut here rather than followed: the blocks after stay out of use
+                if (prev == 0) _cacheHeads[i] = 0; else Write(prev + CacheNext, 0);
+                return 0;
+            }
+            ulong block = h & SizeMask, next = Read(x + CacheNext); // next is checked when it is reached in turn
+            if (block >= need)
+            {
+                if (prev == 0) _cacheHeads[i] = next; else Write(prev + CacheNext, next);
+                _cacheDepths[i]--;
+                _cachedBytes -= block;
+                WriteHeader(x, block | Used | KindMedium | (h & PrevFree));
+                return x;
+            }
+            prev = x;
+            x = next;
         }
-        ulong block = h & SizeMask;
-        if (block < need) return 0; // the bin's blocks differ by up to a quarter: this one is too small
-        _cacheHeads[i] = Read(x + CacheNext); // checked when it is taken in turn
-        _cacheDepths[i]--;
-        _cachedBytes -= block;
-        WriteHeader(x, block | Used | KindMedium | (h & PrevFree));
-        return x;
+        return 0;
     }
 
     /// <summary>
@@ -58,13 +66,51 @@ public partial class HeapCore<TMemory>
         ulong block = h & SizeMask;
         if (block < CacheMin || (h & KindMask) != KindMedium || _noBlockCache) return false;
         int i = BinOf(block) - FirstCacheBin;
-        if (i >= CacheBins || _cacheDepths[i] >= CacheDepth || _cachedBytes + block > CacheBytes) return false;
+        if (i >= CacheBins) return false;
+        // A full list gives its oldest block back, so what the list keeps follows what is freed now.
+        if (_cacheDepths[i] >= CacheDepth && !EvictOldest(i)) return false;
+        // Over the byte bound: the oldest blocks of the largest bins go back first.
+        for (int j = CacheBins - 1; j >= 0 && _cachedBytes + block > CacheBytes; j--)
+            while (_cacheDepths[j] != 0 && _cachedBytes + block > CacheBytes)
+                if (!EvictOldest(j)) return false;
+        if (_cachedBytes + block > CacheBytes) return false;
         WriteHeader(x, block | Used | KindCached | (h & PrevFree));
         Write(x + CacheNext, _cacheHeads[i]);
         _cacheHeads[i] = x;
         _cacheDepths[i]++;
         _cachedBytes += block;
         return true;
+    }
+
+    /// <summary>Free the last block of cache list i for real; false if the list fails its checks.</summary>
+    private bool EvictOldest(int i)
+    {
+        ulong prev = 0, x = _cacheHeads[i];
+        for (ulong n = 1; n < _cacheDepths[i]; n++)
+        {
+            if (!IsCached(x)) { Corrupt(x); return false; }
+            prev = x;
+            x = Read(x + CacheNext);
+        }
+        if (!IsCached(x) || Read(x + CacheNext) != 0) { Corrupt(x); return false; }
+        if (prev == 0) _cacheHeads[i] = 0; else Write(prev + CacheNext, 0);
+        _cacheDepths[i]--;
+        return Uncache(x) == MemoryError.None;
+    }
+
+    /// <summary>Cached block x, already off its list, back to the bins (or the top) as a freed medium block.</summary>
+    private MemoryError Uncache(ulong x)
+    {
+        ulong h = Read(x + BlockHeader.SizeWord), block = h & SizeMask;
+        _cachedBytes -= block;
+        // Back to a used medium block in the statistics, then freed as one.
+        ulong usable = UsableSize(block);
+        _mediumUsedBytes += usable;
+        _overheadBytes += block - usable;
+        _mediumLive++;
+        ulong used = block | Used | KindMedium | (h & PrevFree);
+        WriteHeader(x, used);
+        return FreeMediumNow(x, used);
     }
 
     /// <summary>x is a sealed cached block header inside the heap.</summary>
@@ -90,16 +136,8 @@ public partial class HeapCore<TMemory>
                     Corrupt(x);
                     break;
                 }
-                ulong h = Read(x + BlockHeader.SizeWord), block = h & SizeMask, next = Read(x + CacheNext);
-                _cachedBytes -= block;
-                // Back to a used medium block in the statistics, then freed as one.
-                ulong usable = UsableSize(block);
-                _mediumUsedBytes += usable;
-                _overheadBytes += block - usable;
-                _mediumLive++;
-                ulong used = block | Used | KindMedium | (h & PrevFree);
-                WriteHeader(x, used);
-                if (FreeMediumNow(x, used) != MemoryError.None) break;
+                ulong next = Read(x + CacheNext);
+                if (Uncache(x) != MemoryError.None) break;
                 x = next;
             }
         }
