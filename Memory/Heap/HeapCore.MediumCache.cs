@@ -10,7 +10,7 @@ public partial class HeapCore<TMemory>
     private const ulong KindCached = 12;
     /// <summary>Smallest block cached: one past a small request's (2 KiB + header).</summary>
     private const ulong CacheMin = SizeClasses.MaxSize + 16;
-    /// <summary>BinOf(CacheMin) and the number of bins up to the largest medium block (BinOf(LargeThreshold + 16)).</summary>
+    /// <summary>BinOf(CacheMin), and the bins from it up to the largest medium block's.</summary>
     private const int FirstCacheBin = 24, CacheBins = 17;
     private const ulong CacheDepth = 8, CacheBytes = 128 * 1024;
     /// <summary>A cached block's link to the next on its list: its first payload word.</summary>

@@ -27,9 +27,10 @@ public partial class HeapCore<TMemory>
         }
     }
 
-    /// <summary>The state of class c, 0 &lt;= c &lt; SizeClasses.Count (checked by the caller: no bounds check).</summary>
+    /// <summary>The state of class c (below SizeClasses.Count: the caller knows, no bounds check).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref SlabClass ClassAt(nuint c) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_classes), c);
+    private ref SlabClass ClassAt(nuint c)
+        => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_classes), c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Result<VirtualAddress> AllocateFrom(ulong s, int c)
