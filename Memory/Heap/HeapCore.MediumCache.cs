@@ -74,6 +74,7 @@ public partial class HeapCore<TMemory>
             while (_cacheDepths[j] != 0 && _cachedBytes + block > CacheBytes)
                 if (!EvictOldest(j)) return false;
         if (_cachedBytes + block > CacheBytes) return false;
+        h = Read(x + BlockHeader.SizeWord); // an evicted neighbour that became free set PrevFree in it
         WriteHeader(x, block | Used | KindCached | (h & PrevFree));
         Write(x + CacheNext, _cacheHeads[i]);
         _cacheHeads[i] = x;
