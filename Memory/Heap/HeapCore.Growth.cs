@@ -13,6 +13,7 @@ public partial class HeapCore<TMemory>
     /// </summary>
     public void Trim()
     {
+        FlushCache();
         ReleaseEmptySlabs();
         DecommitFreeBlocks();
         ReleaseTrailing(0);
@@ -45,6 +46,7 @@ public partial class HeapCore<TMemory>
         if (_end <= used + 2 * keep) return;
         ulong newEnd = used + keep;
         if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapShrank, newEnd, _end - newEnd);
+        ForgetCommittedAbove(newEnd);
         if (_backing.Release(new VirtualAddress(newEnd), _end - newEnd) == MemoryError.None) _end = newEnd;
     }
 }

@@ -27,17 +27,24 @@ public partial class HeapCore<TMemory>
         return new HeapStatistics(
             HeapSize: _end - _base,
             UsedBytes: UsedBytes(),
-            FreeBytes: _binBytes + FreeSlotBytes() + (_end - _top),
+            FreeBytes: _binBytes + _cachedBytes + FreeSlotBytes() + (_end - _top),
             OverheadBytes: _overheadBytes,
             LargestFreeBlock: largest,
             LiveAllocations: live,
-            TotalAllocations: _totalAllocs,
-            TotalFrees: _totalAllocs - live,
+            TotalAllocations: TotalAllocationCount(),
+            TotalFrees: TotalAllocationCount() - live,
             FailedAllocations: _failedAllocs,
             SmallObjectsPerClass: perClass);
     }
 
     // The small-block totals the fast path does not keep, derived from the per-class counts.
+    private ulong TotalAllocationCount()
+    {
+        ulong total = _mediumAllocs;
+        for (int c = 0; c < SizeClasses.Count; c++) total += _classes[c].Allocs;
+        return total;
+    }
+
     private ulong LiveCount()
     {
         ulong live = _mediumLive;
@@ -67,7 +74,8 @@ public partial class HeapCore<TMemory>
         {
             ulong h = Read(x + BlockHeader.SizeWord), size = h & SizeMask;
             if (size < MinBlock) break; // corrupted: Check() says so
-            if ((h & Used) == 0) blocks.Add(new HeapBlock(new VirtualAddress(x), size, HeapBlockKind.Free));
+            if ((h & Used) == 0 || (h & KindMask) == KindCached)
+                blocks.Add(new HeapBlock(new VirtualAddress(x), size, HeapBlockKind.Free));
             else if ((h & KindMask) == KindSlab)
             {
                 ulong s = x + HeaderSize;
@@ -103,7 +111,7 @@ public partial class HeapCore<TMemory>
             return MemoryError.HeapCorrupted;
 
         ulong used = 0, overhead = 0, freeBlocks = 0, freeBlockBytes = 0, freeSlots = 0, live = 0;
-        ulong blocksSeen = 0, mappedGranules = 0;
+        ulong blocksSeen = 0, mappedGranules = 0, cachedSeen = 0, cachedBytes = 0;
         var liveSmall = new ulong[SizeClasses.Count];
         var partialSlabs = new ulong[SizeClasses.Count];
         bool prevFree = false;
@@ -167,6 +175,11 @@ public partial class HeapCore<TMemory>
                     mappedGranules += last - first + 1;
                     overhead += size - objects;
                 }
+                else if (kind == KindCached)
+                {
+                    cachedSeen++;
+                    cachedBytes += size;
+                }
                 else if (kind == KindMedium || kind == KindLarge)
                 {
                     ulong usable = UsableSize(size);
@@ -221,11 +234,29 @@ public partial class HeapCore<TMemory>
             if (count != partialSlabs[c] || liveSmall[c] != _classes[c].Live) return MemoryError.HeapCorrupted;
         }
 
+        // Medium cache: its lists hold exactly the cached blocks, each in its bin's list, none deeper than allowed.
+        ulong cachedListed = 0, cachedListedBytes = 0;
+        for (int i = 0; i < CacheBins; i++)
+        {
+            ulong depth = 0;
+            for (ulong x2 = _cacheHeads[i]; x2 != 0; x2 = Read(x2 + CacheNext))
+            {
+                if (!IsCached(x2) || ++depth > CacheDepth) return MemoryError.HeapCorrupted;
+                ulong size = Read(x2 + BlockHeader.SizeWord) & SizeMask;
+                if (BinOf(size) - FirstCacheBin != i) return MemoryError.HeapCorrupted;
+                cachedListed++;
+                cachedListedBytes += size;
+            }
+            if (depth != _cacheDepths[i]) return MemoryError.HeapCorrupted;
+        }
+        if (cachedListed != cachedSeen || cachedListedBytes != cachedBytes || cachedBytes != _cachedBytes)
+            return MemoryError.HeapCorrupted;
+
         // The kept statistics agree with the walk, and the heap's bytes are all accounted for.
         if (used != UsedBytes() || overhead != _overheadBytes || freeBlockBytes != _binBytes
             || freeSlots != FreeSlotBytes() || live != LiveCount())
             return MemoryError.HeapCorrupted;
-        if (used + overhead + freeBlockBytes + freeSlots + (_end - _top) != _end - _base)
+        if (used + overhead + freeBlockBytes + cachedBytes + freeSlots + (_end - _top) != _end - _base)
             return MemoryError.HeapCorrupted;
         return MemoryError.None;
     }

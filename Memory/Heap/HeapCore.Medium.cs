@@ -1,3 +1,4 @@
+using System;
 using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Heap;
@@ -18,7 +19,14 @@ public partial class HeapCore<TMemory>
         else payload = (size + 15) & ~15UL;
         if (_redZones) payload += RedZoneBytes;
 
-        ulong x = Carve(payload, alignment, offset, kind, out MemoryError error);
+        ulong x = kind == KindMedium && alignment == 16 ? TakeCached(payload + HeaderSize) : 0;
+        MemoryError error = MemoryError.None;
+        if (x == 0) x = Carve(payload, alignment, offset, kind, out error);
+        if (x == 0 && error == MemoryError.OutOfMemory && _cachedBytes != 0)
+        {
+            FlushCache(); // what the cache keeps may be what this request needs
+            x = Carve(payload, alignment, offset, kind, out error);
+        }
         if (x == 0) return Fail(error);
         ulong block = Read(x + BlockHeader.SizeWord) & SizeMask;
         ulong usable = UsableSize(block);
@@ -27,11 +35,26 @@ public partial class HeapCore<TMemory>
         _mediumUsedBytes += usable;
         _overheadBytes += block - usable;
         _mediumLive++;
-        _totalAllocs++;
+        _mediumAllocs++;
         return Result<VirtualAddress>.Success(new VirtualAddress(x + HeaderSize));
     }
 
     private MemoryError FreeMedium(ulong x, ulong h)
+    {
+        ulong block = h & SizeMask;
+        if (KeepCached(x, h))
+        {
+            ulong kept = UsableSize(block);
+            _mediumUsedBytes -= kept;
+            _overheadBytes -= block - kept;
+            _mediumLive--;
+            return MemoryError.None;
+        }
+        return FreeMediumNow(x, h);
+    }
+
+    /// <summary>Free used medium or large block x (header <paramref name="h"/>) into the bins or the top.</summary>
+    private MemoryError FreeMediumNow(ulong x, ulong h)
     {
         ulong block = h & SizeMask;
         ulong usable = UsableSize(block);
@@ -87,7 +110,7 @@ public partial class HeapCore<TMemory>
         error = EnsureEnd(at + need);
         if (error != MemoryError.None) return 0;
         ulong gap = at - _top;
-        error = CommitCarved(_top, at, need, false);
+        error = CommitTop(at, at + need);
         if (error != MemoryError.None) return 0;
         if (gap != 0)
         {
@@ -98,6 +121,37 @@ public partial class HeapCore<TMemory>
         _top = at + need;
         if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapCarved, at, need);
         return at;
+    }
+
+    /// <summary>
+    /// With CommitBlocks, [top, _committedTop) is known to be committed (when _committedTop > top): a block carved
+    /// from the top inside it needs no call to the backing. Carving from the top commits a step ahead (the grow
+    /// increment, within End), so a run of carves, or a block that comes and goes at the top, pays for one page-table
+    /// walk per step rather than one per block. Whatever may give back pages at or above the top lowers it: the
+    /// trailing release (ForgetCommittedAbove) and a free block (possibly decommitted) merging into the top.
+    /// </summary>
+    private ulong _committedTop;
+
+    private MemoryError CommitTop(ulong at, ulong blockEnd)
+    {
+        if (!_commitBlocks) return CommitCarved(_top, at, blockEnd - at, false);
+        if (blockEnd <= _committedTop) return MemoryError.None;
+        ulong exact = (blockEnd + Page - 1) & ~(Page - 1); // within End: EnsureEnd made it so
+        ulong ahead = Math.Min(exact + _grow, _end), from = Math.Max(_committedTop, _top);
+        MemoryError error = _backing.Commit(new VirtualAddress(from), ahead - from);
+        if (error != MemoryError.None && ahead > exact)
+        {
+            ahead = exact; // the step ahead could not be had: the block alone may still be
+            error = _backing.Commit(new VirtualAddress(from), exact - from);
+        }
+        if (error == MemoryError.None) _committedTop = ahead;
+        return error;
+    }
+
+    /// <summary>Pages from <paramref name="end"/> up were given back: no commit is assumed there any more.</summary>
+    private void ForgetCommittedAbove(ulong end)
+    {
+        if (_committedTop > end) _committedTop = end;
     }
 
     /// <summary>
@@ -201,7 +255,11 @@ public partial class HeapCore<TMemory>
         {
             // Into the top: nothing is written there except tombstones, so no page beyond is touched.
             Bury(x);
-            if (absorbedSelf != 0) Bury(absorbedSelf);
+            if (absorbedSelf != 0)
+            {
+                Bury(absorbedSelf);
+                _committedTop = 0; // the free block taken into the top may have had its pages decommitted
+            }
             _top = x;
             if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapIntoTop, x);
             ReleaseTrailing(_grow);

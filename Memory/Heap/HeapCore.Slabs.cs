@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Heap;
@@ -19,11 +20,17 @@ public partial class HeapCore<TMemory>
         for (int c = 0; c < SizeClasses.Count; c++)
         {
             ulong size = SizeClasses.Size(c);
-            _classes[c].Size = size;
-            _classes[c].Objects = (ulong)SizeClasses.Capacity(c) * size;
+            _classes[c].Size = (uint)size;
+            _classes[c].Objects = (uint)(SizeClasses.Capacity(c) * (int)size);
             _classes[c].Reciprocal = ((1UL << 32) + size - 1) / size;
+            _classes[c].Full = FullMask(SizeClasses.Capacity(c));
         }
     }
+
+    /// <summary>The state of class c (below SizeClasses.Count: the caller knows, no bounds check).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref SlabClass ClassAt(nuint c)
+        => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_classes), c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private Result<VirtualAddress> AllocateFrom(ulong s, int c)
@@ -34,8 +41,7 @@ public partial class HeapCore<TMemory>
         Write(s + SlabHeader.FreeMap, bitmap);
         if (bitmap == 0) UnlinkPartial(s, c); // full: off the list until something is freed
         ref SlabClass k = ref _classes[c];
-        k.Live++;
-        _totalAllocs++;
+        k.Allocs++;
         return Result<VirtualAddress>.Success(new VirtualAddress(s + SlabHeader.Bytes + (ulong)index * k.Size));
     }
 
@@ -72,7 +78,7 @@ public partial class HeapCore<TMemory>
     private ulong FindSlab(ulong p, out ulong info)
     {
         ulong g = (p - _base) >> SlabMap.GranuleLog;
-        int v = _slabMap.Get(g);
+        uint v = _slabMap.Get(g);
         if (v != 0)
         {
             ulong s = _base + ((g - (ulong)(v - 1)) << SlabMap.GranuleLog) - SlabHeader.Bytes;
@@ -112,7 +118,7 @@ public partial class HeapCore<TMemory>
 
         if (_poison) _memory.Fill(new VirtualAddress(p), HeapOptions.PoisonByte, size);
         Write(s + SlabHeader.FreeMap, bitmap | bit);
-        k.Live--;
+        k.Frees++;
         if (bitmap == 0) LinkPartial(s, c);
         else if ((bitmap | bit) == FullMask(SlabHeader.Capacity(info)) && k.Empty != s) Emptied(s, c, info);
         return MemoryError.None;

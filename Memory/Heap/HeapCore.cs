@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using MemOS.Memory.Tracing;
 
@@ -32,13 +33,18 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     private readonly TMemory _memory;
     private readonly IHeapBacking _backing;
     private readonly ulong _base, _limit, _grow, _secret;
-    private readonly bool _poison, _redZones, _commitBlocks;
+    private readonly bool _poison, _redZones, _commitBlocks, _noBlockCache;
+    // The fast paths' bounds: requests below _smallLimit + 1 may take the small fast path, a pointer less than _span
+    // past the base the free fast path (the slab map covers that range). Both are 0, and every operation takes the
+    // general path, when the heap is read through an IHeapWords (the fast paths use raw pointers), and _smallLimit
+    // with red zones, _span with poisoning.
+    private readonly ulong _smallLimit, _span;
     private ulong _top, _end;
 
     // Statistics kept as we go (small blocks only as counts in _classes); Check() recomputes them from a walk.
-    // Frees are not counted: total frees = total allocations - live.
+    // Medium and large frees are not counted: their frees = their allocations - live.
     private ulong _mediumUsedBytes, _mediumLive, _overheadBytes, _binBytes;
-    private ulong _totalAllocs, _failedAllocs;
+    private ulong _mediumAllocs, _failedAllocs;
 
     /// <summary>A heap over [heapBase, heapBase + maxSize), empty until the first allocation extends it.</summary>
     public HeapCore(TMemory memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize, HeapOptions options)
@@ -63,6 +69,10 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         _poison = options.Poison;
         _redZones = options.RedZones;
         _commitBlocks = options.CommitBlocks;
+        _noBlockCache = options.NoBlockCache || options.Poison || options.RedZones;
+        bool direct = typeof(TMemory) == typeof(HeapMemory) && Unsafe.As<TMemory, HeapMemory>(ref memory).IsDirect;
+        _smallLimit = direct && !options.RedZones ? SizeClasses.MaxSize : 0;
+        _span = direct && !options.Poison ? maxSize : 0;
         _secret = Mix(heapBase.Value ^ 0x6A09_E667_F3BC_C908UL ^ Mix(options.SealSeed));
         _top = _end = _base;
         _slabMap = new SlabMap(maxSize);
@@ -86,16 +96,32 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// <summary>
     /// kmalloc: <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two).
     /// </summary>
-    public Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
+    public unsafe Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
-        // The common case first: a small block at the default alignment from a class's partial slab. Tracing costs
-        // it one test; when on, the same code runs again inside AllocateTraced, which narrates around it.
-        if (alignment == 16 && size - 1 < SizeClasses.MaxSize && !_redZones && !MemoryTrace.On)
-        {
-            int k = SizeClasses.IndexOf(size);
-            ulong slab = _classes[k].Partial;
-            if (slab != 0) return AllocateFrom(slab, k);
-        }
+        // The common case, a pop from a class's partial slab, with nothing else on the way: the class from one table
+        // load, the object from the slab's free map (lowest set bit), one count, raw pointers. A heap read through an
+        // IHeapWords, red zones (both make _smallLimit 0), tracing, other alignments and a class with no partial slab
+        // take AllocateSlow, which decides everything again from the start (nothing here changed the heap).
+        if (alignment != 16 || size - 1 >= _smallLimit || MemoryTrace.On) goto Slow;
+        nuint c = SizeClasses.ClassOf(size);
+        ref SlabClass k = ref ClassAt(c);
+        ulong s = k.Partial;
+        if (s == 0) goto Slow;
+        ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+        ulong bitmap = *map; // never 0: a slab on the partial list has a free object
+        ulong rest = bitmap & (bitmap - 1);
+        *map = rest;
+        k.Allocs++;
+        ulong p = s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size;
+        if (rest == 0) UnlinkPartial(s, (int)c); // full: off the list until something is freed
+        return Result<VirtualAddress>.Success(new VirtualAddress(p));
+    Slow:
+        return AllocateSlow(size, alignment);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Result<VirtualAddress> AllocateSlow(ulong size, ulong alignment)
+    {
         if (MemoryTrace.On && !_narrating) return AllocateTraced(size, alignment);
         if (size == 0 || alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > MaxAlignment)
             return Result<VirtualAddress>.Fail(MemoryError.InvalidArgument);
@@ -123,9 +149,43 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// <summary>
     /// kfree: give back a block from Allocate. Bad or repeated pointers are reported, nothing changes.
     /// </summary>
-    public MemoryError Free(VirtualAddress address)
+    public unsafe MemoryError Free(VirtualAddress address)
     {
-        // Tracing costs this one test; when on, FreeTraced narrates and runs this same code again.
+        // The common case, a push into a slab's free map that leaves the slab neither newly partial nor empty, with
+        // the checks that make a bad pointer harmless: the slab map (the heap's own array, out of reach of stray
+        // writes) names the slab, its sealed header must name a class, the offset must be an object's, and the
+        // object must be live (its bit clear: else a double free). Raw pointers: a heap read through an IHeapWords,
+        // or with poisoning, has a _span of 0. Anything else takes FreeSlow, which decides from the start.
+        ulong p = address.Value, d = p - _base;
+        if (d >= _span || MemoryTrace.On) goto Slow;
+        nuint v = _slabMap.Get(d >> SlabMap.GranuleLog);
+        if (v == 0) goto Slow;
+        // Objects start on a granule: the slab header is just before the first granule of its objects.
+        ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
+        ulong info = *(ulong*)(s + SlabHeader.Info) ^ Seal(s) ^ SlabHeader.Tag;
+        if (!SlabHeader.Plausible(info)) goto Slow;
+        ref SlabClass k = ref ClassAt((nuint)SlabHeader.Class(info));
+        ulong off = p - s - SlabHeader.Bytes;
+        if (off >= k.Objects) goto Slow; // past the objects: not this slab's
+        ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
+        if (index * k.Size != off) goto Slow;
+        ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+        ulong bitmap = *map, after = bitmap | (1UL << (int)index);
+        // Live (its bit clear), the slab not full (else it joins the partial list) and not left empty (unless it
+        // is the class's kept empty slab already): then the free is this one store.
+        if (after == bitmap || bitmap == 0) goto Slow;
+        if (after == k.Full && k.Empty != s) goto Slow;
+        *map = after;
+        k.Frees++;
+        return MemoryError.None;
+    Slow:
+        return FreeSlow(address);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MemoryError FreeSlow(VirtualAddress address)
+    {
+        // Tracing costs Free one test; when on, FreeTraced narrates and runs this same code again.
         if (MemoryTrace.On && !_narrating) return FreeTraced(address);
         ulong p = address.Value;
         if ((p & 15) != 0) return MemoryError.Misaligned;
@@ -146,7 +206,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         ulong h = Read(x + BlockHeader.SizeWord);
         if (IsBlockHeader(x, h))
         {
-            if ((h & Used) == 0) return MemoryError.DoubleFree;
+            if ((h & Used) == 0 || (h & KindMask) == KindCached) return MemoryError.DoubleFree;
             if ((h & KindMask) != KindSlab) return FreeMedium(x, h);
         }
         if (IsBuried(x)) return MemoryError.DoubleFree;
@@ -163,7 +223,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         ulong h = Read(x + BlockHeader.SizeWord);
         if (IsBlockHeader(x, h))
         {
-            if ((h & Used) == 0) return Result<ulong>.Fail(MemoryError.NotAllocated);
+            if ((h & Used) == 0 || (h & KindMask) == KindCached) return Result<ulong>.Fail(MemoryError.NotAllocated);
             if ((h & KindMask) != KindSlab) return Result<ulong>.Success(UsableSize(h & SizeMask));
         }
         return SmallSizeOf(p);

@@ -20,6 +20,9 @@ public readonly unsafe struct HeapMemory : IHeapWords
     /// <summary>Raw-pointer access: the heap's virtual addresses are directly dereferenceable.</summary>
     public static HeapMemory Direct => default;
 
+    /// <summary>Raw pointers: the heap's fast paths read and write its words directly.</summary>
+    public bool IsDirect => _memory is null;
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Read64(VirtualAddress address)
         => _memory is null ? *(ulong*)address.Value : _memory.Read64(address);

@@ -25,6 +25,12 @@ public readonly record struct HeapOptions
     public bool CommitBlocks { get; init; }
 
     /// <summary>
+    /// Keep no freed medium block for reuse (HeapCore.MediumCache.cs): every free merges with its free neighbours at
+    /// once. For tests of the bins and merging; the cache is on otherwise (off anyway with Poison or RedZones).
+    /// </summary>
+    public bool NoBlockCache { get; init; }
+
+    /// <summary>
     /// Mixed into the seal secret (the kernel passes a value read at boot) so whoever can write the heap's words
     /// cannot compute a valid header.
     /// </summary>

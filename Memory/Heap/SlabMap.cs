@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace MemOS.Memory.Heap;
 
@@ -21,9 +22,12 @@ internal readonly struct SlabMap
     /// <summary>Bytes the table takes (outside the heap's range: a managed array made at construction).</summary>
     public ulong Bytes => (ulong)_entries.Length;
 
-    /// <summary>1 + the distance of granule <paramref name="g"/> from its slab's first object granule, or 0.</summary>
+    /// <summary>
+    /// 1 + the distance of granule <paramref name="g"/> from its slab's first object granule, or 0. The caller keeps
+    /// g inside the heap's range (g &lt; maxSize / 512): no bounds check on the free path.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Get(ulong g) => _entries[g];
+    public uint Get(ulong g) => Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_entries), (nuint)g);
 
     /// <summary>
     /// Mark granules [first, last] as one slab's objects (1, 2, ...), or with <paramref name="clear"/> erase them.

@@ -28,7 +28,9 @@ public sealed class UserHeap : HeapCore<HeapMemory>
     /// </summary>
     public UserHeap(IHeapWords? memory, IHeapBacking backing, VirtualAddress heapBase, ulong maxSize,
         HeapOptions options = default)
-        : base(new HeapMemory(memory), backing, heapBase, maxSize, options)
+        // No medium cache in a process heap this round: its hostile-memory tests forge the links of freed medium
+        // blocks in the bins, which a cached block is not in.
+        : base(new HeapMemory(memory), backing, heapBase, maxSize, options with { NoBlockCache = true })
     {
         if (heapBase.Value < NullGuardEnd || ((heapBase.Value + maxSize - 1) >> 47) != 0)
             throw new ArgumentException("a user heap lives in user space, above the null guard", nameof(heapBase));

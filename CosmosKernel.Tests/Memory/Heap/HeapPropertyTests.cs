@@ -27,16 +27,29 @@ public class HeapPropertyTests
     private sealed class Model : IDisposable
     {
         public readonly TestArena Arena;
-        public readonly KernelHeap Heap;
+        public readonly HeapCore<HeapMemory> Heap;
         public readonly List<(ulong Address, ulong Size, ulong Tag)> Live = [];
         private readonly Dictionary<ulong, ulong> _byAddress = [];
         private readonly SortedSet<ulong> _starts = [];
         private ulong _tags;
 
-        public Model(HeapOptions options, ulong size = 64 << 20)
+        /// <param name="direct">
+        /// The heap reads its words through raw pointers (HeapMemory.Direct, as in the kernel), so the small fast paths
+        /// run; otherwise through the arena, which checks every access (and the general paths run).
+        /// </param>
+        public Model(HeapOptions options, ulong size = 64 << 20, bool direct = false)
         {
-            Arena = new TestArena(size);
-            Heap = new KernelHeap(Arena, Arena, TestArena.KernelBase, size, options);
+            if (direct)
+            {
+                Arena = TestArena.Identity(size);
+                Heap = new HeapCore<HeapMemory>(HeapMemory.Direct, Arena, new VirtualAddress(Arena.Base), size,
+                    options with { CommitBlocks = true });
+            }
+            else
+            {
+                Arena = new TestArena(size);
+                Heap = new KernelHeap(Arena, Arena, TestArena.KernelBase, size, options);
+            }
         }
 
         public void Step(Op op, bool check)
@@ -120,14 +133,17 @@ public class HeapPropertyTests
         public void Dispose() => Arena.Dispose();
     }
 
-    [TestCase(false, false)]
-    [TestCase(true, false)]
-    [TestCase(false, true)]
-    public void Random_sequences_keep_every_invariant(bool poison, bool redZones)
+    [TestCase(false, false, false)]
+    [TestCase(true, false, false)]
+    [TestCase(false, true, false)]
+    [TestCase(false, false, true)]
+    [TestCase(true, false, true)]
+    public void Random_sequences_keep_every_invariant(bool poison, bool redZones, bool direct)
     {
         OpGen.Array[1, 120].Sample(ops =>
         {
-            using var model = new Model(new HeapOptions { Poison = poison, RedZones = redZones, GrowIncrement = 4096 });
+            using var model = new Model(new HeapOptions { Poison = poison, RedZones = redZones, GrowIncrement = 4096 },
+                direct: direct);
             foreach (var op in ops) model.Step(op, check: true);
             model.FreeEverythingAndTrim();
         }, iter: poison ? 40 : 150, threads: 1);
@@ -146,12 +162,12 @@ public class HeapPropertyTests
 
     private const int Operations = 1_000_000;
 
-    [Test, Category("Long")]
-    public void One_million_operations()
+    [TestCase(false), TestCase(true), Category("Long")]
+    public void One_million_operations(bool direct)
     {
         MemOS.Tests.Kernel.KernelTestEnvironment.SkipIfSlowSkipped();
         var random = new Random(20261105);
-        using var model = new Model(new HeapOptions { GrowIncrement = 16384 }, size: 256 << 20);
+        using var model = new Model(new HeapOptions { GrowIncrement = 16384 }, size: 256 << 20, direct: direct);
         var started = DateTime.UtcNow;
         for (int i = 0; i < Operations; i++)
         {

@@ -158,7 +158,7 @@ public class KernelHeapTests
     {
         foreach (var order in new[] { new[] { 0, 2, 1 }, new[] { 1, 0, 2 }, new[] { 2, 1, 0 }, new[] { 0, 1, 2 } })
         {
-            Make();
+            Make(new HeapOptions { NoBlockCache = true });
             var blocks = new[] { Alloc(3000), Alloc(5000), Alloc(7000) };
             var fence = Alloc(3000);
             foreach (int i in order) Free(blocks[i]);
@@ -410,6 +410,7 @@ public class KernelHeapTests
     [Test]
     public unsafe void A_forged_cycle_of_real_free_blocks_is_reported_not_walked_forever()
     {
+        Make(new HeapOptions { NoBlockCache = true }); // the blocks go to the bins, not the medium cache
         var a = Alloc(2600); Alloc(2600); // medium neighbours keep the two free blocks apart
         var b = Alloc(2600); Alloc(2600);
         Free(a);
@@ -424,6 +425,26 @@ public class KernelHeapTests
         var statistics = System.Threading.Tasks.Task.Run(() => _heap.Statistics());
         Assert.That(statistics.Wait(TimeSpan.FromSeconds(10)), Is.True, "statistics came back");
         Assert.That(_heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
+    }
+
+    [Test]
+    public void A_freed_medium_block_is_cached_whole_and_taken_back_by_the_next_request_of_its_bin()
+    {
+        var a = Alloc(4096);
+        var fence = Alloc(4096);
+        Free(a);
+        Assert.That(_heap.CachedBytes, Is.EqualTo(4096UL + 16), "kept whole, not merged");
+        Assert.That(_heap.Free(a), Is.EqualTo(MemoryError.DoubleFree), "a cached block freed again");
+        Assert.That(_heap.SizeOf(a).Error, Is.EqualTo(MemoryError.NotAllocated));
+        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(Alloc(4090), Is.EqualTo(a), "same bin, fits: the cached block");
+        Assert.That(_heap.CachedBytes, Is.Zero);
+        Free(a);
+        Free(fence);
+        _heap.Trim();
+        Assert.That(_heap.CachedBytes, Is.Zero, "trim gives cached blocks back");
+        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(_heap.Top, Is.EqualTo(_heap.Base), "and they merge into the top");
     }
 
     // ------------------------------------------------------------ slabs and statistics

@@ -12,14 +12,25 @@ namespace MemOS.Tests.Memory.Heap;
 public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
 {
     public static readonly VirtualAddress KernelBase = new(0xFFFF_C000_0000_0000UL);
-    private byte* _memory;
+    private byte* _memory, _block;
     private readonly bool[] _mapped, _touched, _decommitted;
 
-    public TestArena(ulong size, VirtualAddress? heapBase = null)
+    public TestArena(ulong size, VirtualAddress? heapBase = null) : this(size, heapBase, identity: false) { }
+
+    /// <summary>
+    /// An arena whose heap addresses are its host addresses (Base = the native block), for a heap with raw-pointer
+    /// access (HeapMemory.Direct: the heaps' fast paths). The heap's own reads and writes then bypass the checks
+    /// below; the backing's bookkeeping (mapped pages, commits) still holds.
+    /// </summary>
+    public static TestArena Identity(ulong size) => new(size, null, identity: true);
+
+    private TestArena(ulong size, VirtualAddress? heapBase, bool identity)
     {
-        Base = (heapBase ?? KernelBase).Value;
         Size = size;
-        _memory = (byte*)NativeMemory.AllocZeroed((nuint)size);
+        // calloc commits nothing until touched; a page more than asked for lets the block start on a page.
+        _block = (byte*)NativeMemory.AllocZeroed((nuint)size + 4096);
+        _memory = (byte*)(((ulong)_block + 4095) & ~4095UL);
+        Base = identity ? (ulong)_memory : (heapBase ?? KernelBase).Value;
         _mapped = new bool[size / 4096];
         _touched = new bool[size / 4096];
         _decommitted = new bool[size / 4096];
@@ -142,7 +153,8 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
 
     public void Dispose()
     {
-        if (_memory != null) NativeMemory.Free(_memory);
+        if (_block != null) NativeMemory.Free(_block);
+        _block = null;
         _memory = null;
     }
 }

@@ -1,0 +1,146 @@
+namespace MemOS.Memory.Heap;
+
+// Medium blocks of 2 KiB up to the large threshold that come and go: a freed one is kept whole on a LIFO list of its
+// bin (at most CacheDepth per list, CacheBytes in all), marked with a kind of its own (sealed like any header, so a
+// second free of it is a double free), and the next request of that bin takes it back with no search, split, merge
+// or commit. Whatever does not fit the cache, and every block when the heap trims or runs short, goes back to the
+// bins as before. Poisoned and red-zoned heaps do not cache (their checks read freed memory).
+public partial class HeapCore<TMemory>
+{
+    private const ulong KindCached = 12;
+    /// <summary>Smallest block cached: one past a small request's (2 KiB + header).</summary>
+    private const ulong CacheMin = SizeClasses.MaxSize + 16;
+    /// <summary>BinOf(CacheMin), and the bins from it up to the largest medium block's.</summary>
+    private const int FirstCacheBin = 24, CacheBins = 17;
+    private const ulong CacheDepth = 8, CacheBytes = 128 * 1024;
+    /// <summary>A cached block's link to the next on its list: its first payload word.</summary>
+    private const ulong CacheNext = BlockHeader.Bytes;
+
+    private readonly ulong[] _cacheHeads = new ulong[CacheBins], _cacheDepths = new ulong[CacheBins];
+    private ulong _cachedBytes;
+
+    /// <summary>Bytes of medium blocks kept in the cache (free, whole, not in the bins).</summary>
+    public ulong CachedBytes => _cachedBytes;
+
+    /// <summary>
+    /// A cached block for a medium request of <paramref name="need"/> bytes (header included) at the default
+    /// alignment, made used again; or 0.
+    /// </summary>
+    private ulong TakeCached(ulong need)
+    {
+        if (need < CacheMin) return 0;
+        int i = BinOf(need) - FirstCacheBin;
+        if (i >= CacheBins) return 0;
+        // The bin's blocks differ by up to a quarter: the first (most recent) that fits, at most CacheDepth looked at.
+        ulong prev = 0, n = 0;
+        for (ulong x = _cacheHeads[i]; x != 0 && n < CacheDepth; n++)
+        {
+            ulong h = IsCached(x) ? Read(x + BlockHeader.SizeWord) : 0;
+            if (h == 0 || BinOf(h & SizeMask) - FirstCacheBin != i)
+            {
+                Corrupt(x); // the list is cut here rather than followed: the blocks after stay out of use
+                if (prev == 0) _cacheHeads[i] = 0; else Write(prev + CacheNext, 0);
+                return 0;
+            }
+            ulong block = h & SizeMask, next = Read(x + CacheNext); // next is checked when it is reached in turn
+            if (block >= need)
+            {
+                if (prev == 0) _cacheHeads[i] = next; else Write(prev + CacheNext, next);
+                _cacheDepths[i]--;
+                _cachedBytes -= block;
+                WriteHeader(x, block | Used | KindMedium | (h & PrevFree));
+                return x;
+            }
+            prev = x;
+            x = next;
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Keep used medium block x (header <paramref name="h"/>) in the cache instead of freeing it, if it is of a
+    /// cached size and there is room. The caller has checked the header.
+    /// </summary>
+    private bool KeepCached(ulong x, ulong h)
+    {
+        ulong block = h & SizeMask;
+        if (block < CacheMin || (h & KindMask) != KindMedium || _noBlockCache) return false;
+        int i = BinOf(block) - FirstCacheBin;
+        if (i >= CacheBins) return false;
+        // A full list gives its oldest block back, so what the list keeps follows what is freed now.
+        if (_cacheDepths[i] >= CacheDepth && !EvictOldest(i)) return false;
+        // Over the byte bound: the oldest blocks of the largest bins go back first.
+        for (int j = CacheBins - 1; j >= 0 && _cachedBytes + block > CacheBytes; j--)
+            while (_cacheDepths[j] != 0 && _cachedBytes + block > CacheBytes)
+                if (!EvictOldest(j)) return false;
+        if (_cachedBytes + block > CacheBytes) return false;
+        h = Read(x + BlockHeader.SizeWord); // an evicted neighbour that became free set PrevFree in it
+        WriteHeader(x, block | Used | KindCached | (h & PrevFree));
+        Write(x + CacheNext, _cacheHeads[i]);
+        _cacheHeads[i] = x;
+        _cacheDepths[i]++;
+        _cachedBytes += block;
+        return true;
+    }
+
+    /// <summary>Free the last block of cache list i for real; false if the list fails its checks.</summary>
+    private bool EvictOldest(int i)
+    {
+        ulong prev = 0, x = _cacheHeads[i];
+        for (ulong n = 1; n < _cacheDepths[i]; n++)
+        {
+            if (!IsCached(x)) { Corrupt(x); return false; }
+            prev = x;
+            x = Read(x + CacheNext);
+        }
+        if (!IsCached(x) || Read(x + CacheNext) != 0) { Corrupt(x); return false; }
+        if (prev == 0) _cacheHeads[i] = 0; else Write(prev + CacheNext, 0);
+        _cacheDepths[i]--;
+        return Uncache(x) == MemoryError.None;
+    }
+
+    /// <summary>Cached block x, already off its list, back to the bins (or the top) as a freed medium block.</summary>
+    private MemoryError Uncache(ulong x)
+    {
+        ulong h = Read(x + BlockHeader.SizeWord), block = h & SizeMask;
+        _cachedBytes -= block;
+        // Back to a used medium block in the statistics, then freed as one.
+        ulong usable = UsableSize(block);
+        _mediumUsedBytes += usable;
+        _overheadBytes += block - usable;
+        _mediumLive++;
+        ulong used = block | Used | KindMedium | (h & PrevFree);
+        WriteHeader(x, used);
+        return FreeMediumNow(x, used);
+    }
+
+    /// <summary>x is a sealed cached block header inside the heap.</summary>
+    private bool IsCached(ulong x)
+    {
+        if (x < _base || x >= _top || (x & 15) != 0) return false;
+        ulong h = Read(x + BlockHeader.SizeWord);
+        return (h & (Used | KindMask)) == (Used | KindCached) && IsBlockHeader(x, h);
+    }
+
+    /// <summary>Give every cached block back to the bins (merging with its free neighbours).</summary>
+    private void FlushCache()
+    {
+        for (int i = 0; i < CacheBins; i++)
+        {
+            ulong x = _cacheHeads[i];
+            _cacheHeads[i] = 0;
+            _cacheDepths[i] = 0;
+            for (ulong n = 0; x != 0 && n < CacheDepth; n++)
+            {
+                if (!IsCached(x))
+                {
+                    Corrupt(x);
+                    break;
+                }
+                ulong next = Read(x + CacheNext);
+                if (Uncache(x) != MemoryError.None) break;
+                x = next;
+            }
+        }
+    }
+}
