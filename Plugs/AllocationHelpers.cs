@@ -40,7 +40,7 @@ internal static unsafe class AllocationHelpers
     {
         void** obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
         if (obj != null) return obj;
-        ConservativeCollector.RequestCollection();
+        MarkSweepCollector.RequestCollection();
         obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
         if (obj == null) throw RuntimeExceptions.OutOfMemory;
         return obj;

@@ -49,12 +49,13 @@ public static unsafe class ManagedAllocator
     public static void* AllocateObject(nuint size) => Allocate(size);
 
     /// <summary>
-    /// A managed object is complete: the collector learns of it unless it came from the early allocator (whose block
-    /// is never freed and is scanned as a root).
+    /// A managed object is complete: the collector learns of it; one from the early allocator (never freed: the GC
+    /// static bases among them) is permanent, its fields roots.
     /// </summary>
     public static void Registered(void* obj, ulong size)
     {
-        if (!EarlyAllocator.Owns(obj)) ConservativeCollector.Register(obj, size);
+        if (!EarlyAllocator.Owns(obj)) MarkSweepCollector.Register(obj, size);
+        else MarkSweepCollector.RegisterPermanent(obj);
     }
 
     /// <summary>Native memory (NativeMemory.Alloc, malloc): not an object, but
@@ -62,13 +63,13 @@ public static unsafe class ManagedAllocator
     public static void* AllocateNative(nuint size, nuint alignment = 8)
     {
         void* p = Allocate(size, alignment);
-        if (p != null && !EarlyAllocator.Owns(p)) ConservativeCollector.RegisterNative(p, size);
+        if (p != null && !EarlyAllocator.Owns(p)) MarkSweepCollector.RegisterNative(p, size);
         return p;
     }
 
     public static void FreeNative(void* pointer)
     {
-        if (pointer != null && !EarlyAllocator.Owns(pointer)) ConservativeCollector.UnregisterNative(pointer);
+        if (pointer != null && !EarlyAllocator.Owns(pointer)) MarkSweepCollector.UnregisterNative(pointer);
         Free(pointer);
     }
 

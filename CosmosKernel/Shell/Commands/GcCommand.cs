@@ -24,7 +24,7 @@ internal sealed class GcCommand : Command
         if (RefuseArguments(args)) return;
         if (shell.Session.RequireMemory(this) is not { } m) return;
         ulong usedBefore = m.Heap.Statistics().UsedBytes;
-        ConservativeCollector.Result r = GarbageCollection.Collect();
+        MarkSweepCollector.Result r = GarbageCollection.Collect();
         ulong usedAfter = m.Heap.Statistics().UsedBytes;
         // The user heap has no collector, but its cached empty slabs and free pages go back too.
         ulong userResident = m.UserHeapRegion.ResidentPages;
@@ -33,8 +33,8 @@ internal sealed class GcCommand : Command
         Console.WriteLine($"gc: {r.ObjectsBefore} objects, {r.ObjectsFreed} freed ({Format.Size(r.BytesFreed)}), "
             + $"{r.ObjectsBefore - r.ObjectsFreed} live; kernel heap used {Format.Size(usedBefore)} -> "
             + $"{Format.Size(usedAfter)}; {us / 1000}.{us % 1000:000} ms");
-        Console.WriteLine($"gc: {ConservativeCollector.Collections} collections so far, "
-            + $"{Format.Size(ConservativeCollector.TotalFreedBytes)} freed in all");
+        Console.WriteLine($"gc: {MarkSweepCollector.Collections} collections so far, "
+            + $"{Format.Size(MarkSweepCollector.TotalFreedBytes)} freed in all");
         ulong returned = userResident - Math.Min(userResident, m.UserHeapRegion.ResidentPages);
         Console.WriteLine($"gc: heaps trimmed: kernel heap {m.HeapRegion.ResidentPages} pages resident, user heap "
             + $"{m.UserHeapRegion.ResidentPages} ({returned} given back); {m.Pmm.FreeFrameCount} frames free");
