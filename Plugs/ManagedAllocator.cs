@@ -13,6 +13,7 @@ public static unsafe class ManagedAllocator
     // No static initialisers here: the allocation helpers run before CoreLib can run a class constructor.
     private static delegate*<nuint, nuint, void*> s_allocate;
     private static delegate*<void*, bool> s_free;
+    private static delegate*<void*, nuint, void*> s_reallocate;
     private static bool s_inside;
     private static string? s_backend;
 
@@ -30,6 +31,10 @@ public static unsafe class ManagedAllocator
         s_free = free;
         s_backend = name;
     }
+
+    /// <summary>Installs realloc: reallocate(pointer, size) resizes a heap block in place when it can, else moves
+    /// it; bytes past the old size come back zeroed; null when the heap cannot (the old block is untouched).</summary>
+    public static void InstallReallocate(delegate*<void*, nuint, void*> reallocate) => s_reallocate = reallocate;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Allocate(nuint size, nuint alignment = 8)
@@ -65,6 +70,29 @@ public static unsafe class ManagedAllocator
         void* p = Allocate(size, alignment);
         if (p != null && !EarlyAllocator.Owns(p)) MarkSweepCollector.RegisterNative(p, size);
         return p;
+    }
+
+    /// <summary>realloc for native memory (NativeMemory.Realloc, SystemNative_Realloc): null allocates; the collector's
+    /// root range follows the block.</summary>
+    public static void* ReallocateNative(void* pointer, nuint size)
+    {
+        if (size == 0) size = 1;
+        if (pointer == null) return AllocateNative(size);
+        if (EarlyAllocator.Owns(pointer))
+        {
+            // The early allocator keeps no sizes and never frees: copy what can be the old block into a new one.
+            void* fresh = AllocateNative(size);
+            if (fresh == null) return null;
+            ulong room = EarlyAllocator.BytesAfter(pointer);
+            System.Buffer.MemoryCopy(pointer, fresh, size, size < room ? size : room);
+            return fresh;
+        }
+        if (s_reallocate == null || s_inside) return null;
+        s_inside = true;
+        void* result = s_reallocate(pointer, size);
+        s_inside = false;
+        if (result != null) MarkSweepCollector.MoveNative(pointer, result, size);
+        return result;
     }
 
     public static void FreeNative(void* pointer)
