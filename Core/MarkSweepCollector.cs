@@ -191,6 +191,18 @@ public static unsafe class MarkSweepCollector
     public readonly record struct Result(long ObjectsBefore, long ObjectsFreed, ulong BytesFreed, long SlotsTraced = 0,
         int HandlesCleared = 0, int MarkStackDepth = 0, bool MarkStackOverflowed = false);
 
+    /// <summary>
+    /// Zeroes <paramref name="bytes"/> of the dead stack below the caller's frame. A host calls it just before it
+    /// collects, so the frames the collection then pushes there hold no stale copy of an address (a dead command's
+    /// list, say) for the conservative stack scan to find.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void ClearDeadStack(int bytes)
+    {
+        byte* p = stackalloc byte[bytes];
+        new System.Span<byte>(p, bytes).Clear();
+    }
+
     /// <summary>Collects, with the given [start, end) ranges (8-aligned: the live stacks) as conservative roots.
     /// Call only at a safe point.</summary>
     public static Result Collect(ulong* rangeStarts, ulong* rangeEnds, int ranges)

@@ -21,8 +21,10 @@ public sealed class KernelHeapBoundSession
     private const int Every = 1_000;
 
     private static readonly Regex Collected =
-        new(@"^gc: (\d+) objects, (\d+) freed \(.+\), (\d+) live; kernel heap used (.+) -> (.+); ", RegexOptions.Multiline);
-    private static readonly Regex Pause = new(@"^gc: pause (\d+) ticks; (\d+) reference slots traced", RegexOptions.Multiline);
+        new(@"^gc: (\d+) objects, (\d+) freed \(.+\), (\d+) live; kernel heap used (.+) -> (.+); ",
+            RegexOptions.Multiline);
+    private static readonly Regex Pause =
+        new(@"^gc: pause (\d+) ticks; (\d+) reference slots traced", RegexOptions.Multiline);
 
     private static readonly string[] Mix =
         ["help", "meminfo", "vmmap", "echo the quick brown fox", "heap", "pmm", "ps", "uptime", "faults", "heap check",

@@ -37,7 +37,20 @@ internal static unsafe class GarbageCollection
         if (MarkSweepCollector.AllocatedSinceCollection >= Threshold) Collect();
     }
 
+    /// <summary>Dead stack cleared before a collection on the boot stack (it is 512 KiB).</summary>
+    private const int ClearedStack = 16 * 1024;
+
     public static MarkSweepCollector.Result Collect()
+    {
+        byte marker = 0;
+        ulong here = (ulong)&marker, bottom = KernelStack.Bottom;
+        if (here >= bottom && here < KernelStack.Top && here - bottom > 2 * ClearedStack)
+            MarkSweepCollector.ClearDeadStack(ClearedStack);
+        return CollectOnClearedStack();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static MarkSweepCollector.Result CollectOnClearedStack()
     {
         ulong start = Cpu.ReadTsc();
         CallWithRegistersSaved(&CollectFrom);

@@ -147,7 +147,8 @@ internal static unsafe class CollectorSuite
         }
         GC.KeepAlive(lookalikes);
         return survivors <= 2 ? null
-            : $"{survivors} of {Lookalikes} objects whose only 'references' are bytes in a byte[] survived a collection";
+            : $"{survivors} of {Lookalikes} objects whose only 'references' are bytes in a byte[] survived a "
+              + "collection";
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -38,6 +38,7 @@ public static unsafe class ProcessCollector
     {
         if (s_running) return default;
         s_running = true;
+        MarkSweepCollector.ClearDeadStack(16 * 1024); // the user stack is megabytes: stale addresses are cleared
         CallWithRegistersSaved(&CollectFrom);
         s_running = false;
         return Last;

@@ -18,9 +18,10 @@ internal sealed class GcCommand : Command
     public override string Description
         => "collect garbage in the kernel heap now (it also runs by itself between commands)";
     public override string Details =>
-        "  A mostly precise mark-and-sweep: objects are traced through their types' GC layouts (a string or byte[] is\n" +
-        "  not read), statics and handles are exact roots, the live stacks are scanned conservatively. The pause is in\n" +
-        "  TSC ticks (instructions under QEMU -icount shift=0). It runs by itself after a command once " +
+        "  A mostly precise mark-and-sweep: objects are traced through their types' GC layouts (a string or\n" +
+        "  byte[] is not read), statics and handles are exact roots, the live stacks are scanned conservatively.\n" +
+        "  The pause is in TSC ticks (instructions under QEMU -icount shift=0). It runs by itself after a command\n" +
+        "  once " +
         $"{GarbageCollection.Threshold / (1024 * 1024)} MiB\n" +
         "  of objects were allocated since the last collection. Both heaps are then trimmed: cached empty slabs,\n" +
         "  the inner pages of free blocks and the free pages at their ends go back to the PMM.\n" +
@@ -51,7 +52,8 @@ internal sealed class GcCommand : Command
             ulong held = GarbageCollection.LastCycles;
             long slots = GarbageCollection.Last.SlotsTraced;
             GC.KeepAlive(chain);
-            Console.WriteLine($"gc: holding {live} more live objects: pause {held} ticks, {slots} reference slots traced, "
+            Console.WriteLine($"gc: holding {live} more live objects: pause {held} ticks, "
+                + $"{slots} reference slots traced, "
                 + $"{GarbageCollection.Last.ObjectsBefore - GarbageCollection.Last.ObjectsFreed} live");
             chain = null;
         }
@@ -66,7 +68,8 @@ internal sealed class GcCommand : Command
             + $"{r.ObjectsBefore - r.ObjectsFreed} live; kernel heap used {Format.Size(usedBefore)} -> "
             + $"{Format.Size(usedAfter)}; {us / 1000}.{us % 1000:000} ms");
         Console.WriteLine($"gc: pause {GarbageCollection.LastCycles} ticks; {r.SlotsTraced} reference slots traced, "
-            + $"{r.HandlesCleared} weak handles cleared, mark stack {r.MarkStackDepth}/{MarkSweepCollector.MarkStackCapacity}"
+            + $"{r.HandlesCleared} weak handles cleared, "
+            + $"mark stack {r.MarkStackDepth}/{MarkSweepCollector.MarkStackCapacity}"
             + (r.MarkStackOverflowed ? " (overflowed: rescanned)" : ""));
         Console.WriteLine($"gc: {MarkSweepCollector.Collections} collections so far, "
             + $"{Format.Size(MarkSweepCollector.TotalFreedBytes)} freed in all");
