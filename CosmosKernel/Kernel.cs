@@ -48,7 +48,7 @@ internal sealed class Kernel(BootInfo boot)
         shell.Register(new MapCommand());
         shell.Register(new UnmapCommand());
         shell.Register(new TraceCommand());
-        shell.Register(new BenchCommand());
+        shell.Register(new BenchCommand(boot));
         shell.Register(new ThrowCommand());
         // processes
         shell.Register(new LsCommand());

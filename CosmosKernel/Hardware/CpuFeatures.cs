@@ -11,6 +11,7 @@ internal sealed class CpuFeatures
     public uint Model { get; private init; }
     public bool Pae { get; private init; }
     public bool Pge { get; private init; }
+    public bool Pat { get; private init; }
     public bool Nx { get; private init; }
     public bool Pages1G { get; private init; }
     public bool Pcid { get; private init; }
@@ -38,6 +39,7 @@ internal sealed class CpuFeatures
             Model = model,
             Pae = (leaf1.Edx & (1u << 6)) != 0,
             Pge = (leaf1.Edx & (1u << 13)) != 0,
+            Pat = (leaf1.Edx & (1u << 16)) != 0,
             Pcid = (leaf1.Ecx & (1u << 17)) != 0,
             Smep = (leaf7.Ebx & (1u << 7)) != 0,
             Smap = (leaf7.Ebx & (1u << 20)) != 0,

@@ -15,6 +15,7 @@ internal sealed class FrameKinds
     private readonly KernelMemory _memory;
     private readonly HashSet<ulong> _tables;
     private readonly HashSet<ulong> _heap = new();
+    private readonly HashSet<ulong> _cached = new();
 
     /// <summary>Physical address of the shared zero page.</summary>
     public ulong Zero { get; }
@@ -29,8 +30,17 @@ internal sealed class FrameKinds
         MemoryView.CollectRegionFrames(m.Space, m.HeapRegion, _heap);
         MemoryView.CollectRegionFrames(m.Space, m.UserHeapRegion, _heap);
         Zero = m.Resolver.ZeroPage.Value;
+        var cached = new PhysicalAddress[PhysicalMemoryManager.FrameCacheCapacity];
+        int n = m.Pmm.CopyCachedFrames(cached);
+        for (int i = 0; i < n; i++) _cached.Add(cached[i].Value);
         Frames = (m.RamEnd + MemoryView.Frame - 1) / MemoryView.Frame;
     }
+
+    /// <summary>A page table of the kernel's address space (and so of the kernel half every process shares).</summary>
+    public bool IsKernelTable(ulong address) => _tables.Contains(address);
+
+    /// <summary>A free frame in the PMM's frame cache (free in `pmm map`, a colour of its own when drawn).</summary>
+    public bool IsCached(ulong address) => _cached.Contains(address);
 
     /// <summary>PmmCommand's kind (KindFree … KindAbsent) of the frame at <paramref name="address"/>.</summary>
     public int Of(ulong address)

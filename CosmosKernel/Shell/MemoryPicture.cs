@@ -9,7 +9,8 @@ namespace MemOS.Kernel.Shell;
 
 /// <summary>
 /// `pmm map --draw`: physical memory as pixels on the framebuffer, one square block per frame (or per few frames when
-/// RAM is large), coloured by what the frame holds (each live process's frames in a colour of its own), addresses
+/// RAM is large), coloured by what the frame holds (each live process's frames and page tables in a colour of its
+/// own, the PMM's frame cache apart from the buddy's free frames), addresses
 /// down the left, a legend with frame counts below. It is redrawn every second (background processes allocate
 /// meanwhile) until a key is pressed; then the console returns.
 /// </summary>
@@ -19,14 +20,16 @@ internal static class MemoryPicture
     private const int Top = 32, LabelWidth = 96, Margin = 8, LegendHeight = 56;
 
     /// <summary>0xRRGGBB per kind, in PmmCommand's kind order: free, used, reserved, kernel, page table, heap, zero
-    /// page, no RAM.</summary>
+    /// page, no RAM; then the picture's own: the frame cache.</summary>
     public static readonly uint[] KindRgb = [0x1E6E1E, 0xD2B428, 0x8C1C1C, 0x3C78FF, 0xE040E0, 0x40E0C0, 0xFFFFFF,
-        0x303030];
+        0x303030, 0x70E070];
     private static readonly string[] KindNames =
-        ["free", "used", "reserved", "kernel image", "page table", "heap", "zero page", "no RAM"];
-    /// <summary>0xRRGGBB of the frames of the first live processes, each its own (kinds 8 and up).</summary>
+        ["free", "used", "reserved", "kernel image", "page table", "heap", "zero page", "no RAM", "frame cache"];
+    /// <summary>Kind of a free frame in the PMM's frame cache (`pmm map` counts it as free).</summary>
+    public const int KindCache = 8;
+    /// <summary>0xRRGGBB of the frames of the first live processes, each its own (kinds 9 and up).</summary>
     public static readonly uint[] ProcessRgb = [0xFF8C00, 0xFF5080, 0xA0FF40, 0x00C0FF, 0xC080FF, 0xFFFF80];
-    private const int Kinds = 8;
+    private const int Kinds = 9, PmmKinds = 8;
     public const uint Background = 0x000000, Text = 0xC0C0C0;
 
     /// <summary>Shows the picture until a key; false (nothing drawn) when the console has no framebuffer.</summary>
@@ -71,7 +74,10 @@ internal static class MemoryPicture
         int best = -1;
         for (int k = Kinds; k < counts.Length; k++)
             if (counts[k] > 0 && (best < 0 || counts[k] > counts[best])) best = k;
-        return best >= 0 ? best : PmmCommand.Notable(counts[..Kinds]);
+        if (best >= 0) return best;
+        // PmmCommand's order for its kinds; a cached frame is notable over the free ones around it
+        int kind = PmmCommand.Notable(counts[..PmmKinds]);
+        return kind == PmmCommand.KindFree && counts[KindCache] > 0 ? KindCache : kind;
     }
 
     /// <summary>Block size and frames per block for `frames` frames in the grid.</summary>
@@ -91,7 +97,8 @@ internal static class MemoryPicture
     {
         var kinds = new FrameKinds(m);
         ulong frames = kinds.Frames;
-        // frames mapped in a live process's regions (its image, heap, stack, mmaps) are that process's
+        // frames mapped in a live process's regions (its image, heap, stack, mmaps) are that process's, and so are the
+        // page tables of its user half (the kernel half's tables are shared: they stay the kernel's)
         var owners = new Dictionary<ulong, int>();
         var names = new List<string>(KindNames);
         foreach (Processes.Process p in Processes.Scheduler.Tasks)
@@ -102,6 +109,8 @@ internal static class MemoryPicture
             var regions = new List<Memory.Virtual.Region>(p.Space.RegionCount);
             foreach (Memory.Virtual.Region r in p.Space.Regions) regions.Add(r);
             foreach (Memory.Virtual.Region r in regions) MemoryView.CollectRegionFrames(p.Space, r, own);
+            foreach (ulong t in MemoryView.PageTableFrames(m.Physical, p.Space))
+                if (!kinds.IsKernelTable(t)) own.Add(t);
             foreach (ulong f in own) owners.TryAdd(f, names.Count);
             names.Add($"pid {p.Pid} {p.Name}");
         }
@@ -125,8 +134,10 @@ internal static class MemoryPicture
             for (ulong f = first; f < last; f++)
             {
                 ulong address = f * MemoryView.Frame;
-                counts[address != kinds.Zero && owners.TryGetValue(address, out int owner) ? owner
-                    : kinds.Of(address)]++;
+                int of = address != kinds.Zero && owners.TryGetValue(address, out int owner) ? owner
+                    : kinds.Of(address);
+                if (of == PmmCommand.KindFree && kinds.IsCached(address)) of = KindCache;
+                counts[of]++;
             }
             for (int k = 0; k < counts.Length; k++) totals[k] += (ulong)counts[k];
             int kind = Notable(counts);

@@ -9,6 +9,18 @@ namespace MemOS.Kernel.Shell;
 /// </summary>
 internal static class TextWrap
 {
+    /// <summary>True when a line of the text (split at '\n') is longer than the width.</summary>
+    public static bool Exceeds(string text, int width)
+    {
+        int length = 0;
+        foreach (char c in text)
+        {
+            if (c == '\n') length = 0;
+            else if (++length > width) return true;
+        }
+        return false;
+    }
+
     public static string Wrap(string text, int width, int hangingIndent)
     {
         var sb = new StringBuilder(text.Length + 16);

@@ -25,6 +25,7 @@ internal static unsafe class MemorySuite
         new("seed_immediate_mode_no_fault", SeedImmediate),
         new("first_touch_maps_the_page_later_touch_does_not_fault", FirstTouch),
         new("zero_page_then_copy_on_write", ZeroPageThenCopyOnWrite),
+        new("copy_on_write_of_a_shared_frame_with_data", SharedFrameCopyOnWrite.Run),
         new("violation_write_to_read_only", WriteToReadOnly),
         new("violation_execute_on_nx", ExecuteOnNx),
         new("violation_no_region", NoRegion),

@@ -9,9 +9,10 @@ namespace MemOS.Kernel.TextConsole;
 
 /// <summary>
 /// Chooses the screen once memory is up: the bootloader's framebuffer (GRUB, multiboot2 tag), else the Bochs/QEMU
-/// display adapter set to the requested mode (qemu -kernel), else VGA text. The framebuffer is mapped uncached as an
-/// MMIO region of the kernel's address space and the console's shadow copy is an immediate region beside it (both
-/// show in `vmmap`). Boot option `fb=off` keeps VGA text; `fb=WIDTHxHEIGHT` picks the adapter's mode.
+/// display adapter set to the requested mode (qemu -kernel), else VGA text. The framebuffer is an MMIO region of the
+/// kernel's address space, write-combining when the CPU has PAT (uncached otherwise, or with `fbwc=off`), and the
+/// console's shadow copy is an immediate region beside it (both show in `vmmap`). Boot option `fb=off` keeps VGA
+/// text; `fb=WIDTHxHEIGHT` picks the adapter's mode.
 /// </summary>
 internal static unsafe class DisplaySetup
 {
@@ -46,8 +47,8 @@ internal static unsafe class DisplaySetup
                 Outcome = $"none usable: the bootloader's framebuffer {fb} is not 32-bit direct colour";
                 return;
             }
-            Start(memory, null, fb.Address, (int)fb.Width, (int)fb.Height, fb.Pitch, fb.RedPosition,
-                fb.GreenPosition, fb.BluePosition, $"{boot.BootloaderName} framebuffer");
+            Start(memory, WriteCombining(boot, memory), null, fb.Address, (int)fb.Width, (int)fb.Height, fb.Pitch,
+                fb.RedPosition, fb.GreenPosition, fb.BluePosition, $"{boot.BootloaderName} framebuffer");
             return;
         }
         int width = DefaultWidth, height = DefaultHeight;
@@ -61,8 +62,17 @@ internal static unsafe class DisplaySetup
             Outcome = "VGA text 80x25 (no bootloader framebuffer, no Bochs/QEMU display adapter)";
             return;
         }
-        if (!Start(memory, before, address, width, height, pitch, 16, 8, 0, "Bochs/QEMU display adapter"))
+        if (!Start(memory, WriteCombining(boot, memory), before, address, width, height, pitch, 16, 8, 0,
+                "Bochs/QEMU display adapter"))
             BochsDisplay.Disable();
+    }
+
+    // Sets PAT entry 1 to write-combining unless `fbwc=off` (kept to compare the two); true when it is.
+    private static bool WriteCombining(BootInfo boot, KernelMemory memory)
+    {
+        if (boot.Option("fbwc") == "off") return false;
+        Pat.EnableWriteCombining(memory.Cpu);
+        return Pat.WriteCombiningReady;
     }
 
     private static bool ParseMode(string text, out int width, out int height)
@@ -74,15 +84,16 @@ internal static unsafe class DisplaySetup
     }
 
     // `before` is what VGA text showed; null when the bootloader had already left text mode (nothing readable there).
-    private static bool Start(KernelMemory memory, ScreenSnapshot? before, ulong address, int width, int height,
-        uint pitch, int red, int green, int blue, string source)
+    private static bool Start(KernelMemory memory, bool writeCombining, ScreenSnapshot? before, ulong address,
+        int width, int height, uint pitch, int red, int green, int blue, string source)
     {
         const ulong page = PhysicalAddress.FrameSize;
         ulong size = ((ulong)pitch * (ulong)height + page - 1) & ~(page - 1);
         var placement = RegionPlacement.FirstFit(new VirtualAddress(AreaBase), new VirtualAddress(AreaBase + AreaSize));
         const RegionFlags readWrite = RegionFlags.Read | RegionFlags.Write;
+        RegionFlags lfbFlags = readWrite | (writeCombining ? RegionFlags.WriteCombining : RegionFlags.None);
         Result<Region> lfb = memory.Space.CreateMmioRegion("framebuffer", new PhysicalAddress(address), size,
-            readWrite, placement);
+            lfbFlags, placement);
         if (!lfb.Ok)
         {
             Outcome = $"VGA text 80x25 (mapping the framebuffer at 0x{address:x} failed: {lfb.Error.Name()})";
@@ -103,7 +114,8 @@ internal static unsafe class DisplaySetup
         if (before != null) Terminal.SwitchTo(console, before);
         else Terminal.SwitchTo(console, new ScreenSnapshot([(' ', 0x07)], 1, 0, 0, 0x07));
         Framebuffer = console;
-        Outcome = $"{console.Description}, from the {source} at 0x{address:x}";
+        Outcome = $"{console.Description}, from the {source} at 0x{address:x}, mapped "
+            + (writeCombining ? "write-combining (PAT entry 1)" : "uncached");
         return true;
     }
 }

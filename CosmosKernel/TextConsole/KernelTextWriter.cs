@@ -3,7 +3,10 @@ using System.Text;
 
 namespace MemOS.Kernel.TextConsole;
 
-/// <summary>Console.Out for the BCL: everything written goes to the terminal (VGA and serial).</summary>
+/// <summary>
+/// Console.Out for the BCL: everything written goes to the terminal (VGA and serial); whole lines go as lines, so
+/// the screen can wrap them at spaces.
+/// </summary>
 internal sealed class KernelTextWriter : TextWriter
 {
     public override Encoding Encoding => Encoding.UTF8;
@@ -12,9 +15,5 @@ internal sealed class KernelTextWriter : TextWriter
     {
         if (value != null) Terminal.Write(value);
     }
-    public override void WriteLine(string? value)
-    {
-        Write(value);
-        Terminal.Write('\n');
-    }
+    public override void WriteLine(string? value) => Terminal.WriteLine(value ?? "");
 }

@@ -55,6 +55,34 @@ internal static class Terminal
     }
 
     /// <summary>
+    /// A whole line (Console.WriteLine). Serial gets it as written: tests read it, and the host's terminal wraps it.
+    /// The screen gets it broken at spaces with a hanging indent when it is wider than the screen, so no command's
+    /// long line (meminfo's first, a fault report) is cut mid-word there.
+    /// </summary>
+    public static void WriteLine(string s)
+    {
+        ConsoleScreen screen = Screen;
+        int width = ScreenLineWidth(screen);
+        if (screen.Column != 0 || !Shell.TextWrap.Exceeds(s, width))
+        {
+            Write(s);
+            Write('\n');
+            return;
+        }
+        string wrapped = Shell.TextWrap.Wrap(s, width, WrapIndent);
+        for (int i = 0; i < wrapped.Length; i++) screen.Write(wrapped[i]);
+        screen.Write('\n');
+        for (int i = 0; i < s.Length; i++) SerialPort.Write(s[i]);
+        SerialPort.Write('\n');
+    }
+
+    // Continuation lines of a wrapped line are indented this much beyond the line's own indent.
+    private const int WrapIndent = 2;
+
+    // One column short of the screen: a full line would move the cursor on and leave a blank line after it.
+    private static int ScreenLineWidth(ConsoleScreen screen) => screen.Columns - 1;
+
+    /// <summary>
     /// A character in a VGA colour (attribute byte: background high nibble, foreground low): coloured on the screen,
     /// and on serial preceded by the nearest ANSI colour when it changes. <see cref="ResetColour"/> ends the run.
     /// </summary>

@@ -28,6 +28,17 @@ public sealed partial class PhysicalMemoryManager
     /// <summary>Free frames sitting in the frame cache (part of <see cref="FreeFrameCount"/>).</summary>
     public ulong CachedFrameCount => (ulong)_cachedCount;
 
+    /// <summary>
+    /// Copies the addresses of the frames in the cache now (free, but not in the buddy), coldest first, for
+    /// `pmm map --draw`; returns how many (at most <paramref name="destination"/>'s length).
+    /// </summary>
+    public int CopyCachedFrames(System.Span<PhysicalAddress> destination)
+    {
+        int n = System.Math.Min(_cachedCount, destination.Length);
+        for (int i = 0; i < n; i++) destination[i] = PhysicalAddress.FromFrame(_cachedFrames[i]);
+        return n;
+    }
+
     /// <summary>Gives every cached frame back to the buddy (which merges it); returns how many there were.</summary>
     public int DrainFrameCache()
     {

@@ -124,8 +124,8 @@ public sealed class Region
     public bool IsUser => (Flags & RegionFlags.User) != 0;
 
     /// <summary>
-    /// The page-table flags this region's pages get: P, W if writable, U if user, NX unless executable, uncached for
-    /// MMIO.
+    /// The page-table flags this region's pages get: P, W if writable, U if user, NX unless executable; for MMIO
+    /// uncached (PCD+PWT, PAT entry 3), or PWT alone (PAT entry 1, write-combining once the kernel has set it).
     /// </summary>
     public PageFlags PageFlags
     {
@@ -135,7 +135,9 @@ public sealed class Region
             if (IsWritable) flags |= PageFlags.Writable;
             if (IsUser) flags |= PageFlags.User;
             if (!IsExecutable) flags |= PageFlags.NoExecute;
-            if (IsMmio) flags |= PageFlags.CacheDisable | PageFlags.WriteThrough;
+            if (IsMmio)
+                flags |= (Flags & RegionFlags.WriteCombining) != 0 ? PageFlags.WriteThrough
+                    : PageFlags.CacheDisable | PageFlags.WriteThrough;
             return flags;
         }
     }

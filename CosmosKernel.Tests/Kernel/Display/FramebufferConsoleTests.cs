@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading;
 using MemOS.Build;
@@ -19,7 +20,7 @@ public class FramebufferConsoleTests
     private const string FontPath = "/usr/share/consolefonts/Lat15-Terminus16.psf.gz";
     private const int CellWidth = 8, CellHeight = 16, Rows = 48;
     private const uint Grey = 0xAAAAAA, Black = 0x000000; // VGA colour 7 on 0: the console's default
-    private const uint KernelRgb = 0x3C78FF, FreeRgb = 0x1E6E1E; // MemoryPicture.KindRgb
+    private const uint KernelRgb = 0x3C78FF, FreeRgb = 0x1E6E1E, CacheRgb = 0x70E070; // MemoryPicture.KindRgb
     private const uint MmioRgb = 0xE040E0, ImmediateRgb = 0x3C78FF; // AddressSpacePicture
     private static readonly uint[] ProcessRgb = [0xFF8C00, 0xFF5080, 0xA0FF40]; // MemoryPicture, first three
     private static readonly TimeSpan MonitorTimeout = TimeSpan.FromSeconds(30);
@@ -119,6 +120,39 @@ public class FramebufferConsoleTests
         File.Delete(socket);
     }
 
+    // meminfo's first line is wider than the screen: serial keeps it whole, the screen breaks it at a space (each
+    // row is the host's TextWrap of the serial line at 127 columns, hanging indent 2), so no word is cut.
+    [Test]
+    public void Lines_wider_than_the_screen_are_broken_at_spaces_on_it_and_kept_whole_on_serial()
+    {
+        PsfFont font = PsfFont.Load(FontPath);
+        (ShellSession shell, QemuMonitor monitor, string socket) = Boot();
+        using (shell)
+        using (monitor)
+        {
+            shell.Run("clear");
+            string meminfo = shell.Run("meminfo");
+            string[] serial = meminfo.Split('\n');
+            Assert.That(serial[0], Does.StartWith("physical: total "));
+            Assert.That(serial[0].Length, Is.GreaterThan(127), "the first line is still wider than the screen");
+            var rows = new System.Collections.Generic.List<string>();
+            foreach (string line in serial)
+                rows.AddRange(MemOS.Kernel.Shell.TextWrap.Wrap(line, 127, 2).Split('\n'));
+            Assert.That(rows.Count, Is.LessThan(Rows - 2), meminfo);
+            string lastRow = rows[^1];
+            PpmImage screen = DumpUntil(monitor, i => Mismatches(i, font, rows.Count, 0, lastRow, out _) == 0);
+            Assert.That(Mismatches(screen, font, 0, 0, "memos> meminfo", out string firstBad), Is.Zero, firstBad);
+            for (int r = 0; r < rows.Count; r++)
+            {
+                // the whole row: its text, then blank to the edge (a cut word would spill over)
+                string expected = rows[r].PadRight(128);
+                Assert.That(Mismatches(screen, font, r + 1, 0, expected, out firstBad), Is.Zero,
+                    $"row {r + 1} should read '{rows[r]}': {firstBad}\n{meminfo}");
+            }
+        }
+        File.Delete(socket);
+    }
+
     [Test]
     public void Pmm_map_draw_paints_kernel_and_free_frames_in_their_colours_and_vmmap_draw_shows_regions()
     {
@@ -127,9 +161,12 @@ public class FramebufferConsoleTests
         using (monitor)
         {
             string log = SerialLogText.Block(shell.SerialLog, shell.Qemu.ErrorLog);
-            Match free = Regex.Match(shell.Run("pmm"), @"free (\d+),");
+            string pmm = shell.Run("pmm");
+            Match free = Regex.Match(pmm, @"free (\d+),");
             Assert.That(free.Success, Is.True, log);
             long freeFrames = long.Parse(free.Groups[1].Value);
+            Match cache = Regex.Match(pmm, @"frame cache: (\d+) of 64");
+            Assert.That(cache.Success, Is.True, pmm);
 
             shell.Send("pmm map --draw");
             string said = shell.ReadUntil("press a key to return");
@@ -151,10 +188,17 @@ public class FramebufferConsoleTests
             Assert.That(BlockColour(0x100), Is.EqualTo(KernelRgb), "the kernel image's first frame");
             Assert.That(BlockColour(0x101), Is.EqualTo(KernelRgb));
             Assert.That(BlockColour(0), Is.Not.EqualTo(FreeRgb), "the first MiB is reserved, never free");
-            long drawnFree = 0;
-            for (long f = 0; f < frames; f++) if (BlockColour(f) == FreeRgb) drawnFree++;
-            // the picture is made a moment after `pmm` counted: the heap may have grown by a few frames since
-            Assert.That(drawnFree, Is.InRange(freeFrames - 256, freeFrames), $"pmm said {freeFrames} free");
+            long drawnFree = 0, drawnCache = 0;
+            for (long f = 0; f < frames; f++)
+            {
+                if (BlockColour(f) == FreeRgb) drawnFree++;
+                if (BlockColour(f) == CacheRgb) drawnCache++;
+            }
+            // the picture is made a moment after `pmm` counted: the heap may have grown by a few frames since; the
+            // frame cache's free frames have a colour of their own, as many as it holds
+            Assert.That(drawnFree + drawnCache, Is.InRange(freeFrames - 256, freeFrames),
+                $"pmm said {freeFrames} free");
+            Assert.That(drawnCache, Is.InRange(1, 64), $"pmm said: {cache.Value}");
 
             shell.SendRaw("q");
             shell.ReadUntilPrompt();
@@ -167,6 +211,9 @@ public class FramebufferConsoleTests
             // each live process's frames in a colour of its own (twins: pid 1 starts pids 2 and 3)
             shell.Run("run twins 15000 &");
             shell.ReadUntil("started pids");
+            Match pml4 = Regex.Match(shell.Run("vmmap 2"), @"PML4 0x([0-9a-f]+)");
+            Assert.That(pml4.Success, Is.True, "vmmap 2 names its PML4");
+            long pml4Frame = System.Convert.ToInt64(pml4.Groups[1].Value, 16) / 4096;
             shell.Send("pmm map --draw");
             shell.ReadUntil("press a key to return");
             path = DumpPath();
@@ -179,6 +226,9 @@ public class FramebufferConsoleTests
                     if (processes[x0 + (int)(f % columns) * block, y0 + (int)(f / columns) * block] == rgb) blocks++;
                 Assert.That(blocks, Is.GreaterThan(10), $"frames of a twins process in 0x{rgb:x6}");
             }
+            // a process's own page tables are its colour too (the PML4 of pid 2)
+            Assert.That(processes[x0 + (int)(pml4Frame % columns) * block, y0 + (int)(pml4Frame / columns) * block],
+                Is.AnyOf(ProcessRgb.Cast<object>().ToArray()), "pid 2's PML4 in a process colour");
             shell.SendRaw("q");
             shell.ReadUntilPrompt();
 

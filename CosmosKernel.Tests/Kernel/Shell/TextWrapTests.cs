@@ -60,4 +60,25 @@ public class TextWrapTests
         Assert.That(wrapped.Replace("\n", "").Replace(" ", ""), Is.EqualTo("somewordstowrapsomewhere"));
         Assert.That(wrapped.Split('\n').All(l => l.Length <= 8), Is.True, "at least 8 columns are used");
     }
+
+    // meminfo's first line at 128 MiB (130 columns): the framebuffer console (128 columns, lines of 127) used to cut
+    // it mid-word; the screen now gets it broken at a space.
+    private const string MeminfoLine = "physical: total 32768 frames (128 MiB), usable 32510, free 29120 frames "
+        + "(113 MiB), used 3390 frames (13 MiB), reserved 258 frames (1 MiB)";
+
+    [Test]
+    public void A_line_wider_than_the_screen_is_found_and_broken_at_a_space_under_a_hanging_indent()
+    {
+        Assert.That(MeminfoLine.Length, Is.GreaterThan(127));
+        Assert.That(TextWrap.Exceeds(MeminfoLine, 127), Is.True);
+        Assert.That(TextWrap.Exceeds(MeminfoLine, MeminfoLine.Length), Is.False);
+        Assert.That(TextWrap.Exceeds("short\n" + new string('x', 10), 10), Is.False, "each line counts alone");
+        Assert.That(TextWrap.Exceeds("short\n" + new string('x', 11), 10), Is.True);
+        string[] lines = TextWrap.Wrap(MeminfoLine, 127, 2).Split('\n');
+        Assert.That(lines, Has.Length.EqualTo(2));
+        Assert.That(lines[0], Is.EqualTo(
+            "physical: total 32768 frames (128 MiB), usable 32510, free 29120 frames (113 MiB), used 3390 frames "
+            + "(13 MiB), reserved 258"));
+        Assert.That(lines[1], Is.EqualTo("  frames (1 MiB)"));
+    }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using MemOS.Memory;
 using MemOS.Memory.Physical;
@@ -129,5 +130,25 @@ public class FrameCacheTests
         AssertConsistent();
         foreach (var b in big) Assert.That(_pmm.FreeContiguous(b, largest), Is.EqualTo(MemoryError.None));
         AssertConsistent();
+    }
+
+    [Test]
+    public void CopyCachedFrames_lists_the_frames_in_the_cache_coldest_first()
+    {
+        var f = _pmm.AllocateFrame().Value;
+        var into = new PhysicalAddress[Capacity];
+        int n = _pmm.CopyCachedFrames(into);
+        Assert.That((ulong)n, Is.EqualTo(_pmm.Statistics.Cache.Frames));
+        Assert.That(into[..n], Does.Not.Contain(f), "a taken frame is not in the cache");
+        Assert.That(_pmm.FreeFrame(f), Is.EqualTo(MemoryError.None));
+        n = _pmm.CopyCachedFrames(into);
+        Assert.That((ulong)n, Is.EqualTo(_pmm.Statistics.Cache.Frames));
+        Assert.That(into[n - 1], Is.EqualTo(f), "the frame freed last is on top");
+        Assert.That(into[..n], Is.Unique);
+        foreach (PhysicalAddress c in into[..n])
+            Assert.That(_pmm.UsageOf(c), Is.EqualTo(FrameUsage.Free), "cached frames are free");
+        Assert.That(_pmm.CopyCachedFrames(into.AsSpan(0, 2)), Is.EqualTo(2), "never more than the destination holds");
+        _pmm.DrainFrameCache();
+        Assert.That(_pmm.CopyCachedFrames(into), Is.Zero, "drained back to the buddy");
     }
 }

@@ -142,6 +142,22 @@ public class AddressSpaceTests
         Assert.That(_space.PageTable.Lookup(region.Base).Flags & PageFlags.User, Is.EqualTo(PageFlags.None));
     }
 
+    // PAT entry 1 (PWT alone) is the one the kernel sets to write-combining; entry 3 (PCD+PWT) stays uncached.
+    [Test]
+    public void A_write_combining_mmio_region_maps_with_pwt_alone_and_a_plain_one_with_pcd_and_pwt()
+    {
+        var wc = _space.CreateMmioRegion("fb", new PhysicalAddress(0x20_0000), Page, RW | RegionFlags.WriteCombining,
+            At(0x50_0000)).Value;
+        var uc = _space.CreateMmioRegion("dev", new PhysicalAddress(0x30_0000), Page, RW, At(0x60_0000)).Value;
+        const PageFlags caching = PageFlags.CacheDisable | PageFlags.WriteThrough;
+        Assert.That(_space.PageTable.Lookup(wc.Base).Flags & caching, Is.EqualTo(PageFlags.WriteThrough));
+        Assert.That(_space.PageTable.Lookup(uc.Base).Flags & caching, Is.EqualTo(caching));
+        // not an MMIO region: the flag means nothing, the page is cached as ordinary memory
+        var ram = _space.CreateRegion("ram", Page, RW | RegionFlags.WriteCombining, At(0x70_0000),
+            RegionBacking.Immediate).Value;
+        Assert.That(_space.PageTable.Lookup(ram.Base).Flags & caching, Is.EqualTo(PageFlags.None));
+    }
+
     [Test]
     public void Mmio_region_maps_the_device_range_uncached_and_never_frees_it()
     {

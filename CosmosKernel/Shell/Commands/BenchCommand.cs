@@ -2,6 +2,7 @@ using System;
 using MemOS.Kernel.Hardware;
 using MemOS.Kernel.MemoryManagement;
 using MemOS.Memory;
+using MemOS.Memory.Boot;
 using MemOS.Memory.Physical;
 using MemOS.Memory.Virtual;
 
@@ -15,6 +16,8 @@ namespace MemOS.Kernel.Shell.Commands;
 /// </summary>
 internal sealed class BenchCommand : Command
 {
+    public BenchCommand(BootInfo boot) => BenchAllocations.Configure(boot);
+
     private const int Rounds = 5, Iterations = 200, DemandPages = 64;
     private const ulong InterruptFlag = 1UL << 9;
     // No region and nothing mapped here (above the scratch window): every access is refused.
@@ -52,25 +55,24 @@ internal sealed class BenchCommand : Command
 
         ulong refused = Row("#PF round trip, refused (decision, no mapping)", Iterations,
             Median(r => RefusedFaults(m)), "were not refused");
-        Round demandRound = Median(r => DemandZero(m));
-        ulong demand = Row(demandRound.Cycles == ulong.MaxValue
-            ? "demand-zero fault (no room for the region)"
-            : "demand-zero fault (frame + zero + map)", DemandPages, demandRound,
-            "took no demand-zero fault (refused, or already mapped)");
+        ulong demand = Row("demand-zero fault (frame + zero + map)", DemandPages, Median(r => DemandZero(m)),
+            "took no demand-zero fault (no room for the region, refused, or already mapped)");
         ulong zero = Row("zero one 4 KiB page", Iterations, Median(r => ZeroPage(m, scratch.Value)), "");
         m.Pmm.FreeFrame(scratch.Value);
         Row("PMM frame alloc+free", Iterations, Median(r => Frames(m)), "found no free frame");
         Row("  fault step: resolver decision (demand write)", FaultBench.Iterations,
-            Median(r => new Round(FaultBench.Decide(m), 0)), "");
+            Median(r => FaultBench.Decide(m)), "were not a demand-page decision (or had no region)");
         Row("  fault step: page-table map + unmap (invlpg)", FaultBench.Iterations,
-            Median(r => new Round(FaultBench.MapUnmap(m), 0)), "");
+            Median(r => FaultBench.MapUnmap(m)), "did not map and unmap (or had no region or frame)");
         foreach (ulong size in HeapSizes)
             Row($"kernel heap alloc+free {Format.Size(size)}", Iterations, Median(r => Heap(m, size)),
                 "could not allocate");
         Row("throw, caught 1 frame up", ExceptionBench.Iterations,
-            Median(r => new Round(ExceptionBench.ThrowAndCatch(1), 0)), "");
+            Median(r => new BenchRound(ExceptionBench.ThrowAndCatch(1), 0)), "");
         Row("throw, caught 10 frames up", ExceptionBench.Iterations,
-            Median(r => new Round(ExceptionBench.ThrowAndCatch(10), 0)), "");
+            Median(r => new BenchRound(ExceptionBench.ThrowAndCatch(10), 0)), "");
+
+        FramebufferRow();
 
         ulong floor = refused + zero;
         const string ratioText = "  demand-zero / (#PF round trip + zero page) = ";
@@ -86,13 +88,9 @@ internal sealed class BenchCommand : Command
         if (perMs > 0) Console.WriteLine($"bench: {(Cpu.ReadTsc() - start) / perMs} ms");
     }
 
-    // Cycles/op of one round (ulong.MaxValue: could not run) and how many of its iterations did not do the work
-    // the row names: a round with any such iteration timed something else.
-    private readonly record struct Round(ulong Cycles, ulong Failed);
-
     // The row, or "failed" and a line saying how many iterations failed (those cycles mean nothing). Returns the
     // cycles/op the row stands for (ulong.MaxValue when it has none).
-    private static ulong Row(string operation, int iterations, Round round, string failure)
+    public static ulong Row(string operation, int iterations, BenchRound round, string failure)
     {
         ulong cycles = round.Failed > 0 ? ulong.MaxValue : round.Cycles;
         string text = round.Failed > 0 ? "failed" : cycles == ulong.MaxValue ? "n/a" : cycles.ToString();
@@ -100,25 +98,27 @@ internal sealed class BenchCommand : Command
             + Format.PadLeft(text, 10));
         if (round.Failed > 0)
             Console.WriteLine($"    {round.Failed} of {(ulong)Rounds * (ulong)iterations} iterations {failure}");
+        else if (round.Cycles == ulong.MaxValue && failure.Length > 0)
+            Console.WriteLine($"    could not run: {failure}");
         return cycles;
     }
 
     // The median cycles/op of the rounds, and the failed iterations of all of them.
-    private static Round Median(Func<int, Round> round)
+    public static BenchRound Median(Func<int, BenchRound> round)
     {
         var results = new ulong[Rounds];
         ulong failed = 0;
         for (int r = 0; r < Rounds; r++)
         {
-            Round one = round(r);
+            BenchRound one = round(r);
             results[r] = one.Cycles;
             failed += one.Failed;
         }
         Array.Sort(results);
-        return new Round(results[Rounds / 2], failed);
+        return new BenchRound(results[Rounds / 2], failed);
     }
 
-    private static Round RefusedFaults(KernelMemory m)
+    private static BenchRound RefusedFaults(KernelMemory m)
     {
         ulong read = 0;
         bool interrupts = Off();
@@ -127,17 +127,14 @@ internal sealed class BenchCommand : Command
             if (SafeAccess.TryRead8(RefusedAddress, out _)) read++;
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return new Round((t1 - t0) / Iterations, read);
+        return new BenchRound((t1 - t0) / Iterations, read);
     }
 
-    private static Round DemandZero(KernelMemory m)
+    private static BenchRound DemandZero(KernelMemory m)
     {
         const ulong length = DemandPages * VirtualAddress.PageSize;
-        var placement = RegionPlacement.FirstFit(
-            new VirtualAddress(KernelLayout.KernelVirtualArea), new VirtualAddress(KernelLayout.ScratchBase));
-        Result<Region> region = m.Space.CreateRegion(
-            "bench", length, RegionFlags.Read | RegionFlags.Write, placement, RegionBacking.Demand);
-        if (!region.Ok) return new Round(ulong.MaxValue, 0);
+        Result<Region> region = BenchAllocations.DemandRegion(m, length);
+        if (!region.Ok) return new BenchRound(ulong.MaxValue, DemandPages); // no page of it faulted
         ulong start = region.Value.Base.Value, refused = 0, faults = m.Faults.FaultCount;
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
@@ -149,49 +146,72 @@ internal sealed class BenchCommand : Command
         m.Space.FreeRegion(region.Value);
         // each page must have taken its fault (a refused write took one too): fewer means pages already mapped
         ulong failed = refused + (taken < DemandPages ? DemandPages - taken : 0);
-        return new Round((t1 - t0) / DemandPages, failed);
+        return new BenchRound((t1 - t0) / DemandPages, failed);
     }
 
-    private static Round ZeroPage(KernelMemory m, PhysicalAddress frame)
+    private static BenchRound ZeroPage(KernelMemory m, PhysicalAddress frame)
     {
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
         for (int i = 0; i < Iterations; i++) m.Physical.Zero(frame, PhysicalAddress.FrameSize);
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return new Round((t1 - t0) / Iterations, 0);
+        return new BenchRound((t1 - t0) / Iterations, 0);
     }
 
-    private static Round Frames(KernelMemory m)
+    private static BenchRound Frames(KernelMemory m)
     {
         ulong failed = 0;
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
         for (int i = 0; i < Iterations; i++)
         {
-            Result<PhysicalAddress> f = m.Pmm.AllocateFrame();
+            Result<PhysicalAddress> f = BenchAllocations.Frame(m, FrameUsage.Used);
             if (f.Ok) m.Pmm.FreeFrame(f.Value);
             else failed++;
         }
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return new Round((t1 - t0) / Iterations, failed);
+        return new BenchRound((t1 - t0) / Iterations, failed);
     }
 
-    private static Round Heap(KernelMemory m, ulong size)
+    private static BenchRound Heap(KernelMemory m, ulong size)
     {
         ulong failed = 0;
         bool interrupts = Off();
         ulong t0 = Cpu.ReadTsc();
         for (int i = 0; i < Iterations; i++)
         {
-            Result<VirtualAddress> a = m.Heap.Allocate(size);
+            Result<VirtualAddress> a = BenchAllocations.Heap(m, size);
             if (a.Ok) m.Heap.Free(a.Value);
             else failed++;
         }
         ulong t1 = Cpu.ReadTsc();
         On(interrupts);
-        return new Round((t1 - t0) / Iterations, failed);
+        return new BenchRound((t1 - t0) / Iterations, failed);
+    }
+
+    // A full-screen redraw of the framebuffer console from its shadow (every pixel written once): the figure the
+    // framebuffer's memory type (write-combining or uncached, `fbwc=off`) would move on hardware that models it.
+    private static void FramebufferRow()
+    {
+        const int redraws = 10;
+        TextConsole.FramebufferConsole? console = TextConsole.DisplaySetup.Framebuffer;
+        if (console == null)
+        {
+            Console.WriteLine($"  {Format.Pad("framebuffer full redraw (no framebuffer)", 48)} "
+                + $"{Format.PadLeft(redraws.ToString(), 10)} {Format.PadLeft("n/a", 10)}");
+            return;
+        }
+        Row("framebuffer full redraw (shadow -> screen)", redraws, Median(r =>
+        {
+            bool interrupts = Off();
+            ulong t0 = Cpu.ReadTsc();
+            for (int i = 0; i < redraws; i++) console.Refresh();
+            ulong t1 = Cpu.ReadTsc();
+            On(interrupts);
+            return new BenchRound((t1 - t0) / redraws, 0);
+        }), "");
     }
 
     private static bool Off()
