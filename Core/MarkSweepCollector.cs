@@ -28,7 +28,8 @@ public static unsafe class MarkSweepCollector
     public const int MarkStackCapacity = MarkStack.Capacity;
     private const int MaxFrozenSegments = 8, MaxThreadStaticRoots = 64;
 
-    private static ulong* s_objects;        // object start addresses; bit 0 = marked (objects are 8-aligned)
+    // Object addresses (one header word into their heap blocks); bit 0 = marked (objects are 8-aligned).
+    private static ulong* s_objects;
     private static long s_count, s_capacity;
     private static NativeBlock* s_native;
     private static long s_nativeCount, s_nativeCapacity;
@@ -43,7 +44,7 @@ public static unsafe class MarkSweepCollector
     private static delegate*<void*, bool> s_freeObject;
     private static delegate*<void> s_collectHandler;
     private static bool s_collecting;
-    private static ulong s_low, s_high;     // [first object, end of last object) during a collection
+    private static ulong s_low, s_high;     // [first object's block, end of last object) during a collection
     private static long s_slotsTraced;
 
     [InlineArray(MaxThreadStaticRoots)]
@@ -211,8 +212,8 @@ public static unsafe class MarkSweepCollector
         s_collecting = true;
         long before = s_count;
         Sort(s_objects, s_count);
-        s_low = s_objects[0];
-        s_high = s_objects[s_count - 1] + ObjectLayout.SizeOf((void*)s_objects[s_count - 1]);
+        s_low = (ulong)ObjectLayout.BlockOf((void*)s_objects[0]);
+        s_high = ObjectLayout.EndOf((void*)s_objects[s_count - 1]);
         s_slotsTraced = 0;
         MarkStack.Reset();
         bool overflowed = false;
@@ -235,7 +236,7 @@ public static unsafe class MarkSweepCollector
             ulong entry = s_objects[i];
             if ((entry & 1) != 0) { s_objects[kept++] = entry & ~1UL; continue; }
             ulong size = ObjectLayout.SizeOf((void*)entry);
-            if (s_freeObject((void*)entry)) { freed++; bytes += size; }
+            if (s_freeObject((void*)entry)) { freed++; bytes += size; } // the host frees the object's block
             else s_objects[kept++] = entry; // the heap refused: keep tracking it rather than lose it
         }
         s_count = kept;
@@ -272,11 +273,11 @@ public static unsafe class MarkSweepCollector
     // Frozen objects lie back to back from the segment's start plus one object header.
     private static void TraceFrozen(Segment segment)
     {
-        for (ulong obj = segment.Start + 8; obj + 8 <= segment.End;)
+        for (ulong obj = segment.Start + ObjectLayout.HeaderBytes; obj + 8 <= segment.End;)
         {
             if (*(ulong*)obj == 0) return;
             ulong size = ObjectLayout.SizeOf((void*)obj);
-            if (size < 16 || obj - 8 + size > segment.End) return;
+            if (size < 16 || obj - ObjectLayout.HeaderBytes + size > segment.End) return;
             Trace(obj);
             obj += size;
         }
@@ -291,11 +292,11 @@ public static unsafe class MarkSweepCollector
         for (int i = 0; i < s_frozenCount; i++)
         {
             Segment segment = s_frozen[i];
-            ulong obj = segment.Start + 8;
+            ulong obj = segment.Start + ObjectLayout.HeaderBytes;
             while (obj + 8 <= segment.End && *(ulong*)obj != 0)
             {
                 ulong size = ObjectLayout.SizeOf((void*)obj);
-                if (size < 16 || obj - 8 + size > segment.End) break;
+                if (size < 16 || obj - ObjectLayout.HeaderBytes + size > segment.End) break;
                 objects++;
                 obj += size;
             }
@@ -319,10 +320,9 @@ public static unsafe class MarkSweepCollector
         {
             ulong word = *(ulong*)p;
             if (word < s_low || word >= s_high) continue;
-            long i = Find(word);
-            if (i < 0) continue;
-            ulong objStart = s_objects[i] & ~1UL;
-            if (word < objStart + ObjectLayout.SizeOf((void*)objStart)) Mark(i);
+            // Any address in the object's block keeps it, its header word included: the block starts one word below.
+            long i = Find(word + ObjectLayout.HeaderBytes);
+            if (i >= 0 && word < ObjectLayout.EndOf((void*)(s_objects[i] & ~1UL))) Mark(i);
         }
     }
 

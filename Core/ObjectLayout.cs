@@ -11,6 +11,16 @@ public static unsafe class ObjectLayout
     private const uint HasComponentSizeFlag = 0x80000000;
     private const uint HasPointersFlag = 0x01000000;
 
+    /// <summary>The header word below every object (hash code, thin lock): counted in its size, first in its block.
+    /// </summary>
+    public const ulong HeaderBytes = 8;
+
+    /// <summary>The heap block an object lives in: it starts at the object's header word.</summary>
+    public static void* BlockOf(void* obj) => (byte*)obj - HeaderBytes;
+
+    /// <summary>The first byte past an object (its block's end).</summary>
+    public static ulong EndOf(void* obj) => (ulong)obj - HeaderBytes + SizeOf(obj);
+
     public static uint BaseSize(void* methodTable) => ((uint*)methodTable)[1];
 
     /// <summary>Whether objects of the type hold references (strings, byte and int arrays do not).</summary>
@@ -26,7 +36,7 @@ public static unsafe class ObjectLayout
     public static ulong Size(void* methodTable, ulong length)
         => (BaseSize(methodTable) + length * ComponentSize(methodTable) + 7) & ~7UL;
 
-    /// <summary>Bytes an existing object occupies.</summary>
+    /// <summary>Bytes an existing object occupies, its header word included.</summary>
     public static ulong SizeOf(void* obj)
     {
         void* methodTable = *(void**)obj;

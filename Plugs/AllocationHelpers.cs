@@ -36,14 +36,18 @@ internal static unsafe class AllocationHelpers
         return obj;
     }
 
+    // The size counts the object's header word, which lies just below the object (lock and GetHashCode write it):
+    // the object starts one word into its block, so that word is the object's own, never its neighbour's.
     private static void** AllocateOrCollect(ulong size)
     {
-        void** obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
-        if (obj != null) return obj;
-        MarkSweepCollector.RequestCollection();
-        obj = (void**)ManagedAllocator.AllocateObject((nuint)size);
-        if (obj == null) throw RuntimeExceptions.OutOfMemory;
-        return obj;
+        byte* block = (byte*)ManagedAllocator.AllocateObject((nuint)size);
+        if (block == null)
+        {
+            MarkSweepCollector.RequestCollection();
+            block = (byte*)ManagedAllocator.AllocateObject((nuint)size);
+            if (block == null) throw RuntimeExceptions.OutOfMemory;
+        }
+        return (void**)(block + ObjectLayout.HeaderBytes);
     }
 
     [RuntimeExport("RhpNewFast")] private static void* NewFast(void* methodTable) => NewObject(methodTable);

@@ -38,7 +38,9 @@ public sealed class GarbageCollectionSession
             "history entries survive the collection");
         Assert.That(shell.Run("help"), Does.Contain("  gc "));
         string selftest = shell.Run("selftest");
-        Assert.That(selftest, Does.EndWith(", 0 failed, 0 skipped"), selftest);
+        // no heapd runs in this session: its heap check is the one skip
+        Assert.That(selftest, Does.EndWith(", 0 failed, 1 skipped"), selftest);
+        Assert.That(selftest, Does.Contain("SKIP user heap check (no heapd running"), selftest);
         Assert.That(shell.Run("heap check"), Is.EqualTo("heap check: ok"));
         string again = shell.Run("gc");
         Assert.That(Collected.Match(again).Success, Is.True, again);

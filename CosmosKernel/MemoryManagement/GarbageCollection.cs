@@ -111,7 +111,7 @@ internal static unsafe class GarbageCollection
     private static void FreeTable(void* table) => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)table));
 
     private static bool FreeObject(void* obj)
-        => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)obj)) == MemoryError.None;
+        => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)ObjectLayout.BlockOf(obj))) == MemoryError.None;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_call_with_registers_saved")]
     private static extern void CallWithRegistersSaved(delegate*<ulong, void> function);

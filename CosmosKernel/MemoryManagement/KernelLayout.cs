@@ -8,9 +8,6 @@ internal static class KernelLayout
     /// <summary>Below this nothing is ever mapped: null pointers and small offsets from them fault.</summary>
     public const ulong NullGuardEnd = 0x40_0000;
     public const ulong UserEnd = 0x0000_8000_0000_0000;
-    /// <summary>The user heap of the (single) process: user pages, apart from the kernel heap.</summary>
-    public const ulong UserHeapBase = 0x0000_0000_1000_0000;
-    public const ulong UserHeapMax = 256UL * 1024 * 1024;
     /// <summary>Where the shell's anonymous user regions go (first fit).</summary>
     public const ulong UserRegionsBase = 0x0000_0000_4000_0000;
     public const ulong DirectMapBase = 0xFFFF_8000_0000_0000;

@@ -15,7 +15,8 @@ namespace MemOS.Kernel.MemoryManagement;
 /// The memory service: MemOS's memory manager on the real MMU, brought up in the order of the Osdev-Notes chapter
 /// "Memory Allocation": the PMM's inventory from the multiboot map; the kernel's own page tables (KernelPageTables);
 /// the switch of CR3 (the boot tables go back to the PMM); the page-fault handler on the resolver; then the kernel
-/// heap (which from then on serves every managed `new`, see ManagedAllocation) and the user heap.
+/// heap (which from then on serves every managed `new`, see ManagedAllocation). User heaps are not here: each lives in
+/// its process and is run by the process's own code in ring 3 (User/Runtime/ProcessHeap).
 /// </summary>
 internal sealed unsafe class KernelMemory
 {
@@ -29,11 +30,7 @@ internal sealed unsafe class KernelMemory
     public PageFaultResolver Resolver { get; }
     public FaultLog Faults { get; } = new();
     public KernelHeap Heap { get; }
-    public UserHeap UserHeap { get; }
     public Region HeapRegion { get; }
-    public Region UserHeapRegion { get; }
-    /// <summary>The user heap's accessor: counts the accesses it refused (outside the heap, or unbackable).</summary>
-    public UserPointerMemory UserHeapWords { get; }
     public IPhysicalMemory Physical { get; }
     /// <summary>The kernel half's upper tables, made once at boot: every process's address space shares them.</summary>
     public KernelHalfTemplate KernelHalf { get; }
@@ -104,7 +101,7 @@ internal sealed unsafe class KernelMemory
         Resolver.Smep = KernelProtection.Smep;
         PageFaultHandler.Install(Space, Resolver, Faults);
 
-        // 6. heaps: the kernel heap grows in the kernel arena, the user heap in user pages
+        // 6. the kernel heap grows in the kernel arena (user heaps live in processes)
         const RegionFlags readWrite = RegionFlags.Read | RegionFlags.Write;
         var kernelHeapBase = new VirtualAddress(KernelLayout.KernelHeapBase);
         HeapRegion = Check(Space.CreateRegion("kernel heap", 0, readWrite, RegionPlacement.Fixed(kernelHeapBase)),
@@ -112,12 +109,6 @@ internal sealed unsafe class KernelMemory
         // The kernel heap is backed at once whatever `mode` says (mode governs user memory); seals are keyed per boot.
         Heap = new KernelHeap(null, new RegionHeapBacking(Space, HeapRegion, RegionBacking.Immediate), kernelHeapBase,
             KernelLayout.KernelHeapMax, new HeapOptions { SealSeed = Hardware.Cpu.ReadTsc() });
-        var userHeapBase = new VirtualAddress(KernelLayout.UserHeapBase);
-        UserHeapRegion = Check(Space.CreateRegion("user heap", 0, readWrite | RegionFlags.User,
-            RegionPlacement.Fixed(userHeapBase)), "user heap region");
-        UserHeapWords = new UserPointerMemory(UserHeapRegion);
-        UserHeap = new UserHeap(UserHeapWords, new RegionHeapBacking(Space, UserHeapRegion), userHeapBase,
-            KernelLayout.UserHeapMax, new HeapOptions { SealSeed = Hardware.Cpu.ReadTsc() * 0x9E37_79B9_7F4A_7C15UL });
     }
 
     /// <summary>Brings memory up and makes the kernel heap the allocator behind managed `new`.</summary>

@@ -35,7 +35,7 @@ internal static unsafe class PageFaultHandler
         var cr2 = new VirtualAddress(Cpu.ReadCr2());
         var code = new ErrorCode((uint)frame->ErrorCode);
         // With EFLAGS.AC set (stac) the CPU lets the kernel reach user pages, so SMAP cannot be what faulted:
-        // a not-present user page touched by UserPointerMemory or SafeAccess is a demand fault, not a violation.
+        // a not-present user page touched by SafeAccess is a demand fault, not a violation.
         bool userAccessAllowed = (frame->Rflags & AlignmentCheckFlag) != 0;
         // a user-half address belongs to the address space loaded now (a process's, or the kernel's own)
         AddressSpace space = KernelLayout.IsUser(cr2.Value) && Processes.Scheduler.LoadedSpace is AddressSpace loaded

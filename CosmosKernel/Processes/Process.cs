@@ -64,6 +64,11 @@ internal sealed class Process
     public string? DeliveredFaultReport { get; set; }
     public int DeliveredFaultSignal { get; set; }
     public ulong FaultsDelivered { get; set; }
+    /// <summary>The process has called memos_serve: it answers the shell's heap requests (alloc/free/heap --user).
+    /// </summary>
+    public bool Serves { get; set; }
+    /// <summary>The request the shell sent it and it has not answered yet (null: none).</summary>
+    public ServiceRequest? Request { get; set; }
     public ulong SystemCalls { get; set; }
     public ulong StartedAt { get; set; }
 

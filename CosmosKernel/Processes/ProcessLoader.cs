@@ -77,7 +77,8 @@ internal static unsafe class ProcessLoader
             var flags = RegionFlags.User | RegionFlags.Read;
             if (s.Write) flags |= RegionFlags.Write;
             if (s.Execute) flags |= RegionFlags.Execute;
-            string name = s.Execute ? "text" : s.Write ? "data" : "rodata";
+            string name = s.Execute ? "text" : s.Write ? "data"
+                : ProgramSymbols.IsTable(file, s) ? "symbols" : "rodata";
             Result<Region> r = space.CreateRegion(name, s.PageEnd - s.PageStart, flags,
                 RegionPlacement.Fixed(new VirtualAddress(s.PageStart)), RegionBacking.Immediate);
             if (!r.Ok) return $"segment at 0x{s.VirtualAddress:x}: {r.Error.Name()}";

@@ -11,6 +11,8 @@ internal enum ProcessState : byte
     Sleeping,
     /// <summary>In `wait4`/`waitid`/`memos_spawn` until a child exits.</summary>
     WaitingForChild,
+    /// <summary>In `memos_serve` until the shell sends it a request (alloc/free/heap --user).</summary>
+    WaitingForRequest,
     /// <summary>Exited or killed: its memory is gone, its exit status waits for its parent.</summary>
     Zombie,
 }
@@ -24,6 +26,7 @@ internal static class ProcessStates
         ProcessState.WaitingForInput => "read",
         ProcessState.Sleeping => "sleep",
         ProcessState.WaitingForChild => "wait",
+        ProcessState.WaitingForRequest => "serve",
         ProcessState.Zombie => "zombie",
         _ => "?",
     };

@@ -13,6 +13,13 @@ internal static unsafe class ProgramSymbols
 {
     private const uint Magic = 0x4D59534D; // "MSYM"
 
+    /// <summary>The segment holds the symbol table (read-only, not code: `vmmap` calls it [symbols]).</summary>
+    public static bool IsTable(ReadOnlySpan<byte> file, ElfSegment s)
+    {
+        if (s.Write || s.Execute || s.FileSize < 16 || s.FileOffset + s.FileSize > (ulong)file.Length) return false;
+        fixed (byte* t = file.Slice((int)s.FileOffset, 4)) return *(uint*)t == Magic;
+    }
+
     /// <summary>" (Namespace.Type.Method+0xOFFSET)" for address in program `name`, or "".</summary>
     public static string Describe(string name, ulong address)
     {

@@ -60,6 +60,8 @@ internal static unsafe class Syscalls
             case SyscallNumbers.MemosMemstat: return ProcessCalls.Memstat(p, a0, a1);
             case SyscallNumbers.MemosFaultHandler: return ProcessFaults.SetHandler(p, a0, a1);
             case SyscallNumbers.MemosFaultUnhandled: return ProcessFaults.Unhandled(p);
+            case SyscallNumbers.MemosServe: return ServiceCalls.Serve(p, a0, a1);
+            case SyscallNumbers.MemosAnswer: return ServiceCalls.Answer(p, a0, (long)a1, a2, a3, a4);
             default: return -Errno.ENOSYS;
         }
     }

@@ -28,7 +28,6 @@ internal sealed class FrameKinds
         _memory = m;
         _tables = MemoryView.PageTableFrames(m.Physical, m.Space);
         MemoryView.CollectRegionFrames(m.Space, m.HeapRegion, _heap);
-        MemoryView.CollectRegionFrames(m.Space, m.UserHeapRegion, _heap);
         Zero = m.Resolver.ZeroPage.Value;
         var cached = new PhysicalAddress[PhysicalMemoryManager.FrameCacheCapacity];
         int n = m.Pmm.CopyCachedFrames(cached);

@@ -24,6 +24,7 @@ internal static class RuntimeSuite
         new("dictionary", Dictionaries),
         new("statics_and_cctors", StaticsAndCctors),
         new("lock", Locking),
+        new("object_header_stays_in_its_block", ObjectHeaderStaysInItsBlock),
         new("stackalloc_and_span", StackallocAndSpan),
         new("arrays_multi_and_jagged", Arrays),
         new("boxing_and_casts", BoxingAndCasts),
@@ -194,6 +195,30 @@ internal static class RuntimeSuite
         var gate = new System.Threading.Lock();
         using (gate.EnterScope()) s_counter++;
         return Expect(s_counter, 1001, "counter under lock");
+    }
+
+    // lock and GetHashCode write the header word below an object; for the first object of a slab that word is the
+    // slab header's list link, for a medium block the block's seal, unless the object starts one word into its block.
+    private static string? ObjectHeaderStaysInItsBlock()
+    {
+        var objects = new List<object>();
+        int hashes = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            object o = (i % 4) switch
+            {
+                0 => new object(),
+                1 => new byte[24 + i],
+                2 => new byte[2000 + 40 * i], // medium blocks: a header (size, seal) right below the payload
+                _ => new Node(i, null),
+            };
+            lock (o) { hashes += System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(o) != 0 ? 1 : 0; }
+            objects.Add(o);
+        }
+        Memory.MemoryError check = MemoryManagement.KernelMemory.Current!.Heap.Check();
+        GC.KeepAlive(objects);
+        return check == Memory.MemoryError.None ? Expect(hashes > 190, true, "non-zero hash codes")
+            : $"heap check after lock and GetHashCode on 200 objects: {check}";
     }
 
     private static string? StackallocAndSpan()

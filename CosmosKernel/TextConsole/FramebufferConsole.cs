@@ -26,7 +26,7 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
     private readonly char[] _chars;
     private readonly byte[] _colours;
     private readonly uint[] _palette = new uint[16];
-    private int _top, _row, _column;
+    private int _top;
     private byte _colour = 0x07;
     private bool _stale, _suspended;
     private long _lastRefresh;
@@ -52,8 +52,6 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
         $"framebuffer {_screen.Width}x{_screen.Height}x32, {_columns}x{_rows} characters ({ConsoleFont.Source})";
     public override int Columns => _columns;
     public override int Rows => _rows;
-    public override int Row => _row;
-    public override int Column => _column;
     public override byte Colour { get => _colour; set => _colour = value; }
 
     /// <summary>0xRRGGBB of a VGA colour index (the palette the console draws with).</summary>
@@ -63,28 +61,11 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
     {
         _top = 0;
         for (int r = 0; r < _rows; r++) BlankRow(r);
-        _row = _column = 0;
+        CursorRow = CursorColumn = 0;
         Refresh();
     }
 
-    public override void Write(char c)
-    {
-        HideCursor();
-        switch (c)
-        {
-            case '\n': _column = 0; _row++; break;
-            case '\r': _column = 0; break;
-            case '\b': if (_column > 0) _column--; break;
-            case '\t': _column = (_column + 8) & ~7; break;
-            default:
-                Set(_row, _column, c, _colour);
-                _column++;
-                break;
-        }
-        if (_column >= _columns) { _column = 0; _row++; }
-        if (_row >= _rows) Scroll();
-        ShowCursor();
-    }
+    protected override void Draw(int row, int column, char c, byte colour) => Set(row, column, c, colour);
 
     public override void Put(int row, int column, char c, byte colour)
     {
@@ -99,14 +80,6 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
         if ((uint)row >= (uint)_rows || (uint)column >= (uint)_columns) return (' ', _colour);
         int i = Index(row, column);
         return (_chars[i], _colours[i]);
-    }
-
-    public override void SetCursor(int row, int column)
-    {
-        HideCursor();
-        _row = row < 0 ? 0 : row >= _rows ? _rows - 1 : row;
-        _column = column < 0 ? 0 : column >= _columns ? _columns - 1 : column;
-        ShowCursor();
     }
 
     public override void Flush()
@@ -146,11 +119,10 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
     private int Index(int row, int column) => ((_top + row) % _rows) * _columns + column;
     private uint* ShadowRow(int row) => _shadow + (long)((_top + row) % _rows) * ConsoleFont.Height * _width;
 
-    private void Scroll()
+    protected override void ScrollUp()
     {
         _top = (_top + 1) % _rows;
-        _row = _rows - 1;
-        BlankRow(_row);
+        BlankRow(_rows - 1);
         _stale = true;
         if (!_suspended && Timer.Nanoseconds() - _lastRefresh >= ScrollRefreshNanoseconds) Refresh();
     }
@@ -197,17 +169,18 @@ internal sealed unsafe class FramebufferConsole : ConsoleScreen
     }
 
     // The cursor is an underline in the cell's foreground colour, drawn on the framebuffer only.
-    private void ShowCursor()
+    protected override void ShowCursor()
     {
         if (_stale || _suspended) return;
-        _cursorRow = _row;
-        _cursorColumn = _column;
-        byte colour = _colours[Index(_row, _column)];
-        _screen.Fill(_column * ConsoleFont.Width, (_row + 1) * ConsoleFont.Height - CursorHeight, ConsoleFont.Width,
-            CursorHeight, _palette[(_chars[Index(_row, _column)] == ' ' ? _colour : colour) & 0xF]);
+        _cursorRow = CursorRow;
+        _cursorColumn = CursorColumn;
+        int cell = Index(CursorRow, CursorColumn);
+        byte colour = _chars[cell] == ' ' ? _colour : _colours[cell];
+        _screen.Fill(CursorColumn * ConsoleFont.Width, (CursorRow + 1) * ConsoleFont.Height - CursorHeight,
+            ConsoleFont.Width, CursorHeight, _palette[colour & 0xF]);
     }
 
-    private void HideCursor()
+    protected override void HideCursor()
     {
         if (_cursorRow < 0 || _stale || _suspended) return;
         if (_cursorRow < _rows) CopyCell(_cursorRow, _cursorColumn);

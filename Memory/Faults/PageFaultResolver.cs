@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using MemOS.Memory.Paging;
 using MemOS.Memory.Tracing;
 using MemOS.Memory.Virtual;
@@ -70,12 +71,15 @@ public sealed class PageFaultResolver
     {
         if (MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.Fault, cr2.Value, value: userAccessAllowed ? 1UL : 0, detail: code.Value);
-        var decision = Decide(space, cr2, code, userAccessAllowed);
+        var decision = Decide(space, cr2, code, userAccessAllowed, out ulong leafTable);
         if (decision.Region != null && MemoryTrace.On)
+        {
             MemoryTrace.Emit(MemoryEventKind.FaultDecided, decision.Page.Value,
                 value: (ulong)decision.Region.BackingAt(decision.Page), detail: (uint)decision.Outcome,
                 region: decision.Region);
-        return Apply(space, decision);
+            leafTable = 0; // a trace sink runs code: walk again rather than trust the decision's walk
+        }
+        return Apply(space, decision, leafTable);
     }
 
     /// <summary>
@@ -83,9 +87,17 @@ public sealed class PageFaultResolver
     /// <paramref name="userAccessAllowed"/>: EFLAGS.AC was set (stac), so SMAP let the kernel reach user pages and
     /// cannot be what faulted.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public FaultResolution Decide(AddressSpace space, VirtualAddress cr2, ErrorCode code,
         bool userAccessAllowed = false)
+        => Decide(space, cr2, code, userAccessAllowed, out _);
+
+    // leafTable: the page table (PT) the decision's walk found for the page, or 0, so that Apply maps on it without
+    // walking again (valid only until a page table changes: Resolve applies right after deciding).
+    private FaultResolution Decide(AddressSpace space, VirtualAddress cr2, ErrorCode code, bool userAccessAllowed,
+        out ulong leafTable)
     {
+        leafTable = 0;
         var page = cr2.PageBase;
         if (!cr2.IsCanonical) return FaultResolution.Violation(FaultOutcome.NonCanonical, null, page);
         if (code.ReservedBitSet)
@@ -106,7 +118,7 @@ public sealed class PageFaultResolver
             return FaultResolution.Violation(FaultOutcome.ExecuteOnNoExecute, region, page);
         if (write && !region.IsWritable) return FaultResolution.Violation(FaultOutcome.WriteToReadOnly, region, page);
 
-        var lookup = space.PageTable.Lookup(page);
+        var lookup = space.PageTable.Lookup(page, out leafTable);
         if (!lookup.IsMapped)
         {
             // Immediate regions can have unbacked pages too: growth under the demand policy.
@@ -157,9 +169,12 @@ public sealed class PageFaultResolver
     /// Have the address space carry out a decision from Decide; counts it. Running out of frames becomes an
     /// OutOfMemory violation with nothing changed.
     /// </summary>
-    public FaultResolution Apply(AddressSpace space, FaultResolution decision)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public FaultResolution Apply(AddressSpace space, FaultResolution decision) => Apply(space, decision, 0);
+
+    private FaultResolution Apply(AddressSpace space, FaultResolution decision, ulong leafTable)
     {
-        var result = Act(space, decision);
+        var result = Act(space, decision, leafTable);
         _faults++;
         _counts[(int)result.Outcome]++;
         if (result.IsViolation)
@@ -180,7 +195,7 @@ public sealed class PageFaultResolver
         return frames.FreeFrame(ZeroPage);
     }
 
-    private FaultResolution Act(AddressSpace space, FaultResolution decision)
+    private FaultResolution Act(AddressSpace space, FaultResolution decision, ulong leafTable)
     {
         var region = decision.Region;
         var page = decision.Page;
@@ -189,7 +204,7 @@ public sealed class PageFaultResolver
         {
             case FaultOutcome.ZeroPageMapped:
             {
-                var error = space.MapZeroPage(region, page, ZeroPage);
+                var error = space.MapZeroPage(region, page, ZeroPage, leafTable);
                 if (error == MemoryError.OutOfRange)
                     return FaultResolution.Violation(FaultOutcome.NotBacked, region, page);
                 if (error != MemoryError.None) return FaultResolution.Violation(FaultOutcome.OutOfMemory, region, page);
@@ -197,7 +212,7 @@ public sealed class PageFaultResolver
             }
             case FaultOutcome.PrivateFrameMapped:
             {
-                var frame = space.MapDemandPage(region, page);
+                var frame = space.MapDemandPage(region, page, leafTable);
                 if (!frame.Ok) return FaultResolution.Violation(FaultOutcome.OutOfMemory, region, page);
                 return new FaultResolution(decision.Outcome, region, page, frame.Value);
             }

@@ -63,31 +63,23 @@ public partial class HeapCore<TMemory>
         if (need < MinBlock) need = MinBlock;
         error = MemoryError.None;
 
-        ulong walked = 0, bound = FreeListBound;
-        for (int bin = BinOf(need); bin < BinCount; bin = NextBin(bin + 1))
+        ulong found = FindFree(need, align, offset, lowest: kind == KindSlab || Sparse, out error);
+        if (error != MemoryError.None) return 0;
+        if (found != 0)
         {
-            for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
+            ulong f = found, fs = Read(f + BlockHeader.SizeWord) & SizeMask;
+            ulong x = Place(f, align, offset);
+            if (!CanBinRemove(f, fs) || (f + fs != _top && !IsBlockHeader(f + fs, Read(f + fs))))
             {
-                // Links are followed only after checking them; a list that leads astray (or round) fails this
-                // allocation.
-                if (!IsFreeBlock(f) || ++walked > bound) { error = Corrupt(f); return 0; }
-                ulong fs = Read(f + BlockHeader.SizeWord) & SizeMask;
-                ulong x = Place(f, align, offset);
-                if (x + need <= f + fs)
-                {
-                    if (!CanBinRemove(f, fs) || (f + fs != _top && !IsBlockHeader(f + fs, Read(f + fs))))
-                    {
-                        error = Corrupt(f);
-                        return 0;
-                    }
-                    ulong end = f + fs, taken = end - (x + need) < MinBlock ? end - x : need;
-                    error = CommitCarved(x != f ? x - FreeBlock.FooterBytes : x, x, taken, taken != end - x);
-                    if (error != MemoryError.None) return 0;
-                    if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapFoundFree, f, fs);
-                    TakeFrom(f, fs, x, need, kind);
-                    return x;
-                }
+                error = Corrupt(f);
+                return 0;
             }
+            ulong end = f + fs, taken = end - (x + need) < MinBlock ? end - x : need;
+            error = CommitCarved(x != f ? x - FreeBlock.FooterBytes : x, x, taken, taken != end - x);
+            if (error != MemoryError.None) return 0;
+            if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapFoundFree, f, fs);
+            TakeFrom(f, fs, x, need, kind);
+            return x;
         }
 
         ulong at = Place(_top, align, offset);
@@ -106,6 +98,43 @@ public partial class HeapCore<TMemory>
         _top = at + need;
         if (MemoryTrace.On) MemoryTrace.Emit(MemoryEventKind.HeapCarved, at, need);
         return at;
+    }
+
+    /// <summary>
+    /// More than half of the carved span is free (as after large blocks went): every block then takes the
+    /// lowest-addressed free block that fits, as slabs always do, so what is made now and lives long packs at the
+    /// heap's low end rather than staying behind as an island that pins pages in the middle (issue 8's drift).
+    /// A dense heap keeps the cheaper first fit of the smallest bin.
+    /// </summary>
+    private bool Sparse => _binBytes > (_top - _base) / 2;
+
+    /// <summary>
+    /// A free block that can hold a block of <paramref name="need"/> bytes at the alignment, or 0: the first fit of
+    /// the smallest bin that has one, or with <paramref name="lowest"/> the lowest-addressed fit of every bin.
+    /// Links are followed only after checking them; a list that leads astray (or round) is reported in
+    /// <paramref name="error"/>.
+    /// </summary>
+    private ulong FindFree(ulong need, ulong align, ulong offset, bool lowest, out MemoryError error)
+    {
+        error = MemoryError.None;
+        ulong walked = 0, bound = FreeListBound, best = 0;
+        for (int bin = NextBin(BinOf(need)); bin < BinCount; bin = NextBin(bin + 1))
+        {
+            for (ulong f = _bins[bin]; f != 0; f = Read(f + FreeBlock.Next))
+            {
+                if (!IsFreeBlock(f) || ++walked > bound)
+                {
+                    error = Corrupt(f);
+                    return 0;
+                }
+                if (lowest && best != 0 && f > best) continue;
+                ulong fs = Read(f + BlockHeader.SizeWord) & SizeMask;
+                if (Place(f, align, offset) + need > f + fs) continue;
+                if (!lowest) return f;
+                best = f;
+            }
+        }
+        return best;
     }
 
     /// <summary>

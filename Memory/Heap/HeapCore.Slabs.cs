@@ -96,6 +96,7 @@ public partial class HeapCore<TMemory>
         _slabMap.Set(first >> SlabMap.GranuleLog, (first + objects - 1) >> SlabMap.GranuleLog, clear);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private MemoryError FreeSmall(ulong s, ulong p, ulong info)
     {
         int c = SlabHeader.Class(info);
@@ -113,11 +114,24 @@ public partial class HeapCore<TMemory>
         Write(s + SlabHeader.FreeMap, bitmap | bit);
         k.Live--;
         if (bitmap == 0) LinkPartial(s, c);
-        // Empty: give it back unless it is the class's only partial slab (keeps alloc/free at a boundary cheap).
-        else if ((bitmap | bit) == FullMask(SlabHeader.Capacity(info))
-                 && (k.Partial != s || Read(s + SlabHeader.Next) != 0))
-            ReleaseSlab(s, c, info);
+        else if ((bitmap | bit) == FullMask(SlabHeader.Capacity(info)) && k.Empty != s) Emptied(s, c, info);
         return MemoryError.None;
+    }
+
+    /// <summary>
+    /// Slab s of class c has just become empty: it becomes the class's cached empty slab if the class has none (or
+    /// the one it had was filled again since), else it goes back to the heap.
+    /// </summary>
+    private void Emptied(ulong s, int c, ulong info)
+    {
+        ref SlabClass k = ref _classes[c];
+        ulong kept = k.Empty;
+        if (kept == 0 || Read(kept + SlabHeader.FreeMap) != FullMask(SlabHeader.Capacity(SlabInfo(kept))))
+        {
+            k.Empty = s;
+            return;
+        }
+        ReleaseSlab(s, c, info);
     }
 
     /// <summary>SizeOf for a pointer that is no block header: a live object of a slab, or a bad pointer.</summary>
@@ -146,6 +160,7 @@ public partial class HeapCore<TMemory>
             return;
         }
         UnlinkPartial(s, c);
+        if (_classes[c].Empty == s) _classes[c].Empty = 0;
         ulong objects = _classes[c].Objects;
         _overheadBytes -= block - objects;
         _classes[c].Slots -= (ulong)SlabHeader.Capacity(info);
@@ -159,6 +174,7 @@ public partial class HeapCore<TMemory>
     {
         for (int c = 0; c < SizeClasses.Count; c++)
         {
+            _classes[c].Empty = 0;
             ulong s = _classes[c].Partial;
             while (s != 0)
             {
@@ -175,13 +191,32 @@ public partial class HeapCore<TMemory>
         }
     }
 
+    /// <summary>
+    /// Put slab s on its class's partial list: first if it lies below the head, else second. Allocation takes the
+    /// head, so objects (the long-lived ones among them) go to the class's lowest slab, and slabs higher up drain
+    /// and go back instead of staying as islands that pin pages once what surrounded them is freed (issue 8).
+    /// </summary>
     private void LinkPartial(ulong s, int c)
     {
         ulong head = _classes[c].Partial;
-        Write(s + SlabHeader.Next, head);
-        Write(s + SlabHeader.Prev, 0);
-        if (head != 0) Write(head + SlabHeader.Prev, s);
-        _classes[c].Partial = s;
+        if (head == 0 || s < head)
+        {
+            Write(s + SlabHeader.Next, head);
+            Write(s + SlabHeader.Prev, 0);
+            if (head != 0) Write(head + SlabHeader.Prev, s);
+            _classes[c].Partial = s;
+            return;
+        }
+        ulong next = Read(head + SlabHeader.Next);
+        if (next != 0 && (!IsSlabOf(next, c) || Read(next + SlabHeader.Prev) != head))
+        {
+            Corrupt(head); // the head's link fails the checks: s goes first rather than be linked through it
+            next = 0;
+        }
+        Write(s + SlabHeader.Next, next);
+        Write(s + SlabHeader.Prev, head);
+        Write(head + SlabHeader.Next, s);
+        if (next != 0) Write(next + SlabHeader.Prev, s);
     }
 
     private void UnlinkPartial(ulong s, int c)
@@ -201,5 +236,6 @@ public partial class HeapCore<TMemory>
         Write(s + SlabHeader.Prev, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong FullMask(int capacity) => capacity >= 64 ? ulong.MaxValue : (1UL << capacity) - 1;
 }

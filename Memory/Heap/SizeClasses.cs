@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MemOS.Memory.Heap;
 
@@ -42,6 +43,7 @@ public static class SizeClasses
     public static ulong Size(int index) => Sizes[index];
 
     /// <summary>Class for a request of 1..MaxSize bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int IndexOf(ulong size)
     {
         if (size <= 128) return (int)((size - 1) >> 4);

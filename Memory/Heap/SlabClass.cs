@@ -16,6 +16,11 @@ internal struct SlabClass
     /// ceil(2^32 / Size): off / Size == (off × Reciprocal) >> 32 for every offset inside a slab (&lt; 2^16).
     /// </summary>
     public ulong Reciprocal;
+    /// <summary>
+    /// A slab of this class left empty and kept (on the partial list) for the next refill, or 0: a class whose last
+    /// object comes and goes does not carve and release a slab each time. Trim gives it back.
+    /// </summary>
+    public ulong Empty;
     /// <summary>Live objects of this class.</summary>
     public ulong Live;
     /// <summary>Object slots in this class's slabs (live + free).</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace MemOS.Memory.Heap;
 
 /// <summary>
@@ -20,6 +22,7 @@ internal readonly struct SlabMap
     public ulong Bytes => (ulong)_entries.Length;
 
     /// <summary>1 + the distance of granule <paramref name="g"/> from its slab's first object granule, or 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Get(ulong g) => _entries[g];
 
     /// <summary>

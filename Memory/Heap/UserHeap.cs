@@ -9,13 +9,12 @@ namespace MemOS.Memory.Heap;
 /// What makes it a user heap, as opposed to the <see cref="KernelHeap"/> running the same
 /// <see cref="HeapCore{TMemory}"/> algorithm:
 /// <list type="bullet">
-/// <item>It lives in the lower half, above the 4 MiB null guard (the kernel places its one user heap at
-/// KernelLayout.UserHeapBase), in pages marked User: it belongs to one address space, not to all.</item>
-/// <item>The kernel reaches its words through an <see cref="IHeapWords"/> that opens the SMAP window around each
-/// access (in the kernel) or walks the simulated machine's page tables (on the host): user pages are not the
-/// kernel's to touch freely.</item>
-/// <item>It grows through a user region of the VMM; with demand backing its pages arrive on first touch, through
-/// the page-fault resolver.</item>
+/// <item>It lives in the lower half, above the 4 MiB null guard (a process's at 0x10000000: User/Runtime's
+/// ProcessHeap), in pages marked User: it belongs to one address space, not to all.</item>
+/// <item>It is run by its process, in ring 3, on raw pointers; the kernel never reads its words (the host tests reach
+/// them through an <see cref="IHeapWords"/> that walks the simulated machine's page tables).</item>
+/// <item>It grows through mmap in a process (a user region of the VMM in the host tests); with demand backing its
+/// pages arrive on first touch, through the page-fault resolver.</item>
 /// </list>
 /// </remarks>
 public sealed class UserHeap : HeapCore<HeapMemory>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Paging;
@@ -93,14 +94,38 @@ public sealed class PageTable
         // a PT of 4 KiB pages where a 2 MiB page would go
         if (level < leafLevel) return PageTableChange.Fail(MemoryError.Conflict);
 
-        error = MakeTables(va, tables, level, leafLevel);
-        if (error != MemoryError.None) return PageTableChange.Fail(error);
+        if (level > leafLevel)
+        {
+            error = MakeTables(va, tables, level, leafLevel);
+            if (error != MemoryError.None) return PageTableChange.Fail(error);
+        }
         ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P | (leafLevel == 2 ? PS : 0);
         WriteEntry(tables[leafLevel], va.TableIndex(leafLevel), leaf);
         if (MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
                 detail: (uint)leafLevel);
         // A not-present entry is never cached by the TLB: nothing to invalidate.
+        return new PageTableChange(MemoryError.None, default, TlbInvalidation.None);
+    }
+
+    /// <summary>
+    /// Map one 4 KiB page into <paramref name="leafTable"/>, the page table (PT) a walk just found for it
+    /// (<see cref="Lookup(VirtualAddress, out ulong)"/>) with no page-table change since: the fault path decides on one
+    /// walk and maps on it, as Linux's carries the pte pointer. 0 (no PT yet), or anything but a plain 4 KiB map into a
+    /// free entry, takes <see cref="Map"/>.
+    /// </summary>
+    internal PageTableChange MapInLeafTable(ulong leafTable, VirtualAddress va, PhysicalAddress frame, PageFlags flags)
+    {
+        const ulong pageMask = VirtualAddress.PageSize - 1;
+        int index = va.TableIndex(1);
+        if (leafTable == 0 || _destroyed || !va.IsCanonical || ((va.Value | frame.Value) & pageMask) != 0
+            || (frame.Value & ~_addressMask) != 0 || (ReadEntry(leafTable, index) & P) != 0)
+            return Map(va, frame, flags);
+        ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P;
+        WriteEntry(leafTable, index, leaf);
+        if (MemoryTrace.On)
+            MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
+                detail: 1);
         return new PageTableChange(MemoryError.None, default, TlbInvalidation.None);
     }
 
@@ -226,6 +251,11 @@ public sealed class PageTable
         return Descend(va, tables, out ulong entry) == 1 && entry == ChargedEntry;
     }
 
+    /// <summary>As <see cref="IsCharged"/>, reading the entry in <paramref name="leafTable"/> (see
+    /// <see cref="MapInLeafTable"/>) when known, without a walk.</summary>
+    internal bool IsChargedIn(ulong leafTable, VirtualAddress va)
+        => leafTable == 0 ? IsCharged(va) : !_destroyed && ReadEntry(leafTable, va.TableIndex(1)) == ChargedEntry;
+
     /// <summary>Clear a charged marker (tables left empty go back). False when the page had none.</summary>
     public bool ClearCharged(VirtualAddress va)
     {
@@ -238,13 +268,22 @@ public sealed class PageTable
     }
 
     /// <summary>What is mapped at an address (or how large the hole around it is).</summary>
-    public PageLookup Lookup(VirtualAddress va)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public PageLookup Lookup(VirtualAddress va) => Lookup(va, out _);
+
+    /// <summary>
+    /// As <see cref="Lookup(VirtualAddress)"/>; <paramref name="leafTable"/> is the page table (PT) holding va's 4 KiB
+    /// entry when the walk reached one, else 0 (for <see cref="MapInLeafTable"/>).
+    /// </summary>
+    internal PageLookup Lookup(VirtualAddress va, out ulong leafTable)
     {
+        leafTable = 0;
         if (!va.IsCanonical || _destroyed)
             return new PageLookup(false, va.PageBase, default, PageFlags.None, PageSize.Size4K,
                 VirtualAddress.PageSize);
         Span<ulong> tables = stackalloc ulong[5];
         int level = Descend(va, tables, out ulong entry);
+        if (level == 1) leafTable = tables[1];
         ulong extent = 1UL << (12 + 9 * (level - 1));
         var page = new VirtualAddress(va.Value & ~(extent - 1));
         if ((entry & P) == 0) return new PageLookup(false, page, default, PageFlags.None, PageSize.Size4K, extent);

@@ -15,6 +15,7 @@ public sealed partial class PhysicalMemoryManager
         for (int zi = 0; zi < _zones.Length; zi++)
         {
             int mask = _zones[zi].NonEmpty & orderMask;
+            while (mask == 0 && CarveFresh(zi)) mask = _zones[zi].NonEmpty & orderMask;
             if (mask == 0) continue;
             int j = BitOperations.TrailingZeroCount(mask);
             return Take(zi, _heads[zi * Orders + j], j, order, usage);

@@ -51,6 +51,8 @@ public sealed partial class PhysicalMemoryManager
                             return $"free frame {Hex(b + k)}: tag 0x{_tags[idx + k]:x2}";
                     }
                     if (!heads.Add(b)) return $"free block {Hex(b)} listed twice";
+                    if (FreshRunOf(zi, b) >= 0 || FreshRunOf(zi, b + size - 1) >= 0)
+                        return $"free block {Hex(b)} order {j} overlaps a fresh run";
                     if (j < MaxOrder)
                     {
                         ulong buddy = b ^ size;
@@ -63,8 +65,19 @@ public sealed partial class PhysicalMemoryManager
                     prev = b;
                 }
             }
-            if (zoneFree != z.FreeFrames)
-                return $"zone {zi}: lists hold {zoneFree} frames, counter says {z.FreeFrames}";
+            ulong fresh = 0, previousEnd = z.Start;
+            for (int i = z.FreshNext; i < z.FreshEnd; i++)
+            {
+                var r = _fresh[i];
+                if (r.Start > r.End || r.Start < previousEnd || r.End > z.End)
+                    return $"zone {zi}: fresh run {Hex(r.Start)}-{Hex(r.End)} misplaced";
+                fresh += r.End - r.Start;
+                previousEnd = r.End;
+            }
+            if (fresh != z.FreshFrames) return $"zone {zi}: fresh runs hold {fresh} frames, counter {z.FreshFrames}";
+            if (zoneFree + fresh != z.FreeFrames)
+                return $"zone {zi}: lists hold {zoneFree} frames + fresh {fresh}, counter says {z.FreeFrames}";
+            zoneFree += fresh;
             free += zoneFree;
 
             for (ulong f = z.Start; f < z.End;)
@@ -75,6 +88,19 @@ public sealed partial class PhysicalMemoryManager
                 if (!IsUsedBit(idx))
                 {
                     if (cached.Contains(f)) { f++; continue; }
+                    int fr = FreshRunOf(zi, f);
+                    if (fr >= 0)
+                    {
+                        ulong end = _fresh[fr].End;
+                        for (; f < end; f++)
+                        {
+                            ulong k = z.Meta + f - z.Start;
+                            if (IsUsedBit(k) || _refs[k] != 0 || _tags[k] != (byte)FrameUsage.Free)
+                                return $"fresh frame {Hex(f)} is not plainly free";
+                            if (cached.Contains(f)) return $"fresh frame {Hex(f)} is also cached";
+                        }
+                        continue;
+                    }
                     if (!heads.Contains(f)) return $"free frame {Hex(f)} is in no buddy list";
                     f += 1UL << head;
                     continue;

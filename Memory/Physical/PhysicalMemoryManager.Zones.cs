@@ -15,6 +15,8 @@ public sealed partial class PhysicalMemoryManager
         public ulong Meta;         // index of Start in the bitmap, reference counts and tags
         public ulong FreeFrames;
         public int NonEmpty;       // bit k set: the order-k free list is not empty
+        public ulong FreshFrames;  // free frames in fresh runs (part of FreeFrames), in no list yet
+        public int FreshNext, FreshEnd; // the zone's fresh runs: _fresh[FreshNext..FreshEnd)
     }
 
     private int ZoneOf(ulong frame)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using MemOS.Memory.Tracing;
 
 namespace MemOS.Memory.Physical;
@@ -84,18 +85,12 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
             SetBits(z.Meta + start - z.Start, end - start, false);
             Span<byte> tags = _tags.AsSpan((int)(z.Meta + start - z.Start), (int)(end - start));
             tags.Fill((byte)FrameUsage.Free);
-            // Greedy largest aligned blocks: exactly the shape full coalescing returns to.
-            for (ulong f = start; f < end;)
-            {
-                int order = MaxOrder;
-                while (order > 0 && ((f & ((1UL << order) - 1)) != 0 || f + (1UL << order) > end)) order--;
-                Push(zi, f, order);
-                f += 1UL << order;
-            }
             z.FreeFrames += end - start;
             _usableFrames += end - start;
         }
         _freeFrames = _usableFrames;
+        // No list yet: the free memory is carved into blocks when first needed (nothing written into free RAM).
+        MakeFreshRuns(usable);
     }
 
     /// <summary>
@@ -117,7 +112,7 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
     /// </summary>
     public ulong MetadataBytes =>
         (ulong)_bitmap.Length * 8 + (ulong)_refs.Length * 2 + (ulong)_tags.Length
-        + (ulong)_zones.Length * 40 + (ulong)_heads.Length * 8 + OverflowSlots * 16
+        + (ulong)_zones.Length * 56 + (ulong)_fresh.Length * 16 + (ulong)_heads.Length * 8 + OverflowSlots * 16
         + (ulong)_map.Length * 24 + Orders * 8 + FrameCacheCapacity * 16;
 
     /// <summary>A snapshot of the counters (no allocation).</summary>
@@ -127,6 +122,7 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
         {
             var counts = new FreeBlockCounts();
             for (int i = 0; i < Orders; i++) counts[i] = _freeBlocks[i];
+            CountFreshBlocks(ref counts);
             counts[0] += (ulong)_cachedCount; // cached frames are free single frames too
             return new PhysicalMemoryStatistics(_totalFrames, _usableFrames, _freeFrames, _usedFrames,
                 _totalFrames - _usableFrames, counts, MetadataBytes,
@@ -164,16 +160,19 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
             ref Zone z = ref _zones[zi];
             if (z.Start + run > limitFrame) break; // zones are sorted: nothing higher fits either
             bool wholeZoneBelow = z.End <= limitFrame;
-            for (int j = order; j <= MaxOrder; j++)
+            do
             {
-                if ((z.NonEmpty & (1 << j)) == 0) continue;
-                ulong head = _heads[zi * Orders + j];
-                if (j >= need && wholeZoneBelow) return Take(zi, head, j, order, usage);
-                // The run always starts at the block's start: a block smaller than the alignment qualifies only if it
-                // is aligned itself.
-                for (ulong b = head; b != Null; b = _memory.Read64(PhysicalAddress.FromFrame(b)))
-                    if ((b & alignMask) == 0 && b + run <= limitFrame) return Take(zi, b, j, order, usage);
-            }
+                for (int j = order; j <= MaxOrder; j++)
+                {
+                    if ((z.NonEmpty & (1 << j)) == 0) continue;
+                    ulong head = _heads[zi * Orders + j];
+                    if (j >= need && wholeZoneBelow) return Take(zi, head, j, order, usage);
+                    // The run always starts at the block's start: a block smaller than the alignment qualifies only
+                    // if it is aligned itself.
+                    for (ulong b = head; b != Null; b = _memory.Read64(PhysicalAddress.FromFrame(b)))
+                        if ((b & alignMask) == 0 && b + run <= limitFrame) return Take(zi, b, j, order, usage);
+                }
+            } while (CarveFresh(zi, limitFrame)); // fresh memory below the limit, a block at a time
         }
         if (DrainFrameCache() > 0) return AllocateContiguous(order, constraints, usage);
         return Result<PhysicalAddress>.Fail(MemoryError.OutOfMemory);
@@ -184,6 +183,11 @@ public sealed partial class PhysicalMemoryManager : IFrameAllocator
     /// dropped, but the run itself is freed by <see cref="FreeContiguous"/> (else InvalidArgument).
     /// </summary>
     public MemoryError FreeFrame(PhysicalAddress frame)
+        => TryCacheFrame(frame) ? MemoryError.None : FreeFrameGeneral(frame);
+
+    // Every case but the cache's (shared, spilled, part of a run, a full cache, not allocated, bad address).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MemoryError FreeFrameGeneral(PhysicalAddress frame)
     {
         var error = Locate(frame, MemoryError.DoubleFree, out int zi, out ulong number, out ulong idx);
         if (error != MemoryError.None) return error;

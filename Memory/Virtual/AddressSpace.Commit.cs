@@ -100,10 +100,10 @@ public sealed partial class AddressSpace
 
     // The charged frame of a committed page that is being mapped now (by its first-touch fault), or default when the
     // page was not charged. The marker goes with the mapping that replaces it.
-    private bool TakeCharge(Region region, VirtualAddress page, out PhysicalAddress frame)
+    private bool TakeCharge(Region region, VirtualAddress page, ulong leafTable, out PhysicalAddress frame)
     {
         frame = default;
-        if (region.ChargedPages == 0 || !PageTable.IsCharged(page)) return false;
+        if (region.ChargedPages == 0 || !PageTable.IsChargedIn(leafTable, page)) return false;
         var taken = _frames.AllocateCharged();
         if (!taken.Ok) return false; // cannot happen while the charge is outstanding; the caller allocates instead
         region.ChargedPages--;

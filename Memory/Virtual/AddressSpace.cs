@@ -208,17 +208,21 @@ public sealed partial class AddressSpace
     /// reference. OutOfRange when the zero page's count cannot grow; the page table's error otherwise.
     /// </summary>
     public MemoryError MapZeroPage(Region region, VirtualAddress page, PhysicalAddress zeroPage)
+        => MapZeroPage(region, page, zeroPage, 0);
+
+    // The fault path's form: leafTable is the page table its decision's walk found (PageTable.MapInLeafTable), or 0.
+    internal MemoryError MapZeroPage(Region region, VirtualAddress page, PhysicalAddress zeroPage, ulong leafTable)
     {
         // A committed page is not shared: even a read gives it the frame charged for it.
-        if (region.ChargedPages != 0 && PageTable.IsCharged(page))
+        if (region.ChargedPages != 0 && PageTable.IsChargedIn(leafTable, page))
         {
-            var own = MapDemandPage(region, page);
+            var own = MapDemandPage(region, page, leafTable);
             return own.Ok ? MemoryError.None : own.Error;
         }
         var flags = region.PageFlags & ~PageFlags.Writable;
         var error = _frames.AddReference(zeroPage);
         if (error != MemoryError.None) return MemoryError.OutOfRange;
-        var change = PageTable.Map(page, zeroPage, flags);
+        var change = PageTable.MapInLeafTable(leafTable, page, zeroPage, flags);
         if (!change.Ok)
         {
             _frames.FreeFrame(zeroPage);
@@ -234,14 +238,17 @@ public sealed partial class AddressSpace
     /// Demand write of an unmapped page: a fresh zeroed frame, mapped with the region's permissions. A committed
     /// (charged) page takes its charged frame, and its tables exist: this cannot fail for it.
     /// </summary>
-    public Result<PhysicalAddress> MapDemandPage(Region region, VirtualAddress page)
+    public Result<PhysicalAddress> MapDemandPage(Region region, VirtualAddress page) => MapDemandPage(region, page, 0);
+
+    // The fault path's form: leafTable is the page table its decision's walk found (PageTable.MapInLeafTable), or 0.
+    internal Result<PhysicalAddress> MapDemandPage(Region region, VirtualAddress page, ulong leafTable)
     {
-        bool charged = TakeCharge(region, page, out PhysicalAddress chargedFrame);
+        bool charged = TakeCharge(region, page, leafTable, out PhysicalAddress chargedFrame);
         var frame = charged ? Result<PhysicalAddress>.Success(chargedFrame)
             : region.IsUser ? _frames.AllocateUserFrame() : _frames.AllocateFrame();
         if (!frame.Ok) return frame;
         _memory.Zero(frame.Value, Page);
-        var change = PageTable.Map(page, frame.Value, region.PageFlags);
+        var change = PageTable.MapInLeafTable(leafTable, page, frame.Value, region.PageFlags);
         if (!change.Ok)
         {
             _frames.FreeFrame(frame.Value);

@@ -4,12 +4,13 @@ namespace MemOS.User.Runtime;
 
 /// <summary>
 /// MemOS's own system calls, numbered outside Linux's range: starting a program (until fork/exec exist), the
-/// caller's memory statistics and its fault handler (HardwareFaultHandler; see docs/processes.md for the kernel's
-/// side).
+/// caller's memory statistics, its fault handler (HardwareFaultHandler) and serving the shell's heap requests
+/// (HeapService; see docs/processes.md for the kernel's side).
 /// </summary>
 public static unsafe class MemOSCalls
 {
     public const long Spawn = 0x1000, MemStat = 0x1001, FaultHandler = 0x1002, FaultUnhandled = 0x1003;
+    public const long Serve = 0x1004, Answer = 0x1005;
 
     /// <summary>flags bit 0: don't wait (the caller keeps running; wait with wait4).</summary>
     public const int SpawnNoWait = 1;

@@ -63,7 +63,7 @@ public static unsafe class ProcessCollector
 
     private static void FreeTable(void* table) => ProcessHeap.Free(table);
 
-    private static bool FreeObject(void* obj) => ProcessHeap.Free(obj) == MemoryError.None;
+    private static bool FreeObject(void* obj) => ProcessHeap.Free(ObjectLayout.BlockOf(obj)) == MemoryError.None;
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_call_with_registers_saved")]
     private static extern void CallWithRegistersSaved(delegate*<ulong, void> function);

@@ -34,8 +34,8 @@ public abstract class ActionSession
     {
         string output = Run("alloc " + arguments);
         Match m = Regex.Match(output,
-            @"^allocated \d+ B at 0x([0-9a-f]+) in the (kernel|user) heap: "
-            + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)$");
+            @"^allocated \d+ B at 0x([0-9a-f]+) in the (kernel heap|user heap of pid \d+ \(heapd\)): "
+            + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)$", RegexOptions.Multiline);
         Assert.That(m.Success, Is.True, $"alloc {arguments} answered: {output}");
         return ulong.Parse(m.Groups[1].Value,
             System.Globalization.NumberStyles.HexNumber,

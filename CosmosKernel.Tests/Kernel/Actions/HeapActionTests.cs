@@ -3,7 +3,7 @@ using NUnit.Framework;
 
 namespace MemOS.Tests.Kernel.Actions;
 
-/// <summary>alloc, free, read and write on the real kernel and user heaps.</summary>
+/// <summary>alloc, free, read and write on the real kernel heap and in a process's heap (heapd, --user).</summary>
 [Category(KernelTestEnvironment.Category)]
 public class HeapActionTests : ActionSession
 {
@@ -14,8 +14,8 @@ public class HeapActionTests : ActionSession
             Does.Match(@"^allocated 64 B at 0xffffc[0-9a-f]+ in the kernel heap: "
                 + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)$"));
         Assert.That(Run("alloc 1K --user"),
-            Does.Match(@"^allocated 1024 B at 0x[0-9a-f]+ in the user heap: "
-                + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)$"));
+            Does.Match(@"^allocated 1024 B at 0x1[0-9a-f]{7} in the user heap of pid \d+ \(heapd\): "
+                + @"\d+ new page\(s\) mapped, \d+ page fault\(s\)(\n\(heapd started as pid \d+: .*\))?$"));
         ulong aligned = Alloc("100 --align 4K");
         Assert.That(aligned % 4096, Is.Zero, "--align 4K");
     }
@@ -37,7 +37,7 @@ public class HeapActionTests : ActionSession
         ulong a = Alloc("200");
         Assert.That(Run("free " + Hex(a)), Does.Match($"^freed {Hex(a)} \\((2\\d\\d) B\\)$"));
         ulong u = Alloc("300 --user");
-        Assert.That(Run($"free {Hex(u)} --user"), Does.Match($"^freed {Hex(u)} \\(\\d+ B\\)$"));
+        Assert.That(Run($"free {Hex(u)} --user"), Does.Match($"^freed {Hex(u)} \\(\\d+ B\\) in pid \\d+ \\(heapd\\)"));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text.RegularExpressions;
 using NUnit.Framework;
 
 namespace MemOS.Tests.Kernel.Actions;
@@ -58,66 +59,58 @@ public class TraceActionTests : ActionSession
     }
 
     [Test]
-    public void Trace_of_a_demand_allocation_and_a_write_goes_heap_vmm_fault_pmm_page_table()
+    public void Trace_of_a_demand_allocation_in_a_process_goes_vmm_fault_pmm_page_table()
     {
+        // A process's heap (heapd, started in demand mode) grows by mmap: its events follow the request, with its pid.
         Run("mode demand");
+        string pid = "";
         try
         {
+            Match started = Regex.Match(Run("run heapd &"), @"\[(\d+)\] heapd");
+            Assert.That(started.Success, Is.True);
+            pid = started.Groups[1].Value;
             Run("trace on");
-            string alloc = Run("alloc 3000 --user");
-            ulong block = ulong.Parse(alloc.Split(' ')[4][2..], System.Globalization.NumberStyles.HexNumber,
-                System.Globalization.CultureInfo.InvariantCulture);
-            // A page of the user heap the allocation grew (left to demand) and nobody has touched.
-            ulong fresh = (block + 3000 + 0xFFF) & ~0xFFFUL;
-            string write = Run($"write {Hex(fresh)} 7");
+            string alloc = Run($"alloc 100K --pid {pid}");
             Run("trace off");
-
-            // The heap grows (left to demand), charges the page it writes its header to (the PMM and the page table
-            // make that page's tables if it has none yet), then the header write faults: the first touch maps it.
-            string[] layers = Layers(alloc).Where(l => l is not ("PMM" or "page table")).Concat(Layers(write))
-                .ToArray();
-            Assert.That(layers.Distinct().ToArray(), Is.EqualTo(LayerOrder), alloc + "\n" + write);
-            Assert.That(alloc, Does.Contain("\n  heap: looks for a block of 3000 B\n  heap: none fits: grows by "));
-            Assert.That(alloc, Does.Match(@": left to demand \(demand\)\n((  (PMM:|page table:|\.\.\.) [^\n]*\n)*)"
-                + @"  VMM: a frame charged for committed page (?<p>0x[0-9a-f]+) \(its first touch takes it\)\n"
-                + @"  fault: page fault at \k<p> \(write, not present, kernel, AC set\)\n"
-                + @"  fault: region user heap \(demand\): private zeroed frame mapped\n  PMM: frame "));
-            Assert.That(write, Does.StartWith($"wrote 0x7 (1 byte) at {Hex(fresh)} after a page fault"));
-            Assert.That(Layers(write), Is.EqualTo(new[] { "fault", "fault", "PMM", "page table", "VMM" }), write);
-            Assert.That(write, Does.Contain(
-                $"\n  fault: page fault at {Hex(fresh)} (write, not present, kernel, AC set)\n"
-                + "  fault: region user heap (demand): private zeroed frame mapped\n  PMM: frame "));
+            Assert.That(alloc, Does.Match(
+                $@"^allocated 102400 B at 0x[0-9a-f]+ in the user heap of pid {pid} \(heapd\): "
+                + $@"\d+ new page\(s\) mapped, \d+ page fault\(s\)\n"
+                + $@"  pid {pid} VMM: region mmap created at 0x[0-9a-f]+, \d+ B, left to demand "
+                + $@"\(demand\)\n  pid {pid} fault: page fault at 0x[0-9a-f]+ \(write, not present, user\)\n"
+                + $@"  pid {pid} fault: region mmap \(demand\): private zeroed frame mapped\n  pid {pid} PMM: frame "));
+            Assert.That(Layers(alloc).Select(l => Regex.Replace(l, @"^pid \d+ ", "")).Distinct().ToArray(),
+                Is.EqualTo(new[] { "VMM", "fault", "PMM", "page table" }), alloc);
         }
         finally
         {
             Run("trace off");
             Run("mode immediate");
+            if (pid.Length > 0) Run($"kill {pid}");
         }
     }
 
     [Test]
-    public void Vmmap_shows_which_part_of_an_immediate_heap_grew_on_demand()
+    public void Vmmap_shows_a_process_heap_left_to_demand_and_the_kernel_heap_always_backed()
     {
-        // The user heap: `mode` governs user memory (the kernel heap is always backed at once).
-        Run("mode immediate");
-        string first = Run("alloc 1M --user");
         Run("mode demand");
-        string second = "";
+        string pid = "";
         try
         {
-            second = Run("alloc 2M --user");
-            string line = Run("vmmap").Split('\n').Single(l => l.Contains("[user heap]", StringComparison.Ordinal));
-            Assert.That(line, Does.Match(@"\[user heap\]  (.* )?immediate [0-9a-f]{16}-(?<a>[0-9a-f]{16}) \+ demand "
-                + @"\k<a>-[0-9a-f]{16}( \+ (immediate|demand) [0-9a-f]{16}-[0-9a-f]{16})*, "
-                + @"\d+/\d+ pages resident, user$"));
+            Match started = Regex.Match(Run("run heapd &"), @"\[(\d+)\] heapd");
+            Assert.That(started.Success, Is.True);
+            pid = started.Groups[1].Value;
+            Assert.That(Run($"alloc 1M --pid {pid}"), Does.StartWith("allocated"));
+            string[] heap = Run("vmmap " + pid).Split('\n')
+                .Where(l => l.StartsWith("00000000100", StringComparison.Ordinal)).ToArray();
+            Assert.That(heap, Is.Not.Empty);
+            Assert.That(heap, Has.All.Match(@"rw-p 00000000 00:00 0  \[mmap\]  demand, \d+/\d+ pages resident$"));
             string kernel = Run("vmmap").Split('\n').Single(l => l.Contains("[kernel heap]", StringComparison.Ordinal));
             Assert.That(kernel, Does.Match(@"\[kernel heap\]  immediate, \d+/\d+ pages resident$"), "always backed");
         }
         finally
         {
             Run("mode immediate");
-            foreach (string r in new[] { first, second })
-                if (r.StartsWith("allocated", StringComparison.Ordinal)) Run($"free {r.Split(' ')[4]} --user");
+            if (pid.Length > 0) Run($"kill {pid}");
         }
     }
 

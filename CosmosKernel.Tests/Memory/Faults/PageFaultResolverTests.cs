@@ -311,4 +311,39 @@ public class PageFaultResolverTests
         Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
         Assert.That(count, Is.EqualTo(2));
     }
+
+    [Test]
+    public void Resolve_walks_the_page_table_once_where_decide_then_apply_walks_twice()
+    {
+        // The same fault on two pages whose tables exist (a neighbour is mapped), over memory that counts accesses:
+        // Resolve hands the decision's page table to the mapping, Decide + Apply (a decision kept for later) walks
+        // again. A walk is four reads (PML4, PDPT, PD, PT). Tracing off: with a sink, Resolve walks again too.
+        _trace.Dispose();
+        Assert.That(MemoryTrace.On, Is.False);
+        var counting = new MemOS.Tests.Memory.Physical.CountingPhysicalMemory(_rig.Ram);
+        var space = AddressSpace.Create(counting, _rig.Frames, _rig.Tlb).Value;
+        var region = space.CreateRegion("demand", 8 * Page, RegionFlags.Read | RegionFlags.Write | RegionFlags.User,
+            RegionPlacement.Fixed(V(0x40000)), RegionBacking.Demand).Value;
+        Assert.That(_resolver.Resolve(space, V(0x40000), WriteNotPresent).Outcome,
+            Is.EqualTo(FaultOutcome.PrivateFrameMapped));
+
+        long before = counting.Accesses;
+        var once = _resolver.Resolve(space, V(0x41000), WriteNotPresent);
+        long resolve = counting.Accesses - before;
+        before = counting.Accesses;
+        var twice = _resolver.Apply(space, _resolver.Decide(space, V(0x42000), WriteNotPresent));
+        long decideApply = counting.Accesses - before;
+
+        Assert.That(once.Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
+        Assert.That(twice.Outcome, Is.EqualTo(FaultOutcome.PrivateFrameMapped));
+        Assert.That(decideApply - resolve, Is.GreaterThanOrEqualTo(3),
+            $"resolve {resolve}, decide+apply {decideApply}");
+        foreach (var page in new ulong[] { 0x40000, 0x41000, 0x42000 })
+        {
+            var lookup = space.PageTable.Lookup(V(page));
+            Assert.That(lookup.IsMapped && (lookup.Flags & PageFlags.Writable) != 0, Is.True, $"0x{page:x} mapped");
+            Assert.That(_rig.Ram.Read64(lookup.Frame + 8), Is.Zero, "zeroed");
+        }
+        Assert.That(region.ResidentPages, Is.EqualTo(3UL));
+    }
 }

@@ -246,6 +246,36 @@ public class KernelHeapTests
     }
 
     [Test]
+    public void A_new_slab_takes_the_lowest_free_block_not_the_smallest_bins_first()
+    {
+        Alloc(16);
+        var low = Alloc(200_000);
+        var guard = Alloc(40_000);
+        var high = Alloc(60_000);
+        Alloc(40_000);
+        Alloc(600_000); // most of the heap stays in use: not sparse, so this is the slab rule alone
+        Free(low);
+        Free(high); // two holes: the low one in a larger bin than the high one
+        var p = Alloc(64); // a new slab of its class
+        Assert.That(p.Value, Is.LessThan(guard.Value), "carved in the low hole, where long-lived objects pack");
+        AssertConserved();
+    }
+
+    [Test]
+    public void Partial_slabs_fill_lowest_first()
+    {
+        int n = SizeClasses.Capacity(0);
+        var first = Enumerable.Range(0, n).Select(_ => Alloc(16)).ToList();
+        var second = Enumerable.Range(0, n).Select(_ => Alloc(16)).ToList();
+        var third = Alloc(16); // a third slab, partial
+        Free(first[3]); // the first slab becomes partial: below the head (the third), so it goes first
+        Free(second[0]); // the second becomes partial after it: above the head, so it goes second, not first
+        Assert.That(Alloc(16), Is.EqualTo(first[3]));
+        Assert.That(Alloc(16), Is.EqualTo(second[0]));
+        Assert.That(third.Value, Is.GreaterThan(second[^1].Value));
+    }
+
+    [Test]
     public void Slabs_of_different_classes_pack_without_alignment_gaps()
     {
         // Every class up to 256 B spans whole granules, so its slabs follow each other directly.
@@ -416,7 +446,7 @@ public class KernelHeapTests
     }
 
     [Test]
-    public void Small_objects_come_back_in_order_and_an_empty_slab_is_returned_when_another_remains()
+    public void Small_objects_come_back_in_order_and_one_empty_slab_per_class_is_kept()
     {
         var first = Enumerable.Range(0, SizeClasses.Capacity(0)).Select(_ => Alloc(16)).ToList();
         Assert.That(first, Is.Ordered.By(nameof(VirtualAddress.Value)));
@@ -424,9 +454,12 @@ public class KernelHeapTests
         int slabs = _heap.Blocks().Count(b => b.Kind == HeapBlockKind.Slab);
         Assert.That(slabs, Is.EqualTo(2));
         foreach (var p in first) Free(p);
-        Assert.That(_heap.Blocks().Count(b => b.Kind == HeapBlockKind.Slab), Is.EqualTo(1));
+        Assert.That(_heap.Blocks().Count(b => b.Kind == HeapBlockKind.Slab), Is.EqualTo(2), "the empty one is kept");
         Free(second);
-        Assert.That(_heap.Blocks().Count(b => b.Kind == HeapBlockKind.Slab), Is.EqualTo(1), "the last one is cached");
+        Assert.That(_heap.Blocks().Count(b => b.Kind == HeapBlockKind.Slab), Is.EqualTo(1),
+            "a second empty slab goes back");
+        Assert.That(Alloc(16), Is.EqualTo(first[0]), "the kept slab is refilled, lowest object first");
+        Free(first[0]);
         _heap.Trim();
         Assert.That(_heap.Blocks().Count(b => b.Kind == HeapBlockKind.Slab), Is.Zero);
     }

@@ -133,6 +133,44 @@ public class FrameCacheTests
     }
 
     [Test]
+    public void Frees_alternating_between_two_zones_keep_every_answer_and_the_check()
+    {
+        // QEMU's 4 GiB map has two zones (below the PCI hole and above 4 GiB); the free path tries the zone of the
+        // last free first, so alternate between them and check each answer and the whole state.
+        using var ram = new SimulatedRam(5 * Fixtures.GiB);
+        var pmm = new PhysicalMemoryManager(Fixtures.Booted(Fixtures.Qemu4G()), ram);
+        var taken = new List<PhysicalAddress>();
+        PhysicalAddress low = default, high = default;
+        for (var r = pmm.AllocateFrame(); r.Ok; r = pmm.AllocateFrame())
+        {
+            taken.Add(r.Value);
+            if (low.Value == 0) low = r.Value;
+            if (r.Value.Value >= 4 * Fixtures.GiB) { high = r.Value; break; }
+        }
+        Assert.That(low.Value, Is.LessThan(4 * Fixtures.GiB));
+        Assert.That(high.Value, Is.GreaterThanOrEqualTo(4 * Fixtures.GiB), "a frame of the second zone");
+        for (int i = 0; i < 100; i++)
+        {
+            var f = i % 2 == 0 ? low : high;
+            Assert.That(pmm.AddReference(f), Is.EqualTo(MemoryError.None));
+            Assert.That(pmm.FreeFrame(f), Is.EqualTo(MemoryError.None), "drops the extra reference");
+            Assert.That(pmm.ReferenceCount(f), Is.EqualTo(1));
+            Assert.That(pmm.FreeFrame(f + 8), Is.EqualTo(MemoryError.Misaligned));
+            Assert.That(pmm.FreeFrame(f), Is.EqualTo(MemoryError.None));
+            Assert.That(pmm.FreeFrame(f), Is.EqualTo(MemoryError.DoubleFree));
+            Assert.That(pmm.UsageOf(f), Is.EqualTo(FrameUsage.Free));
+            var again = pmm.AllocateFrame();
+            Assert.That(again.Value, Is.EqualTo(f), "the frame freed last comes back first");
+        }
+        Assert.That(pmm.FreeFrame(new PhysicalAddress(0x50000)), Is.EqualTo(MemoryError.ReservedFrame));
+        Assert.That(pmm.FreeFrame(new PhysicalAddress(0xc000_0000)), Is.EqualTo(MemoryError.UnknownFrame));
+        Assert.That(pmm.Check(out var problem), Is.EqualTo(MemoryError.None), problem);
+        foreach (var f in taken) Assert.That(pmm.FreeFrame(f), Is.EqualTo(MemoryError.None));
+        Assert.That(pmm.Check(out problem), Is.EqualTo(MemoryError.None), problem);
+        Assert.That(pmm.Statistics.UsedFrames, Is.Zero);
+    }
+
+    [Test]
     public void CopyCachedFrames_lists_the_frames_in_the_cache_coldest_first()
     {
         var f = _pmm.AllocateFrame().Value;

@@ -39,13 +39,20 @@ internal sealed class FaultsCommand : Command
         Console.WriteLine(MemoryView.FaultSummary(stats));
         foreach (FaultRecord f in recent)
             Console.WriteLine($"#{f.Sequence} pid {f.Pid} cr2={Format.Hex(f.Cr2.Value)} {f.Code.Describe()} "
-                + $"rip={Format.Hex(f.Rip)}{RipSymbol(f.Rip)} -> {f.Outcome.Describe()}");
+                + $"rip={Format.Hex(f.Rip)}{RipSymbol(f.Pid, f.Rip)} -> {f.Outcome.Describe()}");
     }
 
-    // The method the faulting instruction is in, when it has a symbol.
-    private static unsafe string RipSymbol(ulong rip)
-        => Core.Exceptions.SymbolTable.TryFindCode(rip, out _, out _)
+    // The method the faulting instruction is in, when it has a symbol: the kernel's, or (a user RIP) the program's of
+    // that pid while the process lives (its file in the archive carries the table, as the segfault line uses).
+    private static unsafe string RipSymbol(int pid, ulong rip)
+    {
+        if (KernelLayout.IsUser(rip))
+            return pid != 0 && Processes.Scheduler.Find(pid) is { } p
+                ? Processes.ProgramSymbols.Describe(p.Name, rip)
+                : "";
+        return Core.Exceptions.SymbolTable.TryFindCode(rip, out _, out _)
             ? " (" + Core.Exceptions.SymbolTable.Describe(rip) + ")"
             : "";
+    }
 
 }

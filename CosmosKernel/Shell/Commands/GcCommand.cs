@@ -5,7 +5,10 @@ using MemOS.Kernel.MemoryManagement;
 
 namespace MemOS.Kernel.Shell.Commands;
 
-/// <summary>gc: runs the collector over the kernel heap now and says what it freed and what the pause cost.</summary>
+/// <summary>
+/// gc: runs the collector over the kernel heap now and says what it freed and what the pause cost; the resident heapd
+/// (if running) collects and trims its own heap in ring 3.
+/// </summary>
 internal sealed class GcCommand : Command
 {
     public override string Name => "gc";
@@ -23,8 +26,9 @@ internal sealed class GcCommand : Command
         "  The pause is in TSC ticks (instructions under QEMU -icount shift=0). It runs by itself after a command\n" +
         "  once " +
         $"{GarbageCollection.Threshold / (1024 * 1024)} MiB\n" +
-        "  of objects were allocated since the last collection. Both heaps are then trimmed: cached empty slabs,\n" +
-        "  the inner pages of free blocks and the free pages at their ends go back to the PMM.\n" +
+        "  of objects were allocated since the last collection. The kernel heap is then trimmed: cached empty\n" +
+        "  slabs, the inner pages of free blocks and the free pages at its end go back to the PMM. The resident\n" +
+        "  heapd (alloc --user) is asked to do the same in its own heap: collect, trim, unmap.\n" +
         $"  --live N (1..{MaxLive}): first build N linked objects and hold them through the collection, to measure\n" +
         "  the pause against the live set; they are let go and collected after.\n" +
         "  example: gc --live 10000";
@@ -60,9 +64,6 @@ internal sealed class GcCommand : Command
         ulong usedBefore = m.Heap.Statistics().UsedBytes;
         MarkSweepCollector.Result r = GarbageCollection.Collect();
         ulong usedAfter = m.Heap.Statistics().UsedBytes;
-        // The user heap has no collector, but its cached empty slabs and free pages go back too.
-        ulong userResident = m.UserHeapRegion.ResidentPages;
-        m.UserHeap.Trim();
         ulong us = Timer.TscPerSecond == 0 ? 0 : GarbageCollection.LastCycles * 1_000_000 / Timer.TscPerSecond;
         Console.WriteLine($"gc: {r.ObjectsBefore} objects, {r.ObjectsFreed} freed ({Format.Size(r.BytesFreed)}), "
             + $"{r.ObjectsBefore - r.ObjectsFreed} live; kernel heap used {Format.Size(usedBefore)} -> "
@@ -73,8 +74,17 @@ internal sealed class GcCommand : Command
             + (r.MarkStackOverflowed ? " (overflowed: rescanned)" : ""));
         Console.WriteLine($"gc: {MarkSweepCollector.Collections} collections so far, "
             + $"{Format.Size(MarkSweepCollector.TotalFreedBytes)} freed in all");
-        ulong returned = userResident - Math.Min(userResident, m.UserHeapRegion.ResidentPages);
-        Console.WriteLine($"gc: heaps trimmed: kernel heap {m.HeapRegion.ResidentPages} pages resident, user heap "
-            + $"{m.UserHeapRegion.ResidentPages} ({returned} given back); {m.Pmm.FreeFrameCount} frames free");
+        string heapd = "";
+        if (HeapServer.Resident is { } p)
+        {
+            ulong before = p.ResidentPages;
+            Processes.ServiceRequest? t = HeapServer.Send(this, p, Processes.ServiceOp.Trim);
+            ulong after = p.ResidentPages;
+            if (t != null)
+                heapd = $"{p.Name} (pid {p.Pid}) {after} pages resident ({before - Math.Min(before, after)} given back"
+                    + (t.Text.Length > 0 ? $": {t.Text.TrimEnd('\n')}" : "") + "); ";
+        }
+        Console.WriteLine($"gc: heaps trimmed: kernel heap {m.HeapRegion.ResidentPages} pages resident; {heapd}"
+            + $"{m.Pmm.FreeFrameCount} frames free");
     }
 }

@@ -8,15 +8,15 @@ using MemOS.Memory.Virtual;
 namespace MemOS.Kernel.Shell.Commands;
 
 /// <summary>
-/// meminfo: the whole memory picture on one screen: frames, both heaps, page tables, the zero page, faults, the
-/// backing policy.
+/// meminfo: the whole memory picture on one screen: frames, the kernel heap, page tables, the zero page, faults, the
+/// backing policy, and each process's resident pages (a process's heap is its own: `heap --user`/`--pid N`).
 /// </summary>
 internal sealed class MeminfoCommand : Command
 {
     public override string Name => "meminfo";
     public override string Usage => "meminfo";
     public override string Description
-        => "physical frames, kernel and user heap, page tables, zero page, fault counters, backing mode";
+        => "physical frames, kernel heap, page tables, zero page, faults, backing mode, processes";
     public override string Details =>
         "  Frames are 4 KiB. 'used' frames are allocated by the PMM; 'reserved' frames sit inside its zones but are " +
         "never\n" +
@@ -36,9 +36,8 @@ internal sealed class MeminfoCommand : Command
         // too, so it goes first; free frames and the heaps' resident pages are then read at one moment.
         int tables = MemoryView.PageTableFrames(m.Physical, space).Count;
         PhysicalMemoryStatistics p = m.Pmm.Statistics;
-        ulong kernelResident = m.HeapRegion.ResidentPages, userResident = m.UserHeapRegion.ResidentPages;
+        ulong kernelResident = m.HeapRegion.ResidentPages;
         HeapStatistics k = m.Heap.Statistics();
-        HeapStatistics u = m.UserHeap.Statistics();
         int zeroRefs = m.Pmm.ReferenceCount(m.Resolver.ZeroPage);
         var faults = m.Resolver.Statistics;
 
@@ -48,7 +47,6 @@ internal sealed class MeminfoCommand : Command
             + $"reserved {p.ReservedFrames} frames ({MemoryView.MiB(p.ReservedFrames)} MiB)");
         // Resident pages are the frames a heap holds: free pages inside it go back (decommit) without shrinking it.
         Console.WriteLine(HeapLine("kernel heap", k) + $", {kernelResident} pages resident");
-        Console.WriteLine(HeapLine("user heap", u) + $", {userResident} pages resident");
         Console.WriteLine($"page tables: {tables} frames ({Format.Size((ulong)tables * MemoryView.Frame)}) "
             + $"reachable from the PML4 at {Format.Hex(space.PageTable.Root.Value)}");
         Console.WriteLine($"zero page: {Format.Hex(m.Resolver.ZeroPage.Value)}, {Math.Max(0, zeroRefs - 1)} sharers");

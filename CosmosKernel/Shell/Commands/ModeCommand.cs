@@ -19,6 +19,7 @@ internal sealed class ModeCommand : Command
         "demand:    nothing until the first touch: a read maps the shared zero page, a write a private zeroed " +
         "frame.\n" +
         "Pages already mapped stay as they are; only new regions and growth follow the new mode.\n" +
+        "Processes started afterwards get it for their heaps (MEMOS_BACKING); a running one keeps its own.\n" +
         "examples: mode   mode demand   mode immediate";
 
     public override void Execute(Shell shell, Arguments args)
@@ -40,6 +41,9 @@ internal sealed class ModeCommand : Command
             return;
         }
         Console.WriteLine($"backing: {MemoryView.Backing(space)} (new regions and heap growth)");
+        if (HeapServer.Resident is { } heapd)
+            Console.WriteLine($"mode: {heapd.Name} (pid {heapd.Pid}) keeps the backing it started with; "
+                + $"`kill {heapd.Pid}` and the next --user request starts one with this");
     }
 
     private static bool Is(string word, string mode) => string.Equals(word, mode, StringComparison.OrdinalIgnoreCase);

@@ -14,16 +14,22 @@ internal sealed class ReadCommand : Command
     private const ulong DefaultCount = 64, MaxCount = 4096;
 
     public override string Name => "read";
-    public override string Usage => "read ADDR [N]";
+    public override string Usage => "read ADDR [N] [--pid N]";
     public override string Description
         => "hexdump N bytes (default 64, at most 4096) read for real; stops at a refused page";
     public override string Details =>
         "  examples:\n" +
         "    read 0xffffc00000001230         0xffffc00000001230  48 65 6c 6c 6f 00 ...  |Hello.|\n" +
-        "    read 0x0 16                     read: stopped at 0x0: refused: no region (no region)";
+        "    read 0x0 16                     read: stopped at 0x0: refused: no region (no region)\n" +
+        "    read 0x10000000 16 --pid 3      in pid 3's address space (its user half only)";
 
     public override void Execute(Shell shell, Arguments args)
     {
+        if (!args.TakeOption("--pid", out string? pidText))
+        {
+            Shell.UsageError(this, "--pid needs a process id");
+            return;
+        }
         if (!MemoryArguments.CheckCount(this, args, 1, 2)) return;
         if (!MemoryArguments.TryCanonical(this, args[0], out ulong address)) return;
         ulong count = DefaultCount;
@@ -39,6 +45,17 @@ internal sealed class ReadCommand : Command
         }
         KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
+        Processes.Process? p = null;
+        if (pidText != null)
+        {
+            p = ProcessArgument.Find(this, pidText);
+            if (p == null) return;
+            if (!Processes.UserMemory.IsUserRange(address, count))
+            {
+                Console.WriteLine($"read: {Format.Hex(address)}+{count}: --pid reads only the process's user half");
+                return;
+            }
+        }
 
         var hex = new StringBuilder();
         var text = new StringBuilder();
@@ -51,7 +68,12 @@ internal sealed class ReadCommand : Command
             {
                 ulong at = address + line + i;
                 var window = AccessWindow.Open(m);
-                bool ok = SafeAccess.TryRead8(at, out byte b);
+                bool ok;
+                byte b;
+                if (p == null) ok = SafeAccess.TryRead8(at, out b);
+                else
+                    using (ProcessSpaceScope.Enter(p))
+                        ok = SafeAccess.TryRead8(at, out b);
                 window = window.Close(m);
                 if (!ok)
                 {

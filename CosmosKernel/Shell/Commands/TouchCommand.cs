@@ -29,7 +29,7 @@ internal sealed class TouchCommand : Command
     private const ulong InterruptFlag = 1UL << 9;
 
     public override string Name => "touch";
-    public override string Usage => "touch ADDR [r|w|x]";
+    public override string Usage => "touch ADDR [r|w|x] [--pid N]";
     public override string Description
         => "access an address for real (read, write or execute) and show the page fault it took";
     public override string Details =>
@@ -43,10 +43,16 @@ internal sealed class TouchCommand : Command
         "(no region)\n" +
         "    alloc 64K; touch ADDR w      touch 0x... write: page fault (write, not present, kernel) -> " +
         "private zeroed frame mapped, frame 0x... mapped at 0x...\n" +
+        "    touch 0x10002000 --pid 3     in pid 3's address space (its user half only; x needs SMEP)\n" +
         "  non-canonical addresses are refused before the access: the CPU would raise #GP, not a page fault";
 
     public override void Execute(Shell shell, Arguments args)
     {
+        if (!args.TakeOption("--pid", out string? pidText))
+        {
+            Shell.UsageError(this, "--pid needs a process id");
+            return;
+        }
         if (!MemoryArguments.CheckCount(this, args, 1, 2)) return;
         if (!MemoryArguments.TryCanonical(this, args[0], out ulong address)) return;
         TouchAccess access = TouchAccess.Read;
@@ -57,7 +63,28 @@ internal sealed class TouchCommand : Command
         }
         KernelMemory? m = shell.Session.RequireMemory(this);
         if (m == null) return;
-        Console.WriteLine(Touch(m, shell.Session.Space, address, access, out AccessWindow window));
+        AccessWindow window;
+        if (pidText != null)
+        {
+            Processes.Process? p = ProcessArgument.Find(this, pidText);
+            if (p == null) return;
+            if (!KernelLayout.IsUser(address))
+            {
+                Console.WriteLine("touch: --pid reaches only the process's user half");
+                return;
+            }
+            // x from ring 0 into a user page is SMEP's to refuse; without SMEP it would run the process's code
+            if (access == TouchAccess.Execute && !KernelProtection.Smep)
+            {
+                Console.WriteLine(
+                    "touch: x with --pid needs SMEP (without it the kernel would run the process's code)");
+                return;
+            }
+            string line;
+            using (ProcessSpaceScope.Enter(p)) line = Touch(m, p.Space, address, access, out window);
+            Console.WriteLine(line + $" (pid {p.Pid})");
+        }
+        else Console.WriteLine(Touch(m, shell.Session.Space, address, access, out window));
         if (shell.Session.Tracing) TraceCommand.Narrate(m.Faults, window);
     }
 
