@@ -42,7 +42,7 @@ public static unsafe class MarkSweepCollector
     private static delegate*<nuint, void*> s_allocate;
     private static delegate*<void*, void> s_freeTable;
     private static delegate*<void*, bool> s_freeObject;
-    private static delegate*<void> s_collectHandler;
+    private static delegate*<ulong, void> s_collectHandler;
     private static bool s_collecting;
     private static ulong s_low, s_high;     // [first object's block, end of last object) during a collection
     private static long s_slotsTraced;
@@ -67,13 +67,22 @@ public static unsafe class MarkSweepCollector
     /// conservatively (the collector can no longer find their fields).</summary>
     public static bool PermanentTableOverflowed { get; private set; }
 
-    /// <summary>What GC.Collect runs: the host's collection with its roots
-    /// (none installed: GC.Collect does nothing).</summary>
-    public static void SetCollectHandler(delegate*<void> handler) => s_collectHandler = handler;
+    /// <summary>The host's collection: called with the stack pointer below the spilled callee-saved registers, it
+    /// gathers its roots (the live stacks from there up) and calls Collect (none installed: a request does
+    /// nothing).</summary>
+    public static void SetCollectHandler(delegate*<ulong, void> collectFrom) => s_collectHandler = collectFrom;
 
+    /// <summary>
+    /// Collects now (GC.Collect, an allocation the heap refused, the hosts' own triggers). The callee-saved registers
+    /// are spilled right here, and the stack scan starts at them: the only collector frame it reads is this method's
+    /// (the caller's registers it saved, an alignment word). Every frame the collection itself builds lies below the
+    /// scan's start, so their uninitialised slots (a struct being returned, padding), which hold whatever dead frames
+    /// left there — a failed command's list of arrays, say — are never taken for references.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static void RequestCollection()
     {
-        if (s_collectHandler != null && !s_collecting) s_collectHandler();
+        if (s_collectHandler != null && !s_collecting) CallWithRegistersSaved(s_collectHandler);
     }
 
     /// <summary>allocate/freeTable give the collector its object and native-block tables (never
@@ -146,6 +155,22 @@ public static unsafe class MarkSweepCollector
         }
     }
 
+    /// <summary>Whether the block is a native block the collector scans.</summary>
+    public static bool IsNative(void* block)
+    {
+        for (long i = 0; i < s_nativeCount; i++) if (s_native[i].Start == (ulong)block) return true;
+        return false;
+    }
+
+    /// <summary>Whether the heap block is a registered object's (the object starts one header word into it).
+    /// A walk of the object table: for the uncommon check a realloc makes of a block that is not native.</summary>
+    public static bool IsObjectBlock(void* block)
+    {
+        ulong obj = (ulong)block + ObjectLayout.HeaderBytes;
+        for (long i = 0; i < s_count; i++) if ((s_objects[i] & ~1UL) == obj) return true;
+        return false;
+    }
+
     /// <summary>A native block moved or changed size (realloc): the root range follows it.</summary>
     public static void MoveNative(void* from, void* to, ulong size)
     {
@@ -192,20 +217,8 @@ public static unsafe class MarkSweepCollector
     public readonly record struct Result(long ObjectsBefore, long ObjectsFreed, ulong BytesFreed, long SlotsTraced = 0,
         int HandlesCleared = 0, int MarkStackDepth = 0, bool MarkStackOverflowed = false);
 
-    /// <summary>
-    /// Zeroes <paramref name="bytes"/> of the dead stack below the caller's frame. A host calls it just before it
-    /// collects, so the frames the collection then pushes there hold no stale copy of an address (a dead command's
-    /// list, say) for the conservative stack scan to find.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    public static void ClearDeadStack(int bytes)
-    {
-        byte* p = stackalloc byte[bytes];
-        new System.Span<byte>(p, bytes).Clear();
-    }
-
     /// <summary>Collects, with the given [start, end) ranges (8-aligned: the live stacks) as conservative roots.
-    /// Call only at a safe point.</summary>
+    /// Only the collect handler calls it (through RequestCollection, at a safe point).</summary>
     public static Result Collect(ulong* rangeStarts, ulong* rangeEnds, int ranges)
     {
         if (s_count == 0 || s_collecting) return default;
@@ -378,6 +391,10 @@ public static unsafe class MarkSweepCollector
             root = child;
         }
     }
+
+    // Spills rbx, rbp, r12-r15 onto the stack and calls collectFrom with the stack pointer below them (runtime.asm).
+    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_call_with_registers_saved")]
+    private static extern void CallWithRegistersSaved(delegate*<ulong, void> collectFrom);
 
     [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_permanent_objects")]
     private static extern void* PermanentSlots();

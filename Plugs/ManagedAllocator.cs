@@ -88,6 +88,10 @@ public static unsafe class ManagedAllocator
             return fresh;
         }
         if (s_reallocate == null || s_inside) return null;
+        // Only native blocks are resized: an object's block (its header word, one word below the object) belongs to
+        // the collector, which would go on tracing and freeing the object where it was. (The object's own address
+        // is no block start and the heap refuses it.) Looked up only when the block is no native block it knows.
+        if (!MarkSweepCollector.IsNative(pointer) && MarkSweepCollector.IsObjectBlock(pointer)) return null;
         s_inside = true;
         void* result = s_reallocate(pointer, size);
         s_inside = false;

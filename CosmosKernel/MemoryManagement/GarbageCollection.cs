@@ -1,5 +1,3 @@
-using System.Runtime;
-using System.Runtime.CompilerServices;
 using MemOS.Core;
 using MemOS.Kernel.Hardware;
 using MemOS.Kernel.Processes;
@@ -27,40 +25,23 @@ internal static unsafe class GarbageCollection
     public static void Install()
     {
         MarkSweepCollector.Install(&AllocateTable, &FreeTable, &FreeObject);
-        MarkSweepCollector.SetCollectHandler(&CollectNow); // GC.Collect()
+        MarkSweepCollector.SetCollectHandler(&CollectFrom); // GC.Collect() and a refused allocation run it too
     }
-
-    private static void CollectNow() => Collect();
 
     public static void MaybeCollect()
     {
-        if (MarkSweepCollector.AllocatedSinceCollection >= Threshold) Collect();
+        if (MarkSweepCollector.AllocatedSinceCollection >= Threshold) MarkSweepCollector.RequestCollection();
     }
 
-    /// <summary>Dead stack cleared before a collection on the boot stack (it is 512 KiB).</summary>
-    private const int ClearedStack = 16 * 1024;
+    /// <summary>Collects now and trims the heap; Last and LastCycles tell the outcome. Nothing is returned on
+    /// purpose: a struct coming back would sit, unwritten until the end, in a frame the stack scan reads.</summary>
+    public static void Collect() => MarkSweepCollector.RequestCollection();
 
-    public static MarkSweepCollector.Result Collect()
-    {
-        byte marker = 0;
-        ulong here = (ulong)&marker, bottom = KernelStack.Bottom;
-        if (here >= bottom && here < KernelStack.Top && here - bottom > 2 * ClearedStack)
-            MarkSweepCollector.ClearDeadStack(ClearedStack);
-        return CollectOnClearedStack();
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static MarkSweepCollector.Result CollectOnClearedStack()
-    {
-        ulong start = Cpu.ReadTsc();
-        CallWithRegistersSaved(&CollectFrom);
-        LastCycles = Cpu.ReadTsc() - start; // the collection's pause, before the trim below
-        KernelMemory.Current!.Heap.Trim(); // what the collection freed goes back to the PMM (malloc_trim)
-        return Last;
-    }
-
+    // The collect handler: rsp is where the callee-saved registers were spilled; the frames below it are the
+    // collector's and are not scanned.
     private static void CollectFrom(ulong rsp)
     {
+        ulong start = Cpu.ReadTsc();
         ulong* starts = stackalloc ulong[MaxRanges];
         ulong* ends = stackalloc ulong[MaxRanges];
         int n = 0;
@@ -92,6 +73,8 @@ internal static unsafe class GarbageCollection
             Add(starts, ends, ref n, EarlyAllocator.ExtraStart, EarlyAllocator.ExtraStart + EarlyAllocator.ExtraUsed);
         }
         Last = MarkSweepCollector.Collect(starts, ends, n);
+        LastCycles = Cpu.ReadTsc() - start; // the collection's pause, before the trim below
+        KernelMemory.Current!.Heap.Trim(); // what the collection freed goes back to the PMM (malloc_trim)
     }
 
     private static void Add(ulong* starts, ulong* ends, ref int n, ulong start, ulong end)
@@ -110,9 +93,8 @@ internal static unsafe class GarbageCollection
 
     private static void FreeTable(void* table) => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)table));
 
+    // The object starts one header word into its heap block.
     private static bool FreeObject(void* obj)
-        => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)ObjectLayout.BlockOf(obj))) == MemoryError.None;
-
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_call_with_registers_saved")]
-    private static extern void CallWithRegistersSaved(delegate*<ulong, void> function);
+        => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)ObjectLayout.BlockOf(obj)))
+            == MemoryError.None;
 }

@@ -28,6 +28,9 @@ internal static unsafe class CollectorSuite
         new("frozen_segment_walk_is_exact", Frozen),
         new("mark_stack_overflow_is_recovered", Overflow),
         new("collection_takes_nothing_from_the_heap", NoHeapGrowth),
+        new("dead_frames_below_the_caller_keep_nothing", DeadFrames),
+        new("any_address_in_an_objects_block_keeps_it", BlockAddresses),
+        new("realloc_resizes_native_blocks_not_objects", ReallocRefusesObjects),
     ];
 
     private sealed class Mixed
@@ -52,19 +55,10 @@ internal static unsafe class CollectorSuite
     private static object? s_rooted;
     [ThreadStatic] private static object? t_rooted;
 
-    // Overwrites the dead stack below the caller's frame, so a stale copy of an address left there by a callee that
-    // returned cannot keep its object alive through the conservative stack scan.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ScrubStack()
-    {
-        byte* p = stackalloc byte[16384];
-        new Span<byte>(p, 16384).Clear();
-    }
-
     private static MarkSweepCollector.Result Collect()
     {
-        ScrubStack();
-        return GarbageCollection.Collect();
+        GarbageCollection.Collect();
+        return GarbageCollection.Last;
     }
 
     private static void* MethodTableOf(object o) => *(void**)AddressOf(o);
@@ -287,5 +281,99 @@ internal static unsafe class CollectorSuite
         ulong third = m.Heap.Statistics().TotalAllocations;
         ulong perCall = second - first, during = third - second - perCall;
         return during == 0 ? null : $"a collection that freed nothing made {during} heap allocations";
+    }
+
+    // A callee that returned leaves copies of an object's address in the stack below its caller, as a failed shell
+    // command leaves its list of arrays. The collector's own frames are built on that dead stack; none of their
+    // unwritten slots (a struct being returned, padding) may be read as a reference.
+    private static string? DeadFrames()
+    {
+        GCHandle weak = LeaveAddressInDeadFrames();
+        GarbageCollection.Collect();
+        bool survived = weak.Target != null;
+        weak.Free();
+        return survived ? "an object whose address only dead frames below the caller held survived the collection"
+            : null;
+    }
+
+    private const int PoisonedWords = 4096; // 32 KiB: deeper than every frame a collection builds
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static GCHandle LeaveAddressInDeadFrames()
+    {
+        var victim = new Node(null) { Payload = 3 };
+        GCHandle weak = GCHandle.Alloc(victim, GCHandleType.Weak);
+        FillStack((ulong)AddressOf(victim));
+        return weak;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FillStack(ulong address)
+    {
+        ulong* words = stackalloc ulong[PoisonedWords];
+        for (int i = 0; i < PoisonedWords; i++) words[i] = address;
+        Consume(words);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Consume(ulong* words) => s_consumed = words[PoisonedWords - 1];
+
+    private static ulong s_consumed;
+
+    // Objects start one header word into their heap blocks. A native block (a conservative root) holding only the
+    // address of an object's block, that is of its header word, or of its last byte keeps the object; once those
+    // words are gone, both objects are collected.
+    private static string? BlockAddresses()
+    {
+        ulong* native = (ulong*)NativeMemory.Alloc(16);
+        var (head, tail) = PointIntoBlocks(native);
+        Collect();
+        bool headKept = head.Target != null, tailKept = tail.Target != null;
+        native[0] = native[1] = 0;
+        Collect();
+        bool headFreed = head.Target == null, tailFreed = tail.Target == null;
+        head.Free();
+        tail.Free();
+        NativeMemory.Free(native);
+        return !headKept ? "an object only its block's start (the header word) named was collected"
+            : !tailKept ? "an object only the address of its last byte named was collected"
+            : !headFreed || !tailFreed ? "the objects survived once the native block no longer named them"
+            : null;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (GCHandle Head, GCHandle Tail) PointIntoBlocks(ulong* native)
+    {
+        var a = new Node(null) { Payload = 11 };
+        var b = new Node(null) { Payload = 12 };
+        native[0] = (ulong)ObjectLayout.BlockOf(AddressOf(a));
+        native[1] = ObjectLayout.EndOf(AddressOf(b)) - 1;
+        return (GCHandle.Alloc(a, GCHandleType.Weak), GCHandle.Alloc(b, GCHandleType.Weak));
+    }
+
+    // NativeMemory.Realloc moves native blocks only: handed an object's block (or the object's own address) it
+    // fails (CoreLib reports it as OutOfMemoryException) and the object stays as it was; a native block still grows.
+    private static string? ReallocRefusesObjects()
+    {
+        var node = new Node(null) { Payload = 77 };
+        void* obj = AddressOf(node);
+        int refused = 0;
+        foreach (nint p in new[] { (nint)ObjectLayout.BlockOf(obj), (nint)obj })
+        {
+            try { NativeMemory.Realloc((void*)p, 100_000); }
+            catch (OutOfMemoryException) { refused++; }
+        }
+        byte* native = (byte*)NativeMemory.Alloc(64);
+        native[63] = 0x5A;
+        native = (byte*)NativeMemory.Realloc(native, 100_000);
+        bool kept = native[63] == 0x5A;
+        NativeMemory.Free(native);
+        Memory.MemoryError check = KernelMemory.Current!.Heap.Check();
+        GC.KeepAlive(node);
+        return refused != 2 ? $"realloc resized {2 - refused} of an object's block and address"
+            : node.Payload != 77 || *(void**)obj != MethodTableOf(new Node(null)) ? "the refused object was changed"
+            : !kept ? "a native block lost its bytes when realloc grew it"
+            : check != Memory.MemoryError.None ? $"heap check after the refused reallocs: {check}"
+            : null;
     }
 }

@@ -1,5 +1,3 @@
-using System.Runtime;
-using System.Runtime.CompilerServices;
 using MemOS.Core;
 using MemOS.Memory;
 using MemOS.Plugs;
@@ -17,33 +15,25 @@ public static unsafe class ProcessCollector
 {
     public const ulong Threshold = 4UL * 1024 * 1024;
 
-    private static bool s_running;
-
     public static MarkSweepCollector.Result Last { get; private set; }
 
     internal static void Install()
     {
         MarkSweepCollector.Install(&AllocateTable, &FreeTable, &FreeObject);
-        MarkSweepCollector.SetCollectHandler(&CollectNow);
+        MarkSweepCollector.SetCollectHandler(&CollectFrom);
     }
-
-    private static void CollectNow() => Collect();
 
     internal static void MaybeCollect()
     {
-        if (MarkSweepCollector.AllocatedSinceCollection >= Threshold) Collect();
+        if (MarkSweepCollector.AllocatedSinceCollection >= Threshold) MarkSweepCollector.RequestCollection();
     }
 
-    public static MarkSweepCollector.Result Collect()
-    {
-        if (s_running) return default;
-        s_running = true;
-        MarkSweepCollector.ClearDeadStack(16 * 1024); // the user stack is megabytes: stale addresses are cleared
-        CallWithRegistersSaved(&CollectFrom);
-        s_running = false;
-        return Last;
-    }
+    /// <summary>Collects now; Last tells the outcome (not returned: a struct coming back would sit, unwritten
+    /// until the end, in a frame the stack scan reads).</summary>
+    public static void Collect() => MarkSweepCollector.RequestCollection();
 
+    // The collect handler: rsp is where the callee-saved registers were spilled; the frames below it are the
+    // collector's and are not scanned.
     private static void CollectFrom(ulong rsp)
     {
         ulong* starts = stackalloc ulong[2];
@@ -65,6 +55,4 @@ public static unsafe class ProcessCollector
 
     private static bool FreeObject(void* obj) => ProcessHeap.Free(ObjectLayout.BlockOf(obj)) == MemoryError.None;
 
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_call_with_registers_saved")]
-    private static extern void CallWithRegistersSaved(delegate*<ulong, void> function);
 }

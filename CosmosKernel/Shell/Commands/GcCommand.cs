@@ -62,7 +62,8 @@ internal sealed class GcCommand : Command
             chain = null;
         }
         ulong usedBefore = m.Heap.Statistics().UsedBytes;
-        MarkSweepCollector.Result r = GarbageCollection.Collect();
+        GarbageCollection.Collect();
+        MarkSweepCollector.Result r = GarbageCollection.Last;
         ulong usedAfter = m.Heap.Statistics().UsedBytes;
         ulong us = Timer.TscPerSecond == 0 ? 0 : GarbageCollection.LastCycles * 1_000_000 / Timer.TscPerSecond;
         Console.WriteLine($"gc: {r.ObjectsBefore} objects, {r.ObjectsFreed} freed ({Format.Size(r.BytesFreed)}), "
