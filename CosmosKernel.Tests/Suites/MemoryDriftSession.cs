@@ -104,7 +104,7 @@ public sealed class MemoryDriftSession
             string f = shell.Run($"free {Hex(b)} --user");
             if (!f.StartsWith("freed", StringComparison.Ordinal)) break; // heapd may have been killed for want of RAM
         }
-        // every heapd ends (a free after heapd died starts a fresh one, which holds nothing of the run)
+        // every heapd ends (a heap --user after heapd died would start a fresh one, which holds nothing of the run)
         foreach (Match h in Regex.Matches(shell.Run("ps"), @"^\s+(\d+) \w+ .*heapd$", RegexOptions.Multiline))
             shell.Run($"kill {h.Groups[1].Value}");
         Gc(shell);

@@ -166,6 +166,10 @@ public sealed class ProcessHeapSession
         shell.Run("gc");
         Assert.That(FramesOutsideKernelHeap(shell), Is.EqualTo(before), "every frame of the process came back");
         Assert.That(shell.Run("ps"), Does.Not.Contain("heapd"));
+        // a free with no heapd has nothing to free: refused, and no fresh heapd is started for it
+        Assert.That(shell.Run($"free {Hex(a.Address)} --user"), Does.StartWith("free: no heapd runs"));
+        Assert.That(shell.Run("ps"), Does.Not.Contain("heapd"));
+        Assert.That(FramesOutsideKernelHeap(shell), Is.EqualTo(before));
     }
 
     [Test]

@@ -26,9 +26,10 @@ internal static class HeapServer
 
     /// <summary>
     /// The process a --user command acts in: pid (if given) must be a live process that serves requests; otherwise
-    /// the resident heapd, started now if there is none. Null after printing why not.
+    /// the resident heapd, started now if there is none and <paramref name="start"/> (a `free` has nothing to free in
+    /// a heapd that does not exist yet, so it is refused instead). Null after printing why not.
     /// </summary>
-    public static Process? Target(Command command, string? pidText, out string? started)
+    public static Process? Target(Command command, string? pidText, out string? started, bool start = true)
     {
         started = null;
         if (pidText != null)
@@ -53,6 +54,12 @@ internal static class HeapServer
             return p;
         }
         if (Resident is { } resident) return resident;
+        if (!start)
+        {
+            Console.WriteLine($"{command.Name}: no {Program} runs, so no --user block is live "
+                + $"(alloc SIZE --user starts {Program}; --pid N names another serving process)");
+            return null;
+        }
         Process? d = ProcessLoader.Spawn(Program, [Program], Scheduler.Kernel, out string error);
         if (d == null)
         {

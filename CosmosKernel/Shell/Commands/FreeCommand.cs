@@ -88,7 +88,7 @@ internal sealed class FreeCommand : Command
     // free in a process: its heap code checks the pointer and frees; the kernel only carries the request.
     private void InProcess(Shell shell, KernelMemory m, string? pidText, ulong address)
     {
-        Process? p = HeapServer.Target(this, pidText, out string? started);
+        Process? p = HeapServer.Target(this, pidText, out string? started, start: false);
         if (p == null) return;
         ulong resident0 = p.ResidentPages;
         ulong eventsBefore = m.Faults.EventCount;
