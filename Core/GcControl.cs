@@ -11,10 +11,10 @@ namespace MemOS.Core;
 internal static unsafe class GcControl
 {
     [RuntimeExport("RhGetGcCollectionCount")] private static int CollectionCount(int generation, bool getSpecialGCCount)
-        => generation == 0 ? (int)ConservativeCollector.Collections : 0;
+        => generation == 0 ? (int)MarkSweepCollector.Collections : 0;
     [RuntimeExport("RhGetMaxGcGeneration")] private static int MaxGeneration() => 0;
     [RuntimeExport("RhpCollect")] private static void Collect(int generation, int mode, int lowMemoryP)
-        => ConservativeCollector.RequestCollection();
+        => MarkSweepCollector.RequestCollection();
     [RuntimeExport("RhWaitForPendingFinalizers")]
     private static void WaitForPendingFinalizers(int allowReentrantWait) { }
     [RuntimeExport("RhSuppressFinalize")] private static void SuppressFinalize(IntPtr obj) { }

@@ -53,16 +53,20 @@ internal static unsafe class ModuleRegistry
         return IntPtr.Zero;
     }
 
-    // String literals and preinitialised objects live in the image: nothing to register without a GC.
+    // String literals and preinitialised objects live in the image, never freed; the collector traces their fields.
     [RuntimeExport("RhRegisterFrozenSegment")]
     private static IntPtr RegisterFrozenSegment(void* start, nuint allocSize, nuint commitSize, nuint reservedSize)
-        => (IntPtr)start;
+        => MarkSweepCollector.AddFrozenSegment((ulong)start, allocSize) ? (IntPtr)start : IntPtr.Zero;
 
     [RuntimeExport("RhUpdateFrozenSegment")]
     private static void UpdateFrozenSegment(IntPtr segment, void* allocated, void* committed) { }
 
     [RuntimeExport("RhRegisterInlinedThreadStaticRoot")]
-    private static void RegisterInlinedThreadStaticRoot(void* root, IntPtr typeManager) { }
+    private static void RegisterInlinedThreadStaticRoot(void* root, IntPtr typeManager)
+    {
+        if (!MarkSweepCollector.AddThreadStaticRoot((ulong)root))
+            RuntimeFatal.Stop("thread-static roots", "more thread-static roots than the collector's table holds");
+    }
 
     [RuntimeExport("RhGetOSModuleFromPointer")]
     private static IntPtr GetOSModuleFromPointer(IntPtr pointer) => (IntPtr)1;

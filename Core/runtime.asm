@@ -1,7 +1,7 @@
 ; runtime.asm — the parts of CoreLib's runtime contract that must be machine code:
 ; write barriers (the JIT assumes their reduced register-kill set), memset/memmove, transition no-ops,
 ; the interface-dispatch stub with its global cache probe, and the data words CoreLib reads.
-; MemOS has no collecting GC yet, so a write barrier is just the store.
+; The collector never moves objects and has one generation, so a write barrier is just the store.
 
 default rel
 bits 64
@@ -13,6 +13,7 @@ global RhpPInvoke, RhpPInvokeReturn, RhpReversePInvoke, RhpReversePInvokeReturn,
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
 global RhpTrapThreads, g_cpuFeatures, __security_cookie, RhpStackProbe, memos_call_with_registers_saved
 global memos_dispatch_cache, memos_dispatch_cache_base, memos_handle_table
+global memos_mark_stack, memos_permanent_objects
 extern RhpResolveInterfaceMethod
 
 ; void RhpAssignRef(ref object dst /*rdi*/, object value /*rsi*/)
@@ -196,6 +197,12 @@ memos_dispatch_cache_base:
 memos_handle_table:
     lea rax, [memos_handle_slots]
     ret
+memos_mark_stack:
+    lea rax, [memos_mark_stack_slots]
+    ret
+memos_permanent_objects:
+    lea rax, [memos_permanent_slots]
+    ret
 
 section .data
 align 8
@@ -207,5 +214,8 @@ section .bss
 align 64
 memos_dispatch_cache: resb CACHE_ENTRIES * 24
 memos_handle_slots:   resb 16384 * 24   ; GcHandles.Capacity slots of 24 bytes
+; the collector's own memory, outside the heap it collects: MarkStack.Capacity and PermanentCapacity words
+memos_mark_stack_slots: resq 8192
+memos_permanent_slots:  resq 8192
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -43,7 +43,7 @@ internal static unsafe class AllocationHelpers
         byte* block = (byte*)ManagedAllocator.AllocateObject((nuint)size);
         if (block == null)
         {
-            ConservativeCollector.RequestCollection();
+            MarkSweepCollector.RequestCollection();
             block = (byte*)ManagedAllocator.AllocateObject((nuint)size);
             if (block == null) throw RuntimeExceptions.OutOfMemory;
         }

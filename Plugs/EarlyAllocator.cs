@@ -31,6 +31,11 @@ public static unsafe class EarlyAllocator
     public static ulong ExtraUsed => (ulong)(s_extraNext - s_extraStart);
     public static ulong Remaining => Capacity - Used;
 
+    /// <summary>Bytes from the pointer to the end of the early block that holds it (0 when neither does).</summary>
+    public static ulong BytesAfter(void* pointer)
+        => pointer >= s_start && pointer < s_end ? (ulong)(s_end - (byte*)pointer)
+            : pointer >= s_extraStart && pointer < s_extraEnd ? (ulong)(s_extraEnd - (byte*)pointer) : 0;
+
     public static bool Owns(void* pointer)
         => (pointer >= s_start && pointer < s_end) || (pointer >= s_extraStart && pointer < s_extraEnd);
 

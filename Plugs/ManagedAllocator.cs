@@ -13,6 +13,7 @@ public static unsafe class ManagedAllocator
     // No static initialisers here: the allocation helpers run before CoreLib can run a class constructor.
     private static delegate*<nuint, nuint, void*> s_allocate;
     private static delegate*<void*, bool> s_free;
+    private static delegate*<void*, nuint, void*> s_reallocate;
     private static bool s_inside;
     private static string? s_backend;
 
@@ -30,6 +31,10 @@ public static unsafe class ManagedAllocator
         s_free = free;
         s_backend = name;
     }
+
+    /// <summary>Installs realloc: reallocate(pointer, size) resizes a heap block in place when it can, else moves
+    /// it; bytes past the old size come back zeroed; null when the heap cannot (the old block is untouched).</summary>
+    public static void InstallReallocate(delegate*<void*, nuint, void*> reallocate) => s_reallocate = reallocate;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void* Allocate(nuint size, nuint alignment = 8)
@@ -49,12 +54,13 @@ public static unsafe class ManagedAllocator
     public static void* AllocateObject(nuint size) => Allocate(size);
 
     /// <summary>
-    /// A managed object is complete: the collector learns of it unless it came from the early allocator (whose block
-    /// is never freed and is scanned as a root).
+    /// A managed object is complete: the collector learns of it; one from the early allocator (never freed: the GC
+    /// static bases among them) is permanent, its fields roots.
     /// </summary>
     public static void Registered(void* obj, ulong size)
     {
-        if (!EarlyAllocator.Owns(obj)) ConservativeCollector.Register(obj, size);
+        if (!EarlyAllocator.Owns(obj)) MarkSweepCollector.Register(obj, size);
+        else MarkSweepCollector.RegisterPermanent(obj);
     }
 
     /// <summary>Native memory (NativeMemory.Alloc, malloc): not an object, but
@@ -62,13 +68,40 @@ public static unsafe class ManagedAllocator
     public static void* AllocateNative(nuint size, nuint alignment = 8)
     {
         void* p = Allocate(size, alignment);
-        if (p != null && !EarlyAllocator.Owns(p)) ConservativeCollector.RegisterNative(p, size);
+        if (p != null && !EarlyAllocator.Owns(p)) MarkSweepCollector.RegisterNative(p, size);
         return p;
+    }
+
+    /// <summary>realloc for native memory (NativeMemory.Realloc, SystemNative_Realloc): null allocates; the collector's
+    /// root range follows the block.</summary>
+    public static void* ReallocateNative(void* pointer, nuint size)
+    {
+        if (size == 0) size = 1;
+        if (pointer == null) return AllocateNative(size);
+        if (EarlyAllocator.Owns(pointer))
+        {
+            // The early allocator keeps no sizes and never frees: copy what can be the old block into a new one.
+            void* fresh = AllocateNative(size);
+            if (fresh == null) return null;
+            ulong room = EarlyAllocator.BytesAfter(pointer);
+            System.Buffer.MemoryCopy(pointer, fresh, size, size < room ? size : room);
+            return fresh;
+        }
+        if (s_reallocate == null || s_inside) return null;
+        // Only native blocks are resized: an object's block (its header word, one word below the object) belongs to
+        // the collector, which would go on tracing and freeing the object where it was. (The object's own address
+        // is no block start and the heap refuses it.) Looked up only when the block is no native block it knows.
+        if (!MarkSweepCollector.IsNative(pointer) && MarkSweepCollector.IsObjectBlock(pointer)) return null;
+        s_inside = true;
+        void* result = s_reallocate(pointer, size);
+        s_inside = false;
+        if (result != null) MarkSweepCollector.MoveNative(pointer, result, size);
+        return result;
     }
 
     public static void FreeNative(void* pointer)
     {
-        if (pointer != null && !EarlyAllocator.Owns(pointer)) ConservativeCollector.UnregisterNative(pointer);
+        if (pointer != null && !EarlyAllocator.Owns(pointer)) MarkSweepCollector.UnregisterNative(pointer);
         Free(pointer);
     }
 

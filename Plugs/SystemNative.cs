@@ -18,6 +18,8 @@ internal static unsafe class SystemNative
         => ManagedAllocator.AllocateNative(size == 0 ? 1 : size);
     [RuntimeExport("SystemNative_Free")] private static void Free(void* pointer)
         => ManagedAllocator.FreeNative(pointer);
+    [RuntimeExport("SystemNative_Realloc")] private static void* Realloc(void* pointer, nuint size)
+        => ManagedAllocator.ReallocateNative(pointer, size);
     [RuntimeExport("SystemNative_AlignedAlloc")] private static void* AlignedAlloc(nuint alignment, nuint size)
         => ManagedAllocator.AllocateNative(size == 0 ? 1 : size, alignment);
     [RuntimeExport("SystemNative_AlignedFree")] private static void AlignedFree(void* pointer)

@@ -1,83 +1,85 @@
-using System.Runtime;
-using System.Runtime.CompilerServices;
 using MemOS.Core;
 using MemOS.Kernel.Hardware;
+using MemOS.Kernel.Processes;
 using MemOS.Memory;
 using MemOS.Plugs;
 
 namespace MemOS.Kernel.MemoryManagement;
 
 /// <summary>
-/// Garbage collection for the kernel heap: Core's conservative collector with MemOS's roots — the kernel image's
-/// data and bss (statics, handles, TLS), the live part of the kernel stack, and what the early allocator handed out.
-/// It runs at a safe point, between shell commands, once enough has been allocated; `gc` runs it by hand.
+/// Garbage collection for the kernel heap: Core's mostly precise collector with MemOS's conservative roots — the live
+/// part of the boot stack (the shell's), and of every process's kernel stack (a system call waiting in the kernel).
+/// Statics, handles and thread statics are found precisely by Core itself. It runs at a safe point, between shell
+/// commands, once enough has been allocated; `gc` runs it by hand.
 /// </summary>
 internal static unsafe class GarbageCollection
 {
     /// <summary>Collect once this many bytes of objects were allocated since the last collection.</summary>
     public const ulong Threshold = 4UL * 1024 * 1024;
 
-    public static ConservativeCollector.Result Last { get; private set; }
+    private const int MaxRanges = 64;
+
+    public static MarkSweepCollector.Result Last { get; private set; }
     public static ulong LastCycles { get; private set; }
 
     public static void Install()
     {
-        ConservativeCollector.Install(&AllocateTable, &FreeTable, &FreeObject);
-        ConservativeCollector.SetCollectHandler(&CollectNow); // GC.Collect()
+        MarkSweepCollector.Install(&AllocateTable, &FreeTable, &FreeObject);
+        MarkSweepCollector.SetCollectHandler(&CollectFrom); // GC.Collect() and a refused allocation run it too
     }
-
-    private static void CollectNow() => Collect();
 
     public static void MaybeCollect()
     {
-        if (ConservativeCollector.AllocatedSinceCollection >= Threshold) Collect();
+        if (MarkSweepCollector.AllocatedSinceCollection >= Threshold) MarkSweepCollector.RequestCollection();
     }
 
-    public static ConservativeCollector.Result Collect()
-    {
-        ulong start = Cpu.ReadTsc();
-        CallWithRegistersSaved(&CollectFrom);
-        KernelMemory.Current!.Heap.Trim(); // what the collection freed goes back to the PMM (malloc_trim)
-        LastCycles = Cpu.ReadTsc() - start;
-        return Last;
-    }
+    /// <summary>Collects now and trims the heap; Last and LastCycles tell the outcome. Nothing is returned on
+    /// purpose: a struct coming back would sit, unwritten until the end, in a frame the stack scan reads.</summary>
+    public static void Collect() => MarkSweepCollector.RequestCollection();
 
-    // Roots: [data, end of image) less what is not mapped or cannot hold references: the freed boot page tables,
-    // the stack guard page with the dead stack below rsp, and the early block's unused tail.
+    // The collect handler: rsp is where the callee-saved registers were spilled; the frames below it are the
+    // collector's and are not scanned.
     private static void CollectFrom(ulong rsp)
     {
-        KernelMemory m = KernelMemory.Current!;
-        const int Holes = 3;
-        ulong* holeStart = stackalloc ulong[Holes];
-        ulong* holeEnd = stackalloc ulong[Holes];
-        holeStart[0] = m.Image.BootTablesStart; holeEnd[0] = m.Image.BootTablesEnd;
-        holeStart[1] = m.Image.StackGuard; holeEnd[1] = rsp;
-        holeStart[2] = EarlyAllocator.Start + EarlyAllocator.Used; holeEnd[2] = EarlyAllocator.End;
-        // sort the holes by start (three: insertion sort)
-        for (int i = 1; i < Holes; i++)
-            for (int j = i; j > 0 && holeStart[j] < holeStart[j - 1]; j--)
-            {
-                (holeStart[j], holeStart[j - 1]) = (holeStart[j - 1], holeStart[j]);
-                (holeEnd[j], holeEnd[j - 1]) = (holeEnd[j - 1], holeEnd[j]);
-            }
-        ulong* starts = stackalloc ulong[Holes + 2];
-        ulong* ends = stackalloc ulong[Holes + 2];
+        ulong start = Cpu.ReadTsc();
+        ulong* starts = stackalloc ulong[MaxRanges];
+        ulong* ends = stackalloc ulong[MaxRanges];
         int n = 0;
-        ulong cursor = m.Image.DataStart;
-        for (int i = 0; i < Holes; i++)
+        ulong bootBottom = KernelStack.Bottom, bootTop = KernelStack.Top;
+        bool onBootStack = rsp >= bootBottom && rsp < bootTop;
+        if (onBootStack) Add(starts, ends, ref n, rsp, bootTop);
+        if (Scheduler.IsInitialized)
         {
-            if (holeEnd[i] <= holeStart[i]) continue;
-            Add(starts, ends, ref n, cursor, holeStart[i]);
-            if (holeEnd[i] > cursor) cursor = holeEnd[i];
+            Process? current = Scheduler.CurrentProcess;
+            foreach (Process p in Scheduler.Tasks)
+            {
+                if (p.IsKernelTask)
+                {
+                    // the shell waits in a switch while a process's system call collects
+                    if (!onBootStack && p.SavedRsp >= bootBottom && p.SavedRsp < bootTop)
+                        Add(starts, ends, ref n, p.SavedRsp, bootTop);
+                    continue;
+                }
+                if (p.KernelStack == null) continue;
+                ulong bottom = p.KernelStack.Base.Value, top = p.KernelStackTop;
+                ulong from = p == current ? rsp : p.SavedRsp;
+                if (from >= bottom && from < top) Add(starts, ends, ref n, from, top);
+            }
         }
-        Add(starts, ends, ref n, cursor, m.Image.End);
-        Add(starts, ends, ref n, EarlyAllocator.ExtraStart, EarlyAllocator.ExtraStart + EarlyAllocator.ExtraUsed);
-        Last = ConservativeCollector.Collect(starts, ends, n);
+        // Too many early objects for the permanent table: their block is scanned as it was before the table existed.
+        if (MarkSweepCollector.PermanentTableOverflowed)
+        {
+            Add(starts, ends, ref n, EarlyAllocator.Start, EarlyAllocator.Start + EarlyAllocator.Used);
+            Add(starts, ends, ref n, EarlyAllocator.ExtraStart, EarlyAllocator.ExtraStart + EarlyAllocator.ExtraUsed);
+        }
+        Last = MarkSweepCollector.Collect(starts, ends, n);
+        LastCycles = Cpu.ReadTsc() - start; // the collection's pause, before the trim below
+        KernelMemory.Current!.Heap.Trim(); // what the collection freed goes back to the PMM (malloc_trim)
     }
 
     private static void Add(ulong* starts, ulong* ends, ref int n, ulong start, ulong end)
     {
-        if (end <= start) return;
+        if (end <= start || n == MaxRanges) return;
         starts[n] = start;
         ends[n] = end;
         n++;
@@ -91,9 +93,8 @@ internal static unsafe class GarbageCollection
 
     private static void FreeTable(void* table) => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)table));
 
+    // The object starts one header word into its heap block.
     private static bool FreeObject(void* obj)
-        => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)ObjectLayout.BlockOf(obj))) == MemoryError.None;
-
-    [MethodImpl(MethodImplOptions.InternalCall), RuntimeImport("*", "memos_call_with_registers_saved")]
-    private static extern void CallWithRegistersSaved(delegate*<ulong, void> function);
+        => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)ObjectLayout.BlockOf(obj)))
+            == MemoryError.None;
 }

@@ -12,6 +12,7 @@ internal static unsafe class ManagedAllocation
     public static void Install()
     {
         Plugs.ManagedAllocator.Install("kernel heap", &Allocate, &Free);
+        Plugs.ManagedAllocator.InstallReallocate(&Reallocate);
         Plugs.GcReporting.Install(&Report);
     }
 
@@ -22,6 +23,22 @@ internal static unsafe class ManagedAllocation
         Result<VirtualAddress> r = m.Heap.Allocate(size, alignment < 16 ? 16 : alignment);
         if (!r.Ok) return null;
         System.Runtime.CompilerServices.Unsafe.InitBlockUnaligned((void*)r.Value.Value, 0, (uint)size);
+        return (void*)r.Value.Value;
+    }
+
+    // realloc: in place when the heap can (HeapCore.Realloc.cs); the bytes it adds are zeroed like a new block's.
+    private static void* Reallocate(void* pointer, nuint size)
+    {
+        KernelMemory? m = KernelMemory.Current;
+        if (m == null) return null;
+        var address = new VirtualAddress((ulong)pointer);
+        Result<ulong> old = m.Heap.SizeOf(address);
+        if (!old.Ok) return null;
+        Result<VirtualAddress> r = m.Heap.Reallocate(address, size);
+        if (!r.Ok) return null;
+        if (size > old.Value)
+            System.Runtime.CompilerServices.Unsafe.InitBlockUnaligned(
+                (byte*)r.Value.Value + old.Value, 0, (uint)(size - (nuint)old.Value));
         return (void*)r.Value.Value;
     }
 

@@ -13,8 +13,8 @@ namespace MemOS.Kernel.Processes;
 /// its FS base and its PML4, then swaps kernel stacks (memos_switch).
 /// </summary>
 /// <remarks>
-/// Objects a waiting process needs are reachable from this class's list (the collector scans the kernel image and the
-/// boot stack, not process kernel stacks), so a system call keeps nothing only on its own stack across a wait.
+/// The collector scans every process's kernel stack from its saved rsp (and the boot stack), so what a system call
+/// holds on its own stack across a wait stays alive.
 /// </remarks>
 internal static unsafe class Scheduler
 {

@@ -50,7 +50,7 @@ internal sealed class Shell(ShellSession session)
         if (failed == null) return;
         // One command failed; the shell and the kernel's state stay. Out of memory: collect the command's garbage
         // (out here, where its dead frames are no longer on the stack) before formatting the report.
-        if (failed is OutOfMemoryException) Core.ConservativeCollector.RequestCollection();
+        if (failed is OutOfMemoryException) Core.MarkSweepCollector.RequestCollection();
         Console.WriteLine("error: " + Core.Exceptions.ExceptionText.Describe(failed));
     }
 

@@ -22,6 +22,7 @@ internal static class SuiteRunner
             "overflow" => StackOverflowProbe.Tests(),
             "exceptions" => ExceptionSuite.Tests(),
             "processes" => ProcessSuite.Tests(),
+            "gc" => CollectorSuite.Tests(),
             _ => null,
         };
         if (tests == null)

@@ -76,7 +76,8 @@ public static unsafe class HeapService
                 return 0;
             case OpCheck: return Check(heap);
             case OpTrim:
-                var c = ProcessCollector.Collect();
+                ProcessCollector.Collect();
+                var c = ProcessCollector.Last;
                 heap.Trim();
                 Append("collected ");
                 Number((ulong)c.ObjectsFreed);

@@ -43,6 +43,20 @@ public static unsafe class ProcessHeap
         return r.Ok ? (void*)r.Value.Value : null;
     }
 
+    /// <summary>realloc: resized in place when the heap can, else moved; bytes past the old size zeroed; null when
+    /// the heap refuses (the old block is untouched).</summary>
+    public static void* TryReallocate(void* pointer, nuint size)
+    {
+        var address = new VirtualAddress((ulong)pointer);
+        Result<ulong> old = s_heap!.SizeOf(address);
+        if (!old.Ok) return null;
+        Result<VirtualAddress> r = s_heap.Reallocate(address, size);
+        if (!r.Ok) return null;
+        if (size > old.Value)
+            Unsafe.InitBlockUnaligned((byte*)r.Value.Value + old.Value, 0, (uint)(size - (nuint)old.Value));
+        return (void*)r.Value.Value;
+    }
+
     /// <summary>Gives a block back; the heap's verdict (BadPointer,
     /// DoubleFree...) for anything it did not hand out.</summary>
     public static MemoryError Free(void* pointer) => s_heap!.Free(new VirtualAddress((ulong)pointer));

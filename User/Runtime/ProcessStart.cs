@@ -43,6 +43,7 @@ public static unsafe class ProcessStart
 
         ProcessHeap.Create(InitialStack.Variable("MEMOS_BACKING") != "demand");
         ManagedAllocator.Install("process heap", &AllocateManaged, &FreeManaged);
+        ManagedAllocator.InstallReallocate(&ProcessHeap.TryReallocate);
         ProcessCollector.Install();
         GcReporting.Install(&Report);
         RuntimeExceptions.Preallocate();

@@ -5,7 +5,7 @@ using MemOS.User.Runtime;
 /// <summary>
 /// `churn [MIB]`: allocates MIB (default 512) of short-lived objects — strings, lists, dictionaries, arrays — while
 /// keeping a small live set, in a process heap of at most 128 MiB. Only a collector that frees garbage lets it
-/// finish: it reports the collections Core's conservative collector made and the heap's size, then checks that the
+/// finish: it reports the collections Core's collector made and the heap's size, then checks that the
 /// live set survived every collection intact. Exit status 0 when it did.
 /// </summary>
 internal static class Program
