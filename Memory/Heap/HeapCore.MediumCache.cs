@@ -99,6 +99,31 @@ public partial class HeapCore<TMemory>
         return Uncache(x) == MemoryError.None;
     }
 
+    /// <summary>
+    /// Cached block x taken off its list and freed into the bins (realloc grows into it); false when x is not on its
+    /// list within CacheDepth or a list fails its checks.
+    /// </summary>
+    private bool Release(ulong x)
+    {
+        int i = BinOf(Read(x + BlockHeader.SizeWord) & SizeMask) - FirstCacheBin;
+        if (i < 0 || i >= CacheBins) return false;
+        ulong prev = 0, y = _cacheHeads[i];
+        for (ulong n = 0; y != 0 && n < CacheDepth; n++)
+        {
+            if (!IsCached(y)) { Corrupt(y); return false; }
+            ulong next = Read(y + CacheNext);
+            if (y == x)
+            {
+                if (prev == 0) _cacheHeads[i] = next; else Write(prev + CacheNext, next);
+                _cacheDepths[i]--;
+                return Uncache(x) == MemoryError.None;
+            }
+            prev = y;
+            y = next;
+        }
+        return false;
+    }
+
     /// <summary>Cached block x, already off its list, back to the bins (or the top) as a freed medium block.</summary>
     private MemoryError Uncache(ulong x)
     {

@@ -81,6 +81,8 @@ public partial class HeapCore<TMemory>
         ulong want = BlockFor(size, kind);
         if (want > _limit - x) return false;
         ulong next = x + block;
+        // A cached neighbour is free space kept for its bin: realloc takes it back to the bins first.
+        if (next < _top && IsCached(next) && !Release(next)) return false;
         if (next == _top)
         {
             if (EnsureEnd(x + want) != MemoryError.None || CommitGrown(x, block, want, false) != MemoryError.None)
