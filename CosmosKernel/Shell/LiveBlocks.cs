@@ -8,10 +8,11 @@ namespace MemOS.Kernel.Shell;
 /// space since.
 /// </summary>
 /// <remarks>
-/// Addresses are kept hidden (complemented, as the Boehm collector's GC_HIDE_POINTER does): the kernel's collector is
-/// conservative and scans this object's words, and a freed block's address kept in the clear made whatever object
-/// the heap later put there look referenced, so garbage stayed alive on pages all over the heap after the 20,000
-/// command soak (docs/heap.md, "What holds the pages"). The table of live blocks is cut back once it is mostly empty,
+/// Addresses are kept hidden (complemented, as the Boehm collector's GC_HIDE_POINTER does): under the conservative
+/// collector a freed block's address kept in the clear made whatever object the heap later put there look
+/// referenced, so garbage stayed alive on pages all over the heap after the 20,000 command soak (docs/heap.md, "What
+/// holds the pages"). The precise collector does not scan these ulong arrays, but it still reads stacks
+/// conservatively, where copies of the words land. The table of live blocks is cut back once it is mostly empty,
 /// and the freed ones sit in a fixed ring, so a burst of `alloc` leaves no peak-sized table behind.
 /// </remarks>
 internal sealed class LiveBlocks
