@@ -45,8 +45,7 @@ public partial class HeapCore<TMemory>
             ulong block = h & SizeMask, next = Read(x + CacheNext); // next is checked when it is reached in turn
             if (block >= need)
             {
-                if (prev == 0) _cacheHeads[i] = next; else Write(prev + CacheNext, next);
-                _cacheDepths[i]--;
+                Unlink(i, prev, next);
                 _cachedBytes -= block;
                 WriteHeader(x, block | Used | KindMedium | (h & PrevFree));
                 return x;
@@ -94,8 +93,7 @@ public partial class HeapCore<TMemory>
             x = Read(x + CacheNext);
         }
         if (!IsCached(x) || Read(x + CacheNext) != 0) { Corrupt(x); return false; }
-        if (prev == 0) _cacheHeads[i] = 0; else Write(prev + CacheNext, 0);
-        _cacheDepths[i]--;
+        Unlink(i, prev, 0);
         return Uncache(x) == MemoryError.None;
     }
 
@@ -114,14 +112,20 @@ public partial class HeapCore<TMemory>
             ulong next = Read(y + CacheNext);
             if (y == x)
             {
-                if (prev == 0) _cacheHeads[i] = next; else Write(prev + CacheNext, next);
-                _cacheDepths[i]--;
+                Unlink(i, prev, next);
                 return Uncache(x) == MemoryError.None;
             }
             prev = y;
             y = next;
         }
         return false;
+    }
+
+    /// <summary>Takes the block after <paramref name="prev"/> (0: the head) off list i; next follows it.</summary>
+    private void Unlink(int i, ulong prev, ulong next)
+    {
+        if (prev == 0) _cacheHeads[i] = next; else Write(prev + CacheNext, next);
+        _cacheDepths[i]--;
     }
 
     /// <summary>Cached block x, already off its list, back to the bins (or the top) as a freed medium block.</summary>
