@@ -96,26 +96,33 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// <summary>
     /// kmalloc: <paramref name="size"/> bytes aligned to <paramref name="alignment"/> (a power of two).
     /// </summary>
+    /// <remarks>
+    /// Inlined into its callers, so the common case costs no call and no frame of its own: a pop from a class's
+    /// partial slab, with nothing else on the way (the class from one table load, the object from the slab's free
+    /// map, one count, raw pointers). A heap read through an IHeapWords, red zones (both make _smallLimit 0),
+    /// tracing, other alignments, a class with no partial slab and the slab's last free object take AllocateSlow,
+    /// which decides everything again from the start (nothing here changed the heap).
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
-        // The common case, a pop from a class's partial slab, with nothing else on the way: the class from one table
-        // load, the object from the slab's free map (lowest set bit), one count, raw pointers. A heap read through an
-        // IHeapWords, red zones (both make _smallLimit 0), tracing, other alignments and a class with no partial slab
-        // take AllocateSlow, which decides everything again from the start (nothing here changed the heap).
-        if (alignment != 16 || size - 1 >= _smallLimit || MemoryTrace.On) goto Slow;
-        nuint c = SizeClasses.ClassOf(size);
-        ref SlabClass k = ref ClassAt(c);
-        ulong s = k.Partial;
-        if (s == 0) goto Slow;
-        ulong* map = (ulong*)(s + SlabHeader.FreeMap);
-        ulong bitmap = *map; // never 0: a slab on the partial list has a free object
-        ulong rest = bitmap & (bitmap - 1);
-        *map = rest;
-        k.Allocs++;
-        ulong p = s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size;
-        if (rest == 0) UnlinkPartial(s, (int)c); // full: off the list until something is freed
-        return Result<VirtualAddress>.Success(new VirtualAddress(p));
-    Slow:
+        if (alignment == 16 && size - 1 < _smallLimit && !MemoryTrace.On)
+        {
+            ref SlabClass k = ref ClassAt(SizeClasses.ClassOf(size));
+            ulong s = k.Partial;
+            if (s != 0)
+            {
+                ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+                ulong bitmap = *map, rest = bitmap & (bitmap - 1);
+                if (rest != 0) // the last free object leaves the partial list: AllocateSlow unlinks the slab
+                {
+                    *map = rest;
+                    k.Allocs++;
+                    return Result<VirtualAddress>.Success(new VirtualAddress(
+                        s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size));
+                }
+            }
+        }
         return AllocateSlow(size, alignment);
     }
 
@@ -149,35 +156,45 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// <summary>
     /// kfree: give back a block from Allocate. Bad or repeated pointers are reported, nothing changes.
     /// </summary>
+    /// <remarks>
+    /// Inlined into its callers like Allocate. The common case is a push into a slab's free map that leaves the slab
+    /// neither newly partial nor empty, with the checks that make a bad pointer harmless: the slab map (the heap's
+    /// own array, out of reach of stray writes) names the slab, its header's check word must name a class, the
+    /// offset must be an object's, and the object must be live (its bit clear: else a double free). Raw pointers: a
+    /// heap read through an IHeapWords, or with poisoning, has a _span of 0. Anything else takes FreeSlow, which
+    /// decides from the start and names the error.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe MemoryError Free(VirtualAddress address)
     {
-        // The common case, a push into a slab's free map that leaves the slab neither newly partial nor empty, with
-        // the checks that make a bad pointer harmless: the slab map (the heap's own array, out of reach of stray
-        // writes) names the slab, its sealed header must name a class, the offset must be an object's, and the
-        // object must be live (its bit clear: else a double free). Raw pointers: a heap read through an IHeapWords,
-        // or with poisoning, has a _span of 0. Anything else takes FreeSlow, which decides from the start.
         ulong p = address.Value, d = p - _base;
-        if (d >= _span || MemoryTrace.On) goto Slow;
-        nuint v = _slabMap.Get(d >> SlabMap.GranuleLog);
-        if (v == 0) goto Slow;
-        // Objects start on a granule: the slab header is just before the first granule of its objects.
-        ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
-        ulong info = *(ulong*)(s + SlabHeader.Info) ^ Seal(s) ^ SlabHeader.Tag;
-        if (!SlabHeader.Plausible(info)) goto Slow;
-        ref SlabClass k = ref ClassAt((nuint)SlabHeader.Class(info));
-        ulong off = p - s - SlabHeader.Bytes;
-        if (off >= k.Objects) goto Slow; // past the objects: not this slab's
-        ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
-        if (index * k.Size != off) goto Slow;
-        ulong* map = (ulong*)(s + SlabHeader.FreeMap);
-        ulong bitmap = *map, after = bitmap | (1UL << (int)index);
-        // Live (its bit clear), the slab not full (else it joins the partial list) and not left empty (unless it
-        // is the class's kept empty slab already): then the free is this one store.
-        if (after == bitmap || bitmap == 0) goto Slow;
-        if (after == k.Full && k.Empty != s) goto Slow;
-        *map = after;
-        k.Frees++;
-        return MemoryError.None;
+        if (d < _span && !MemoryTrace.On)
+        {
+            nuint v = _slabMap.Get(d >> SlabMap.GranuleLog);
+            if (v != 0)
+            {
+                // Objects start on a granule: the slab header is just before the first granule of its objects.
+                ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog)
+                    - SlabHeader.Bytes;
+                ulong info = *(ulong*)(s + SlabHeader.Info) ^ s ^ _slabKey;
+                if (!SlabHeader.Plausible(info)) goto Slow;
+                ref SlabClass k = ref ClassAt((nuint)SlabHeader.Class(info));
+                ulong off = p - s - SlabHeader.Bytes;
+                ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
+                ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+                ulong bitmap = *map, after = bitmap | (1UL << (int)index);
+                // An object's start (inside the objects, a multiple of the size), live (its bit clear), the slab
+                // not full (else it joins the partial list) and not left empty (unless it is the class's kept empty
+                // slab already): then the free is this one store.
+                if (off < k.Objects && index * k.Size == off && after != bitmap && bitmap != 0
+                    && (after != k.Full || k.Empty == s))
+                {
+                    *map = after;
+                    k.Frees++;
+                    return MemoryError.None;
+                }
+            }
+        }
     Slow:
         return FreeSlow(address);
     }
