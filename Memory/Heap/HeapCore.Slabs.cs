@@ -50,6 +50,23 @@ public partial class HeapCore<TMemory>
         return Result<VirtualAddress>.Success(new VirtualAddress(s + SlabHeader.Bytes + (ulong)index * k.Size));
     }
 
+    /// <summary>The fast path's pop of the last free object of slab s, the head of class c's partial list.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Result<VirtualAddress> AllocateLast(ulong s, int c) => AllocateFrom(s, c);
+
+    /// <summary>
+    /// The fast path's free into a full slab s of class c (the object checked, <paramref name="after"/> its new free
+    /// map): the slab joins the partial list. Under churn this is the common free (most slabs are full).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MemoryError FreeIntoFull(ulong s, int c, ulong after)
+    {
+        Write(s + SlabHeader.FreeMap, after);
+        _classes[c].Frees++;
+        LinkPartial(s, c);
+        return MemoryError.None;
+    }
+
     private Result<VirtualAddress> AllocateSmallSlow(int c)
     {
         int granules = SizeClasses.SpanGranules(c);

@@ -99,28 +99,28 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// <remarks>
     /// Inlined into its callers, so the common case costs no call and no frame of its own: a pop from a class's
     /// partial slab, with nothing else on the way (the class from one table load, the object from the slab's free
-    /// map, one count, raw pointers). A heap read through an IHeapWords, red zones (both make _smallLimit 0),
-    /// tracing, other alignments, a class with no partial slab and the slab's last free object take AllocateSlow,
-    /// which decides everything again from the start (nothing here changed the heap).
+    /// map, one count, raw pointers); the slab's last free object is a call (AllocateLast: the slab leaves the
+    /// partial list). A heap read through an IHeapWords, red zones (both make _smallLimit 0), tracing, other
+    /// alignments and a class with no partial slab take AllocateSlow, which decides everything again from the start
+    /// (nothing here changed the heap).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
         if (alignment == 16 && size - 1 < _smallLimit && !MemoryTrace.On)
         {
-            ref SlabClass k = ref ClassAt(SizeClasses.ClassOf(size));
+            nuint c = SizeClasses.ClassOf(size);
+            ref SlabClass k = ref ClassAt(c);
             ulong s = k.Partial;
             if (s != 0)
             {
                 ulong* map = (ulong*)(s + SlabHeader.FreeMap);
                 ulong bitmap = *map, rest = bitmap & (bitmap - 1);
-                if (rest != 0) // the last free object leaves the partial list: AllocateSlow unlinks the slab
-                {
-                    *map = rest;
-                    k.Allocs++;
-                    return Result<VirtualAddress>.Success(new VirtualAddress(
-                        s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size));
-                }
+                if (rest == 0) return AllocateLast(s, (int)c); // the slab leaves the partial list
+                *map = rest;
+                k.Allocs++;
+                return Result<VirtualAddress>.Success(new VirtualAddress(
+                    s + SlabHeader.Bytes + (ulong)BitOperations.TrailingZeroCount(bitmap) * k.Size));
             }
         }
         return AllocateSlow(size, alignment);
@@ -178,20 +178,24 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
                     - SlabHeader.Bytes;
                 ulong info = *(ulong*)(s + SlabHeader.Info) ^ s ^ _slabKey;
                 if (!SlabHeader.Plausible(info)) goto Slow;
-                ref SlabClass k = ref ClassAt((nuint)SlabHeader.Class(info));
+                int c = SlabHeader.Class(info);
+                ref SlabClass k = ref ClassAt((nuint)c);
                 ulong off = p - s - SlabHeader.Bytes;
                 ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
                 ulong* map = (ulong*)(s + SlabHeader.FreeMap);
                 ulong bitmap = *map, after = bitmap | (1UL << (int)index);
-                // An object's start (inside the objects, a multiple of the size), live (its bit clear), the slab
-                // not full (else it joins the partial list) and not left empty (unless it is the class's kept empty
-                // slab already): then the free is this one store.
-                if (off < k.Objects && index * k.Size == off && after != bitmap && bitmap != 0
-                    && (after != k.Full || k.Empty == s))
+                // An object's start (inside the objects, a multiple of the size) and live (its bit clear). A full
+                // slab joins the partial list (FreeIntoFull); one not left empty (unless it is the class's kept
+                // empty slab already) takes this one store; a slab left empty goes to FreeSlow (Emptied).
+                if (off < k.Objects && index * k.Size == off && after != bitmap)
                 {
-                    *map = after;
-                    k.Frees++;
-                    return MemoryError.None;
+                    if (bitmap == 0) return FreeIntoFull(s, c, after);
+                    if (after != k.Full || k.Empty == s)
+                    {
+                        *map = after;
+                        k.Frees++;
+                        return MemoryError.None;
+                    }
                 }
             }
         }
