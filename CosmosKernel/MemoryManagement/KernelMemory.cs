@@ -43,7 +43,7 @@ internal sealed unsafe class KernelMemory
     public ulong DirectMapEnd { get; }
     public List<string> Notes { get; } = new();
 
-    /// <summary>What a CPU without NX costs (boot prints it; `memmap` keeps it): the page tables then drop NX.</summary>
+    /// <summary>What a CPU without NX costs (boot prints it, `memmap` keeps it): page tables drop NX.</summary>
     public const string NoNxNote = "this CPU has no NX bit: pages meant to be no-execute stay executable";
 
     private KernelMemory(BootInfo boot, CpuFeatures cpu)

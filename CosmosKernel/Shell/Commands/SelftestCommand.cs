@@ -26,7 +26,8 @@ internal sealed class SelftestCommand : Command
         "executable; rodata no-execute; the stack guard page and the null page unmapped; a direct-map translation;\n" +
         "kernel heap invariants, and the resident heapd's own check of its heap; regions sorted and\n" +
         "non-overlapping; the zero page referenced;\n" +
-        "CR0.WP, EFER.NXE, CR4.PGE, CR4.SMEP and CR4.SMAP on (NX, SMEP and SMAP checks skipped on a CPU without them).\n" +
+        "CR0.WP, EFER.NXE, CR4.PGE, CR4.SMEP and CR4.SMAP on (NX, SMEP and SMAP checks skipped on a CPU\n" +
+        "without them).\n" +
         "Output: 'PASS name', 'FAIL name: reason' or 'SKIP name (reason)' per check, then\n" +
         "'selftest: P passed, F failed, S skipped'.\n" +
         "example: selftest";
