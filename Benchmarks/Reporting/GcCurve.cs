@@ -48,6 +48,9 @@ public static partial class GcCurve
         var console = new Console(qemu);
         var points = new List<Point>();
         var gcLog = new StringBuilder();
+        string charts = Path.Combine(docsDirectory, "charts");
+        Directory.CreateDirectory(charts);
+        string stamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
         try
         {
             console.WaitForPrompt();
@@ -70,6 +73,8 @@ public static partial class GcCurve
                 points.Add(new Point(i, s, u, true, long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)));
                 System.Console.WriteLine($"{i} commands: heap {s / 1024} KiB, used after gc {u / 1024} KiB, "
                     + $"{m.Groups[1].Value} live");
+                Write(charts, $"# ./memos boot -- -icount shift=0, {i} of {commands} commands ({stamp})", gcLog,
+                    points, i); // after every thousand: a run cut short still leaves its curve
             }
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
@@ -86,10 +91,12 @@ public static partial class GcCurve
                 if (!qemu.WaitForExit(TimeSpan.FromSeconds(20))) qemu.Kill(entireProcessTree: true);
             }
         }
-        string charts = Path.Combine(docsDirectory, "charts");
-        Directory.CreateDirectory(charts);
-        string stamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
-        string header = $"# ./memos boot -- -icount shift=0, {commands} commands ({stamp})";
+        System.Console.WriteLine($"wrote {Path.Combine(charts, Chart)}");
+        return 0;
+    }
+
+    private static void Write(string charts, string header, StringBuilder gcLog, List<Point> points, int commands)
+    {
         File.WriteAllText(Path.Combine(charts, "gc-curve-output.txt"), header + "\n" + gcLog);
         var csv = new StringBuilder("commands,heap_size_bytes,used_bytes,after_gc,live_objects\n");
         foreach (var p in points)
@@ -97,8 +104,6 @@ public static partial class GcCurve
                 $"{p.Commands},{p.SizeBytes},{p.UsedBytes},{(p.AfterGc ? 1 : 0)},{p.Live}\n");
         File.WriteAllText(Path.Combine(charts, "gc-curve.csv"), csv.ToString());
         Plot(Path.Combine(charts, Chart), points, commands);
-        System.Console.WriteLine($"wrote {Path.Combine(charts, Chart)}");
-        return 0;
     }
 
     /// <summary>The kernel heap's size and used bytes as `heap` prints them, or null.</summary>
