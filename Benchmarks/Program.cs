@@ -8,7 +8,8 @@ using MemOS.Benchmarks.Suites;
 // default job over every suite (long; extra arguments go to BenchmarkDotNet); `--list`: what exists; `--compare
 // DIR`: this build against another build's Benchmarks (see BuildComparison), in one process; `--traces`: replay
 // the recorded programs' heap traces (`--traces record` records them again; see Traces/TraceCommand);
-// `--kernel-bench`: boot the kernel under -icount, run `bench`, save docs/kernel-bench-output.txt (the fault chart).
+// `--kernel-bench`: boot the kernel under -icount, run `bench`, save docs/kernel-bench-output.txt (the fault chart);
+// `--gc-curve [N]`: boot it, type N shell commands (10,000), chart the kernel heap (docs/charts/, see GcCurve).
 if (StaticTlsRelaunch.RelaunchIfNeeded(args) is int exitCode) return exitCode;
 
 var suites = new[] { typeof(AllocatorBenchmarks), typeof(PmmBenchmarks), typeof(FaultBenchmarks) };
@@ -23,6 +24,9 @@ switch (mode)
         return 0;
     case "--kernel-bench":
         return MemOS.Benchmarks.Reporting.KernelBench.Capture(RepositoryRoot(), Path.Combine(RepositoryRoot(), "docs"));
+    case "--gc-curve":
+        return MemOS.Benchmarks.Reporting.GcCurve.Capture(RepositoryRoot(), Path.Combine(RepositoryRoot(), "docs"),
+            args.Length > 1 && int.TryParse(args[1], out int n) && n > 0 ? n : 10_000);
     case "--traces":
         return MemOS.Benchmarks.Traces.TraceCommand.Run(RepositoryRoot(), args[1..]);
     case "--compare" when args.Length == 2:
@@ -37,7 +41,7 @@ switch (mode)
     default:
         Console.WriteLine("usage: dotnet run -c Release --project Benchmarks -- "
             + "--quick | --full [BenchmarkDotNet args] | --list | --compare OTHER_BUILD_DIR | --traces [record]"
-            + " | --kernel-bench");
+            + " | --kernel-bench | --gc-curve [COMMANDS]");
         return mode == "--help" ? 0 : 2;
 }
 

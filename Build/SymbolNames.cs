@@ -54,9 +54,18 @@ internal sealed partial class SymbolNames
     {
         Match m = MethodTableSymbol().Match(symbol);
         if (!m.Success) return null;
-        string? rest = StripAssembly(m.Groups[1].Value);
+        string mangled = m.Groups[1].Value;
+        // Strings and arrays carry no assembly prefix (`_ZTV6String`, `_ZTV14__Array<Int32>`): the collector's census
+        // counts them most.
+        if (mangled.StartsWith("__Array<", StringComparison.Ordinal) && mangled.EndsWith('>'))
+            return ElementText(mangled["__Array<".Length..^1]) + "[]";
+        if (mangled == "String") return "System.String";
+        string? rest = StripAssembly(mangled);
         return rest == null ? null : TypeText(rest);
     }
+
+    private string ElementText(string mangled)
+        => mangled == "String" ? "System.String" : StripAssembly(mangled) is { } rest ? TypeText(rest) : mangled;
 
     private string? StripAssembly(string s)
     {

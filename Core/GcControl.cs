@@ -5,7 +5,7 @@ namespace MemOS.Core;
 
 /// <summary>
 /// GC control, finalization and thread queries answered truthfully for a runtime with one CPU, one thread and a
-/// non-moving, single-generation collector without finalizers: GC.Collect runs the collector the kernel installed;
+/// non-moving, single-generation collector without finalizers: GC.Collect runs the collector the host installed;
 /// nothing is ever finalized or suspended.
 /// </summary>
 internal static unsafe class GcControl
@@ -13,8 +13,9 @@ internal static unsafe class GcControl
     [RuntimeExport("RhGetGcCollectionCount")] private static int CollectionCount(int generation, bool getSpecialGCCount)
         => generation == 0 ? (int)MarkSweepCollector.Collections : 0;
     [RuntimeExport("RhGetMaxGcGeneration")] private static int MaxGeneration() => 0;
+    // Called during a collection (by code the collection runs), GC.Collect is deferred: one more runs after it.
     [RuntimeExport("RhpCollect")] private static void Collect(int generation, int mode, int lowMemoryP)
-        => MarkSweepCollector.RequestCollection();
+        => MarkSweepCollector.RequestCollection(deferred: true);
     [RuntimeExport("RhWaitForPendingFinalizers")]
     private static void WaitForPendingFinalizers(int allowReentrantWait) { }
     [RuntimeExport("RhSuppressFinalize")] private static void SuppressFinalize(IntPtr obj) { }

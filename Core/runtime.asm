@@ -13,7 +13,7 @@ global RhpPInvoke, RhpPInvokeReturn, RhpReversePInvoke, RhpReversePInvokeReturn,
 global RhpInitialDynamicInterfaceDispatch, RhpInitialInterfaceDispatch
 global RhpTrapThreads, g_cpuFeatures, __security_cookie, RhpStackProbe, memos_call_with_registers_saved
 global memos_dispatch_cache, memos_dispatch_cache_base, memos_handle_table
-global memos_mark_stack, memos_permanent_objects
+global memos_mark_stack, memos_permanent_objects, memos_read_tsc
 extern RhpResolveInterfaceMethod
 
 ; void RhpAssignRef(ref object dst /*rdi*/, object value /*rsi*/)
@@ -188,6 +188,13 @@ memos_call_with_registers_saved:
     pop r12
     pop rbp
     pop rbx
+    ret
+
+; ulong memos_read_tsc(): the time-stamp counter, for the collector's phase times (the kernel's and processes')
+memos_read_tsc:
+    rdtsc
+    shl rdx, 32
+    or rax, rdx
     ret
 
 ; addresses of the tables below, for C#

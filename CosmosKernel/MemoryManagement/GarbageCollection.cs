@@ -39,7 +39,7 @@ internal static unsafe class GarbageCollection
 
     // The collect handler: rsp is where the callee-saved registers were spilled; the frames below it are the
     // collector's and are not scanned.
-    private static void CollectFrom(ulong rsp)
+    internal static void CollectFrom(ulong rsp)
     {
         ulong start = Cpu.ReadTsc();
         ulong* starts = stackalloc ulong[MaxRanges];
@@ -85,16 +85,16 @@ internal static unsafe class GarbageCollection
         n++;
     }
 
-    private static void* AllocateTable(nuint size)
+    internal static void* AllocateTable(nuint size)
     {
         Result<VirtualAddress> r = KernelMemory.Current!.Heap.Allocate(size, 16);
         return r.Ok ? (void*)r.Value.Value : null;
     }
 
-    private static void FreeTable(void* table) => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)table));
+    internal static void FreeTable(void* table) => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)table));
 
     // The object starts one header word into its heap block.
-    private static bool FreeObject(void* obj)
+    internal static bool FreeObject(void* obj)
         => KernelMemory.Current!.Heap.Free(new VirtualAddress((ulong)ObjectLayout.BlockOf(obj)))
             == MemoryError.None;
 }

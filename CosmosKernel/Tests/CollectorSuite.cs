@@ -11,7 +11,7 @@ namespace MemOS.Kernel.Tests;
 /// The kernel heap's collector on the metal: objects are traced through their types' GC layouts (a byte[] full of
 /// pointer look-alikes keeps nothing alive, an object[] keeps its elements), weak handles clear, dependent handles
 /// follow their key, statics and thread statics are roots, the frozen objects in the image are understood, and a
-/// mark-stack overflow is recovered from.
+/// mark-stack overflow is recovered from, and a collection never starts another from inside itself.
 /// </summary>
 internal static unsafe class CollectorSuite
 {
@@ -31,6 +31,7 @@ internal static unsafe class CollectorSuite
         new("dead_frames_below_the_caller_keep_nothing", DeadFrames),
         new("any_address_in_an_objects_block_keeps_it", BlockAddresses),
         new("realloc_resizes_native_blocks_not_objects", ReallocRefusesObjects),
+        new("a_request_during_a_collection_starts_none", NestedRequests),
     ];
 
     private sealed class Mixed
@@ -375,5 +376,101 @@ internal static unsafe class CollectorSuite
             : !kept ? "a native block lost its bytes when realloc grew it"
             : check != Memory.MemoryError.None ? $"heap check after the refused reallocs: {check}"
             : null;
+    }
+
+    // A host whose root gathering and sweep allocate and ask for collections (GC.Collect, an allocation the heap
+    // refuses): none may start a collection inside the running one. The refused allocation fails at once with
+    // OutOfMemoryException, GC.Collect runs once more after the collection, and an object allocated during the sweep
+    // is tracked: alive through that collection, freed by a later one. Without the guard the handler is entered
+    // again from its own root gathering and the sweep's object is never tracked (so never freed).
+    private static int s_handlerDepth, s_deepestHandler, s_handlerRuns, s_sweepFrees;
+    private static string? s_nestedProblem;
+    private static object? s_bornInSweep;
+    private static int s_hugeLength = 0x7FFF_0000; // past the kernel heap's 1 GiB: refused, the PMM untouched
+    private static byte[]? s_huge;
+
+    private static string? NestedRequests()
+    {
+        long collections = MarkSweepCollector.Collections, nested = MarkSweepCollector.NestedRequests;
+        s_handlerDepth = s_deepestHandler = s_handlerRuns = s_sweepFrees = 0;
+        s_nestedProblem = null;
+        s_bornInSweep = null;
+        MakeGarbage(); // so the sweep has something to free
+        bool ran;
+        MarkSweepCollector.SetCollectHandler(&NestingHandler);
+        MarkSweepCollector.Install(&GarbageCollection.AllocateTable, &GarbageCollection.FreeTable, &NestingFree);
+        try { ran = MarkSweepCollector.RequestCollection(); }
+        finally { GarbageCollection.Install(); }
+        long ranCollections = MarkSweepCollector.Collections - collections;
+        long refused = MarkSweepCollector.NestedRequests - nested;
+        var (weak, tracked) = TakeBorn();
+        FillStack(0); // the dead frames below (TakeBorn's, the sweep's) held the object's address: not a root
+        GarbageCollection.Collect();
+        bool freedLater = weak.Target == null;
+        weak.Free();
+        return !ran ? "the collection did not run"
+            : s_deepestHandler > 1 ? $"a request during root gathering entered the collection {s_deepestHandler} deep"
+            : s_nestedProblem ?? (ranCollections != 2
+                ? $"{ranCollections} collections ran: want the one asked for and GC.Collect's, deferred after it"
+                : refused != 4 ? $"{refused} nested requests counted, want 4 (two phases x GC.Collect and a refusal)"
+                : s_bornInSweep is not null ? "the sweep's object was not let go"
+                : !tracked ? "an object allocated during the sweep is not tracked (it can never be freed)"
+                : !freedLater ? "the object allocated during the sweep survived a later collection"
+                : null);
+    }
+
+    private static void NestingHandler(ulong rsp)
+    {
+        s_handlerRuns++;
+        if (++s_handlerDepth > s_deepestHandler) s_deepestHandler = s_handlerDepth;
+        if (s_handlerDepth == 1)
+        {
+            if (s_handlerRuns == 1) RequestDuring("root gathering");
+            GarbageCollection.CollectFrom(rsp); // the kernel's roots, the collection, the trim
+        }
+        s_handlerDepth--;
+    }
+
+    private static bool NestingFree(void* obj)
+    {
+        if (s_sweepFrees++ == 0 && s_handlerRuns == 1)
+        {
+            RequestDuring("the sweep");
+            s_bornInSweep = new Node(null) { Payload = 5 };
+        }
+        return GarbageCollection.FreeObject(obj);
+    }
+
+    private static void RequestDuring(string phase)
+    {
+        long collections = MarkSweepCollector.Collections;
+        GC.Collect();
+        try
+        {
+            s_huge = new byte[s_hugeLength]; // kept in a static: an allocation nothing uses may be left out
+            s_nestedProblem ??= $"a {s_huge.Length} B array was allocated during {phase}";
+            s_huge = null;
+        }
+        catch (OutOfMemoryException) { }
+        if (MarkSweepCollector.Collections != collections) s_nestedProblem ??= $"a request during {phase} collected";
+        if (!MarkSweepCollector.Collecting) s_nestedProblem ??= $"Collecting is false during {phase}";
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void MakeGarbage()
+    {
+        Node? chain = null;
+        for (int i = 0; i < 100; i++) chain = new Node(chain);
+        s_consumed = (ulong)chain!.Payload;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (GCHandle Weak, bool Tracked) TakeBorn()
+    {
+        object? born = s_bornInSweep;
+        s_bornInSweep = null;
+        if (born is null) return (GCHandle.Alloc(new object(), GCHandleType.Weak), false);
+        bool tracked = MarkSweepCollector.IsObjectBlock(ObjectLayout.BlockOf(AddressOf(born)));
+        return (GCHandle.Alloc(born, GCHandleType.Weak), tracked);
     }
 }
