@@ -102,7 +102,8 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         // load, the object from the slab's free map (lowest set bit), one count, raw pointers. A heap read through an
         // IHeapWords, red zones (both make _smallLimit 0), tracing, other alignments and a class with no partial slab
         // take AllocateSlow, which decides everything again from the start (nothing here changed the heap).
-        if (alignment != 16 || size - 1 >= _smallLimit || MemoryTrace.On) goto Slow;
+        if (size - 1 >= _smallLimit) goto Medium; // and large, and every request of a non-direct heap
+        if (alignment != 16 || MemoryTrace.On) goto Slow;
         nuint c = SizeClasses.ClassOf(size);
         ref SlabClass k = ref ClassAt(c);
         ulong s = k.Partial;
@@ -117,6 +118,8 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         return Result<VirtualAddress>.Success(new VirtualAddress(p));
     Slow:
         return AllocateSlow(size, alignment);
+    Medium:
+        return AllocateCached(size, alignment); // HeapCore.MediumCache.cs
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -159,14 +162,14 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         ulong p = address.Value, d = p - _base;
         if (d >= _span || MemoryTrace.On) goto Slow;
         nuint v = _slabMap.Get(d >> SlabMap.GranuleLog);
-        if (v == 0) goto Slow;
+        if (v == 0) goto Medium; // no slab here
         // Objects start on a granule: the slab header is just before the first granule of its objects.
         ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
         ulong info = *(ulong*)(s + SlabHeader.Info) ^ Seal(s) ^ SlabHeader.Tag;
         if (!SlabHeader.Plausible(info)) goto Slow;
         ref SlabClass k = ref ClassAt((nuint)SlabHeader.Class(info));
         ulong off = p - s - SlabHeader.Bytes;
-        if (off >= k.Objects) goto Slow; // past the objects: not this slab's
+        if (off >= k.Objects) goto Medium; // past the objects: not this slab's (a medium block may start there)
         ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
         if (index * k.Size != off) goto Slow;
         ulong* map = (ulong*)(s + SlabHeader.FreeMap);
@@ -180,6 +183,8 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         return MemoryError.None;
     Slow:
         return FreeSlow(address);
+    Medium:
+        return FreeCached(address); // HeapCore.MediumCache.cs
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -194,6 +199,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         ulong x = p - HeaderSize;
         if (p >= _top) // only a block that was freed into the top can have been here
             return IsBuried(x) ? MemoryError.DoubleFree : MemoryError.BadPointer;
+        if (TryPushCached(x)) return MemoryError.None; // a medium block the cache keeps (HeapCore.MediumCache.cs)
 
         // Small first (the common case). A window's tail past its objects may hold other blocks: those fall through.
         ulong s = FindSlab(p, out ulong info);
