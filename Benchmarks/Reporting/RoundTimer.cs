@@ -40,8 +40,10 @@ public sealed class RoundTimer
         var watch = new Stopwatch();
         for (int r = 0; r < Rounds; r++)
         {
-            for (int i = 0; i < subjects.Count; i++)
+            // Each round starts with the next subject, so none is always the one run after the same neighbour.
+            for (int j = 0; j < subjects.Count; j++)
             {
+                int i = (r + j) % subjects.Count;
                 watch.Restart();
                 subjects[i].Run(calls[i]);
                 samples[i][r] = watch.Elapsed.TotalNanoseconds / (calls[i] * subjects[i].OpsPerCall);

@@ -37,7 +37,9 @@ public static class TraceBenchmark
             return [];
         }
         var allocators = TraceTargets.Available();
-        var timer = new RoundTimer(rounds: 9, roundBudget: TimeSpan.FromMilliseconds(60),
+        // 15 rounds of at least 150 ms each, interleaved and rotated: two runs on a loaded machine differed by more
+        // than KernelHeap's gap to mimalloc with 9 rounds of 60 ms (one replay of a large trace is longer than that).
+        var timer = new RoundTimer(rounds: 15, roundBudget: TimeSpan.FromMilliseconds(150),
             warmup: TimeSpan.FromMilliseconds(300));
         var results = new List<Result>();
         Console.WriteLine("Traces: replay of recorded programs' heap calls (rounds interleaved across allocators)");

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace MemOS.Memory.Heap;
 
@@ -10,6 +11,7 @@ public partial class HeapCore<TMemory>
     private readonly ulong[] _bins = new ulong[BinCount];
     private ulong _binMap0, _binMap1;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int BinOf(ulong size)
     {
         int lg = BitOperations.Log2(size);

@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using MemOS.Memory.Tracing;
+
 namespace MemOS.Memory.Heap;
 
 // Medium blocks of 2 KiB up to the large threshold that come and go: a freed one is kept whole on a LIFO list of its
@@ -21,6 +26,102 @@ public partial class HeapCore<TMemory>
 
     /// <summary>Bytes of medium blocks kept in the cache (free, whole, not in the bins).</summary>
     public ulong CachedBytes => _cachedBytes;
+
+    /// <summary>First block size past the last cache bin's (BinOf 41): cached blocks are below it.</summary>
+    private const ulong CacheTop = 40 * 1024;
+
+    /// <summary>
+    /// Allocate's medium branch (and every request of a heap without the fast paths): the common medium request
+    /// pops its cache list here, anything else goes to AllocateSlow, which decides from the start.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Result<VirtualAddress> AllocateCached(ulong size, ulong alignment)
+    {
+        ulong x = alignment == 16 && !MemoryTrace.On ? TryPopCached(size) : 0;
+        if (x == 0) return AllocateSlow(size, alignment);
+        return Result<VirtualAddress>.Success(new VirtualAddress(x + HeaderSize));
+    }
+
+    /// <summary>
+    /// Free's branch for a pointer no slab covers: the common medium free pushes onto its cache list here,
+    /// anything else goes to FreeSlow, which decides from the start.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private MemoryError FreeCached(VirtualAddress address)
+    {
+        ulong p = address.Value, x = p - HeaderSize;
+        if ((p & 15) == 0 && x - _base < _top - _base && p < _top && TryPushCached(x)) return MemoryError.None;
+        return FreeSlow(address);
+    }
+
+    /// <summary>
+    /// A pop of the head of the request's cache list with raw pointers: the head block's sealed header must say
+    /// cached, fit the request and belong to the list; anything else (an empty list, a head that does not fit, a
+    /// heap read through an IHeapWords) returns 0. Else the block, used again.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe ulong TryPopCached(ulong size)
+    {
+        if (size - (SizeClasses.MaxSize + 1) >= LargeThreshold - (SizeClasses.MaxSize + 1) || _span == 0) return 0;
+        ulong need = ((size + 15) & ~15UL) + HeaderSize;
+        int lg = BitOperations.Log2(need);
+        nint i = CacheIndex(need, lg);
+        ref ulong head = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cacheHeads), i);
+        ulong x = head;
+        // The head came from a freed block's link: it is checked like any pointer before it is read.
+        if (x - _base >= _top - _base || (x & 15) != 0) return 0;
+        ulong* w = (ulong*)x;
+        ulong h = w[0], seal = w[1], bytes = h & SizeMask;
+        // Same quarter of the same power of two as the request: the block belongs to this list.
+        if ((h & (Used | KindMask)) != (Used | KindCached) || seal != SealOf(x, h) || bytes < need
+            || bytes > _top - x || (bytes >> (lg - 2)) != (need >> (lg - 2))) return 0;
+        head = w[CacheNext / 8]; // checked when it is popped in turn
+        Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cacheDepths), i)--;
+        _cachedBytes -= bytes;
+        w[0] = h & ~KindMask; // KindMedium: the seal changes by the kind bits alone
+        w[1] = seal ^ KindCached;
+        _mediumUsedBytes += bytes - HeaderSize;
+        _overheadBytes += HeaderSize;
+        _mediumLive++;
+        _mediumAllocs++;
+        return x;
+    }
+
+    /// <summary>
+    /// A push onto its cache list with raw pointers, when block x (below top) has a sealed used medium header of a
+    /// cached size and its list and the byte bound have room; else false.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private unsafe bool TryPushCached(ulong x)
+    {
+        if (_span == 0 || _noBlockCache) return false;
+        ulong* w = (ulong*)x;
+        ulong h = w[0], bytes = h & SizeMask;
+        if ((h & (Used | KindMask)) != (Used | KindMedium) || bytes - CacheMin >= CacheTop - CacheMin) return false;
+        ulong seal = w[1];
+        if (seal != SealOf(x, h) || bytes > _top - x) return false;
+        nint i = CacheIndex(bytes, BitOperations.Log2(bytes));
+        ref ulong depth = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cacheDepths), i);
+        if (depth >= CacheDepth || _cachedBytes + bytes > CacheBytes) return false;
+        ref ulong head = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_cacheHeads), i);
+        w[0] = h | KindCached;
+        w[1] = seal ^ KindCached;
+        w[CacheNext / 8] = head;
+        head = x;
+        depth++;
+        _cachedBytes += bytes;
+        _mediumUsedBytes -= bytes - HeaderSize;
+        _overheadBytes -= HeaderSize;
+        _mediumLive--;
+        return true;
+    }
+
+    /// <summary>
+    /// BinOf(size) - FirstCacheBin for a size in [CacheMin, CacheTop) whose Log2 is <paramref name="lg"/>: the
+    /// list, without BinOf's clamp (the caller's range check keeps it in the arrays).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static nint CacheIndex(ulong size, int lg) => (lg - 11) * 4 + (nint)((size >> (lg - 2)) & 3);
 
     /// <summary>
     /// A cached block for a medium request of <paramref name="need"/> bytes (header included) at the default

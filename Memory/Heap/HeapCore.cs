@@ -100,14 +100,16 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
     /// Inlined into its callers, so the common case costs no call and no frame of its own: a pop from a class's
     /// partial slab, with nothing else on the way (the class from one table load, the object from the slab's free
     /// map, one count, raw pointers); the slab's last free object is a call (AllocateLast: the slab leaves the
-    /// partial list). A heap read through an IHeapWords, red zones (both make _smallLimit 0), tracing, other
-    /// alignments and a class with no partial slab take AllocateSlow, which decides everything again from the start
-    /// (nothing here changed the heap).
+    /// partial list). Larger sizes, and every request of a heap read through an IHeapWords or with red zones (both
+    /// make _smallLimit 0), go to AllocateCached (the medium cache's pop). Tracing, other alignments and a class
+    /// with no partial slab take AllocateSlow, which decides everything again from the start (nothing here changed
+    /// the heap).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe Result<VirtualAddress> Allocate(ulong size, ulong alignment = 16)
     {
-        if (alignment == 16 && size - 1 < _smallLimit && !MemoryTrace.On)
+        if (size - 1 >= _smallLimit) goto Medium;
+        if (alignment == 16 && !MemoryTrace.On)
         {
             nuint c = SizeClasses.ClassOf(size);
             ref SlabClass k = ref ClassAt(c);
@@ -124,6 +126,8 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
             }
         }
         return AllocateSlow(size, alignment);
+    Medium:
+        return AllocateCached(size, alignment); // HeapCore.MediumCache.cs
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -171,36 +175,36 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         if (d < _span && !MemoryTrace.On)
         {
             nuint v = _slabMap.Get(d >> SlabMap.GranuleLog);
-            if (v != 0)
+            if (v == 0) goto Medium; // no slab here
+            // Objects start on a granule: the slab header is just before the first granule of its objects.
+            ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog) - SlabHeader.Bytes;
+            ulong info = *(ulong*)(s + SlabHeader.Info) ^ s ^ _slabKey;
+            if (!SlabHeader.Plausible(info)) goto Slow;
+            int c = SlabHeader.Class(info);
+            ref SlabClass k = ref ClassAt((nuint)c);
+            ulong off = p - s - SlabHeader.Bytes;
+            if (off >= k.Objects) goto Medium; // past the objects: not this slab's (a medium block may start there)
+            ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
+            ulong* map = (ulong*)(s + SlabHeader.FreeMap);
+            ulong bitmap = *map, after = bitmap | (1UL << (int)index);
+            // An object's start (a multiple of the size) and live (its bit clear). A full slab joins the partial
+            // list (FreeIntoFull); one not left empty (unless it is the class's kept empty slab already) takes this
+            // one store; a slab left empty goes to FreeSlow (Emptied).
+            if (index * k.Size == off && after != bitmap)
             {
-                // Objects start on a granule: the slab header is just before the first granule of its objects.
-                ulong s = (p & ~(SizeClasses.Granule - 1)) - ((ulong)(v - 1) << SlabMap.GranuleLog)
-                    - SlabHeader.Bytes;
-                ulong info = *(ulong*)(s + SlabHeader.Info) ^ s ^ _slabKey;
-                if (!SlabHeader.Plausible(info)) goto Slow;
-                int c = SlabHeader.Class(info);
-                ref SlabClass k = ref ClassAt((nuint)c);
-                ulong off = p - s - SlabHeader.Bytes;
-                ulong index = (off * k.Reciprocal) >> 32; // off / size without a divide (exact below 2^16)
-                ulong* map = (ulong*)(s + SlabHeader.FreeMap);
-                ulong bitmap = *map, after = bitmap | (1UL << (int)index);
-                // An object's start (inside the objects, a multiple of the size) and live (its bit clear). A full
-                // slab joins the partial list (FreeIntoFull); one not left empty (unless it is the class's kept
-                // empty slab already) takes this one store; a slab left empty goes to FreeSlow (Emptied).
-                if (off < k.Objects && index * k.Size == off && after != bitmap)
+                if (bitmap == 0) return FreeIntoFull(s, c, after);
+                if (after != k.Full || k.Empty == s)
                 {
-                    if (bitmap == 0) return FreeIntoFull(s, c, after);
-                    if (after != k.Full || k.Empty == s)
-                    {
-                        *map = after;
-                        k.Frees++;
-                        return MemoryError.None;
-                    }
+                    *map = after;
+                    k.Frees++;
+                    return MemoryError.None;
                 }
             }
         }
     Slow:
         return FreeSlow(address);
+    Medium:
+        return FreeCached(address); // HeapCore.MediumCache.cs
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -215,6 +219,7 @@ public partial class HeapCore<TMemory> where TMemory : struct, IHeapWords
         ulong x = p - HeaderSize;
         if (p >= _top) // only a block that was freed into the top can have been here
             return IsBuried(x) ? MemoryError.DoubleFree : MemoryError.BadPointer;
+        if (TryPushCached(x)) return MemoryError.None; // a medium block the cache keeps (HeapCore.MediumCache.cs)
 
         // Small first (the common case). A window's tail past its objects may hold other blocks: those fall through.
         ulong s = FindSlab(p, out ulong info);
