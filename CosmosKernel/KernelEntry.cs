@@ -33,7 +33,9 @@ internal static unsafe class KernelEntry
         System.Console.SetOut(new KernelTextWriter());
         System.Console.SetIn(new KernelTextReader(kernel.Editor));
         System.Console.WriteLine($"MemOS booted by {kernel.Boot.Protocol}, command line '{kernel.Boot.CommandLine}'");
-        MemoryManagement.KernelMemory.Initialize(kernel.Boot, CpuFeatures.Read());
+        CpuFeatures cpu = CpuFeatures.Read();
+        MemoryManagement.KernelMemory.Initialize(kernel.Boot, cpu);
+        if (!cpu.Nx) System.Console.WriteLine("warning: " + MemoryManagement.KernelMemory.NoNxNote);
         DisplaySetup.Initialize(kernel.Boot, MemoryManagement.KernelMemory.Current!);
         System.Console.WriteLine($"console: {DisplaySetup.Outcome}");
         Core.Exceptions.RuntimeExceptions.Preallocate();

@@ -43,6 +43,9 @@ internal sealed unsafe class KernelMemory
     public ulong DirectMapEnd { get; }
     public List<string> Notes { get; } = new();
 
+    /// <summary>What a CPU without NX costs (boot prints it, `memmap` keeps it): page tables drop NX.</summary>
+    public const string NoNxNote = "this CPU has no NX bit: pages meant to be no-execute stay executable";
+
     private KernelMemory(BootInfo boot, CpuFeatures cpu)
     {
         Cpu = cpu;
@@ -50,7 +53,7 @@ internal sealed unsafe class KernelMemory
         Physical = new DirectMapMemory();
         Tlb = new HardwareTlb();
         int bits = cpu.PhysicalAddressBits;
-        if (!cpu.Nx) Fatal("this CPU has no NX bit: MemOS maps data no-execute and needs it");
+        if (!cpu.Nx) Notes.Add(NoNxNote);
 
         // 1. the inventory: what the bootloader said, minus what is already in use
         var entries = new MemoryMapEntry[boot.MemoryMap.Count];
@@ -76,7 +79,8 @@ internal sealed unsafe class KernelMemory
             ?? Fail<PhysicalAddress>("no 4 MiB of usable memory below 4 GiB for the first page tables");
         var poolFrames = new BootFrameAllocator(pool, pool + BootFrameAllocator.PoolSize, Physical);
         Frames = new KernelFrameSource(poolFrames);
-        KernelHalfTemplate template = Check(KernelHalfTemplate.Create(Physical, Frames, bits), "kernel-half template");
+        KernelHalfTemplate template = Check(KernelHalfTemplate.Create(Physical, Frames, bits, cpu.Nx),
+            "kernel-half template");
         KernelHalf = template;
         Space = Check(AddressSpace.Create(Physical, Frames, Tlb, template, guardPages: 1, bits),
             "kernel address space");
@@ -84,7 +88,7 @@ internal sealed unsafe class KernelMemory
         DirectMapEnd = KernelPageTables.MapDirect(Space.PageTable, RamEnd);
 
         // 3. switch: from here the boot tables are unused; write protection, global pages, SMEP/SMAP if present
-        // (NX has been on since boot.asm)
+        // (NX, when the CPU has it, has been on since boot.asm)
         Hardware.Cpu.WriteCr3(Space.PageTable.Root.Value);
         KernelProtection.TurnOn(cpu);
 

@@ -27,7 +27,7 @@ internal static unsafe class MemorySuite
         new("zero_page_then_copy_on_write", ZeroPageThenCopyOnWrite),
         new("copy_on_write_of_a_shared_frame_with_data", SharedFrameCopyOnWrite.Run),
         new("violation_write_to_read_only", WriteToReadOnly),
-        new("violation_execute_on_nx", ExecuteOnNx),
+        new("violation_execute_on_nx", ExecuteOnNx, () => M.Cpu.Nx ? null : "the CPU has no NX"),
         new("violation_no_region", NoRegion),
         new("violation_user_page_from_kernel_exec", KernelExecuteOfUser,
             () => KernelProtection.Smep ? null : "the CPU has no SMEP"),

@@ -13,18 +13,22 @@ public sealed class KernelHalfTemplate
     private readonly IFrameAllocator _frames;
     private bool _released;
 
-    private KernelHalfTemplate(ulong[] entries, IFrameAllocator frames, int physicalAddressBits)
+    private KernelHalfTemplate(ulong[] entries, IFrameAllocator frames, int physicalAddressBits, bool noExecute)
     {
         _entries = entries;
         _frames = frames;
         PhysicalAddressBits = physicalAddressBits;
+        NoExecute = noExecute;
     }
 
     public int PhysicalAddressBits { get; }
 
+    /// <summary>Whether the CPU has NX (EFER.NXE on): the page tables made with this template follow it.</summary>
+    public bool NoExecute { get; }
+
     /// <summary>Allocate and zero the 256 kernel PDPTs (1 MiB). Out of memory → nothing kept.</summary>
     public static Result<KernelHalfTemplate> Create(IPhysicalMemory memory, IFrameAllocator frames,
-        int physicalAddressBits = 52)
+        int physicalAddressBits = 52, bool noExecute = true)
     {
         var entries = new ulong[EntryCount];
         for (int i = 0; i < EntryCount; i++)
@@ -41,7 +45,8 @@ public sealed class KernelHalfTemplate
             // the kernel half.
             entries[i] = PageTableEntry.Create(frame.Value, PageFlags.Present | PageFlags.Writable).Raw;
         }
-        return Result<KernelHalfTemplate>.Success(new KernelHalfTemplate(entries, frames, physicalAddressBits));
+        return Result<KernelHalfTemplate>.Success(new KernelHalfTemplate(entries, frames, physicalAddressBits,
+            noExecute));
     }
 
     /// <summary>The raw PML4 entry for a kernel-half index (256..511).</summary>

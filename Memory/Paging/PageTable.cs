@@ -27,11 +27,13 @@ public sealed class PageTable
     private readonly IFrameAllocator _frames;
     private readonly ITlb _tlb;
     private readonly ulong _addressMask;
+    // The flag bits an entry may carry: every PageFlags bit, less NX on a CPU without it (there bit 63 is reserved).
+    private readonly ulong _flagMask;
     private readonly bool _sharedKernelHalf;
     private bool _destroyed;
 
     private PageTable(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb, PhysicalAddress root,
-        int physicalAddressBits, bool sharedKernelHalf)
+        int physicalAddressBits, bool sharedKernelHalf, bool noExecute)
     {
         _memory = memory;
         _frames = frames;
@@ -40,6 +42,8 @@ public sealed class PageTable
         PhysicalAddressBits = physicalAddressBits;
         _addressMask = PageTableEntry.AddressMask(physicalAddressBits);
         _sharedKernelHalf = sharedKernelHalf;
+        NoExecute = noExecute;
+        _flagMask = PageTableEntry.FlagMask & (noExecute ? ulong.MaxValue : ~(ulong)PageFlags.NoExecute);
     }
 
     /// <summary>The PML4's physical address (what CR3 holds).</summary>
@@ -48,10 +52,19 @@ public sealed class PageTable
     /// <summary>Physical-address width (MAXPHYADDR); entry address fields are masked to it.</summary>
     public int PhysicalAddressBits { get; }
 
+    /// <summary>
+    /// Whether entries carry NX (EFER.NXE). Without it, as Linux does on such CPUs, NX is dropped from every entry
+    /// written: pages meant to be no-execute stay executable, and bit 63 stays clear (it would be a reserved bit).
+    /// </summary>
+    public bool NoExecute { get; }
+
     /// <summary>The TLB this table's changes are invalidated through.</summary>
     public ITlb Tlb => _tlb;
 
-    /// <summary>A new, empty PML4 (plus the shared kernel half when a template is given).</summary>
+    /// <summary>
+    /// A new, empty PML4 (plus the shared kernel half when a template is given; the template then also says whether
+    /// the CPU has NX).
+    /// </summary>
     public static Result<PageTable> Create(IPhysicalMemory memory, IFrameAllocator frames, ITlb tlb,
         KernelHalfTemplate? kernelHalf = null, int physicalAddressBits = 52)
     {
@@ -64,7 +77,7 @@ public sealed class PageTable
         memory.Zero(root.Value, PhysicalAddress.FrameSize);
         kernelHalf?.CopyInto(memory, root.Value);
         return Result<PageTable>.Success(new PageTable(memory, frames, tlb, root.Value, physicalAddressBits,
-            kernelHalf != null));
+            kernelHalf != null, kernelHalf?.NoExecute ?? true));
     }
 
     /// <summary>Bytes in a page of a size.</summary>
@@ -99,7 +112,7 @@ public sealed class PageTable
             error = MakeTables(va, tables, level, leafLevel);
             if (error != MemoryError.None) return PageTableChange.Fail(error);
         }
-        ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P | (leafLevel == 2 ? PS : 0);
+        ulong leaf = frame.Value | ((ulong)flags & _flagMask & ~PS) | P | (leafLevel == 2 ? PS : 0);
         WriteEntry(tables[leafLevel], va.TableIndex(leafLevel), leaf);
         if (MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
@@ -121,7 +134,7 @@ public sealed class PageTable
         if (leafTable == 0 || _destroyed || !va.IsCanonical || ((va.Value | frame.Value) & pageMask) != 0
             || (frame.Value & ~_addressMask) != 0 || (ReadEntry(leafTable, index) & P) != 0)
             return Map(va, frame, flags);
-        ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P;
+        ulong leaf = frame.Value | ((ulong)flags & _flagMask & ~PS) | P;
         WriteEntry(leafTable, index, leaf);
         if (MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.EntryWritten, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
@@ -186,7 +199,7 @@ public sealed class PageTable
         Span<ulong> tables = stackalloc ulong[5];
         int level = Descend(va, tables, out ulong entry);
         if ((entry & P) == 0) return PageTableChange.Fail(MemoryError.NotMapped);
-        ulong newFlags = ((ulong)flags & PageTableEntry.FlagMask & ~(PS | AD)) | P;
+        ulong newFlags = ((ulong)flags & _flagMask & ~(PS | AD)) | P;
         error = Leaf(va, size, tables, ref entry, ref level, out TlbInvalidation invalidation);
         if (error != MemoryError.None) return PageTableChange.Fail(error);
         if (size == PageSize.Size2M) newFlags |= PS;
@@ -210,7 +223,7 @@ public sealed class PageTable
         int level = Descend(va, tables, out ulong entry);
         if ((entry & P) == 0) return PageTableChange.Fail(MemoryError.NotMapped);
         if (level != 1) return PageTableChange.Fail(MemoryError.Conflict);
-        ulong leaf = frame.Value | ((ulong)flags & PageTableEntry.FlagMask & ~PS) | P;
+        ulong leaf = frame.Value | ((ulong)flags & _flagMask & ~PS) | P;
         WriteEntry(tables[1], va.TableIndex(1), leaf);
         if (MemoryTrace.On)
             MemoryTrace.Emit(MemoryEventKind.EntryChanged, va.Value, frame: frame.Value, value: leaf & ~_addressMask,
@@ -302,7 +315,8 @@ public sealed class PageTable
     }
 
     /// <summary>
-    /// Walk level by level for display (`pagewalk`), checking reserved bits as the CPU would with EFER.NXE set.
+    /// Walk level by level for display (`pagewalk`), checking reserved bits as the CPU would (NX is one without
+    /// EFER.NXE).
     /// Allocates.
     /// </summary>
     public PageWalk Walk(VirtualAddress va)
@@ -319,7 +333,7 @@ public sealed class PageTable
                 (PageFlags)(entry & PageTableEntry.FlagMask), next));
             if ((entry & P) == 0) return new PageWalk(va, steps, PageWalkStop.NotPresent, default, 0);
             ulong reserved = PageTableEntry.ReservedBits(entry, (PageTableLevel)level, PhysicalAddressBits,
-                noExecuteEnabled: true);
+                noExecuteEnabled: NoExecute);
             if (reserved != 0) return new PageWalk(va, steps, PageWalkStop.ReservedBits, default, reserved);
             if (level == 1)
                 return new PageWalk(va, steps, PageWalkStop.Translated, next + va.PageOffset, 0);
@@ -413,7 +427,7 @@ public sealed class PageTable
         var pt = AllocateTable();
         if (!pt.Ok) return pt.Error;
         ulong baseFrame = hugeEntry & _addressMask & ~(HugePageSize - 1);
-        ulong flags = hugeEntry & PageTableEntry.FlagMask & ~PS;
+        ulong flags = hugeEntry & _flagMask & ~PS;
         for (int i = 0; i < EntriesPerTable; i++)
             WriteEntry(pt.Value.Value, i, (baseFrame + (ulong)i * VirtualAddress.PageSize) | flags);
         WriteEntry(tables[2], va.TableIndex(2), pt.Value.Value | IntermediateFlags(va));

@@ -18,6 +18,7 @@ public class CpuModelTests
     [TestCase("qemu64,+smep,+pdpe1gb", "yes", "yes", "yes", "yes", "no ", "yes", "no ", "physical 40, virtual 48")]
     [TestCase("max", "yes", "yes", "yes", "yes", "no ", "yes", "yes", "physical 40, virtual 57")]
     [TestCase("max,-smap,-pdpe1gb", "yes", "yes", "yes", "no ", "no ", "yes", "no ", "physical 40, virtual 57")]
+    [TestCase("max,-nx", "yes", "no ", "yes", "yes", "no ", "yes", "yes", "physical 40, virtual 57")]
     public void Cpuinfo_reports_what_the_model_has(string model, string pae, string nx, string pge, string pages1G,
         string pcid, string smep, string smap, string addressBits)
     {
@@ -54,6 +55,24 @@ public class CpuModelTests
         Assert.That(lines, Has.One.EqualTo("PASS CR4.SMEP on"), shell.SerialLog);
         Assert.That(lines, Has.One.EqualTo("SKIP CR4.SMAP on (the CPU has no SMAP)"), shell.SerialLog);
         Assert.That(lines.Last(), Does.EndWith(", 0 failed, 2 skipped"), shell.SerialLog); // SMAP, user heap
+    }
+
+    [Test]
+    public void Without_nx_it_boots_says_so_runs_data_pages_and_skips_only_the_nx_checks()
+    {
+        using ShellSession shell = Boot("max,-nx");
+        const string warning = "this CPU has no NX bit: pages meant to be no-execute stay executable";
+        Assert.That(shell.SerialLog, Does.Contain("warning: " + warning));
+        Assert.That(shell.Run("memmap"), Does.Contain("note: " + warning));
+        string[] lines = Lines(shell, "selftest");
+        Assert.That(lines, Has.One.EqualTo("SKIP EFER.NXE on (the CPU has no NX)"), shell.SerialLog);
+        Assert.That(lines, Has.One.EqualTo("SKIP kernel rodata no-execute (the CPU has no NX)"), shell.SerialLog);
+        Assert.That(lines, Has.One.EqualTo("PASS kernel rodata read-only"), shell.SerialLog);
+        Assert.That(lines.Last(), Does.EndWith(", 0 failed, 3 skipped"), shell.SerialLog); // NXE, rodata NX, heap
+        // A kernel-heap page is data: with NX it would fault on execute; here the page table has no NX bit to set.
+        string walk = shell.Run("pagewalk 0xffff800000000000");
+        Assert.That(walk, Does.Not.Contain("NX"), shell.SerialLog);
+        Assert.That(walk, Does.Not.Contain("reserved"), shell.SerialLog);
     }
 
     private static ShellSession Boot(string model)

@@ -26,7 +26,8 @@ internal sealed class SelftestCommand : Command
         "executable; rodata no-execute; the stack guard page and the null page unmapped; a direct-map translation;\n" +
         "kernel heap invariants, and the resident heapd's own check of its heap; regions sorted and\n" +
         "non-overlapping; the zero page referenced;\n" +
-        "CR0.WP, EFER.NXE, CR4.PGE, CR4.SMEP and CR4.SMAP on (SMEP/SMAP skipped on a CPU without them).\n" +
+        "CR0.WP, EFER.NXE, CR4.PGE, CR4.SMEP and CR4.SMAP on (NX, SMEP and SMAP checks skipped on a CPU\n" +
+        "without them).\n" +
         "Output: 'PASS name', 'FAIL name: reason' or 'SKIP name (reason)' per check, then\n" +
         "'selftest: P passed, F failed, S skipped'.\n" +
         "example: selftest";
@@ -51,10 +52,11 @@ internal sealed class SelftestCommand : Command
         Report("kernel text read-only", textPresent && !textWritable, $"{Format.Hex(image.TextStart)} is writable");
         Report("kernel text executable", textPresent && !textNx, $"{Format.Hex(image.TextStart)} is NX");
         Effective(table, image.RodataStart, out bool roPresent, out bool roWritable, out bool roNx);
-        Report("kernel rodata read-only no-execute", roPresent && !roWritable && roNx,
-            roPresent
-                ? $"{Format.Hex(image.RodataStart)}: writable {roWritable}, NX {roNx}"
-                : $"{Format.Hex(image.RodataStart)} not mapped");
+        Report("kernel rodata read-only", roPresent && !roWritable,
+            roPresent ? $"{Format.Hex(image.RodataStart)} is writable" : $"{Format.Hex(image.RodataStart)} not mapped");
+        if (m.Cpu.Nx)
+            Report("kernel rodata no-execute", roNx, $"{Format.Hex(image.RodataStart)} is executable");
+        else Skip("kernel rodata no-execute", "the CPU has no NX");
         Report("stack guard page unmapped", !table.Lookup(new VirtualAddress(image.StackGuard)).IsMapped,
             $"{Format.Hex(image.StackGuard)} is mapped");
         Report("null page unmapped", !table.Lookup(new VirtualAddress(0)).IsMapped, "0x0 is mapped");
@@ -85,7 +87,8 @@ internal sealed class SelftestCommand : Command
 
         ulong cr0 = Cpu.ReadCr0(), cr4 = Cpu.ReadCr4(), efer = Cpu.ReadMsr(ControlBits.EferMsr);
         Report("CR0.WP on", (cr0 & ControlBits.Cr0WriteProtect) != 0, $"CR0 = 0x{cr0:x}");
-        Report("EFER.NXE on", (efer & ControlBits.EferNoExecute) != 0, $"EFER = 0x{efer:x}");
+        if (m.Cpu.Nx) Report("EFER.NXE on", (efer & ControlBits.EferNoExecute) != 0, $"EFER = 0x{efer:x}");
+        else Skip("EFER.NXE on", "the CPU has no NX");
         Report("CR4.PGE on", (cr4 & ControlBits.Cr4GlobalPages) != 0, $"CR4 = 0x{cr4:x}");
         if (m.Cpu.Smep) Report("CR4.SMEP on", (cr4 & ControlBits.Cr4Smep) != 0, $"CR4 = 0x{cr4:x}");
         else Skip("CR4.SMEP on", "the CPU has no SMEP");
