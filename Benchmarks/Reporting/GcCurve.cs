@@ -34,16 +34,7 @@ public static partial class GcCurve
 
     public static int Capture(string repositoryRoot, string docsDirectory, int commands)
     {
-        var start = new ProcessStartInfo(Path.Combine(repositoryRoot, "memos"))
-        {
-            WorkingDirectory = repositoryRoot,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { "boot", "--", "-icount", "shift=0" }) start.ArgumentList.Add(a);
-        using var qemu = Process.Start(start) ?? throw new InvalidOperationException("cannot start ./memos boot");
+        using var qemu = IcountBoot.Start(repositoryRoot);
         var errors = qemu.StandardError.ReadToEndAsync();
         var console = new Console(qemu);
         var points = new List<Point>();
@@ -84,12 +75,7 @@ public static partial class GcCurve
         }
         finally
         {
-            if (!qemu.HasExited)
-            {
-                qemu.StandardInput.Write("\u0001x"); // QEMU's mon:stdio: Ctrl+A X quits
-                qemu.StandardInput.Flush();
-                if (!qemu.WaitForExit(TimeSpan.FromSeconds(20))) qemu.Kill(entireProcessTree: true);
-            }
+            IcountBoot.Quit(qemu);
         }
         System.Console.WriteLine($"wrote {Path.Combine(charts, Chart)}");
         return 0;

@@ -23,16 +23,7 @@ public static partial class KernelBench
 
     public static int Capture(string repositoryRoot, string docsDirectory)
     {
-        var start = new ProcessStartInfo(Path.Combine(repositoryRoot, "memos"))
-        {
-            WorkingDirectory = repositoryRoot,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { "boot", "--", "-icount", "shift=0" }) start.ArgumentList.Add(a);
-        using var qemu = Process.Start(start) ?? throw new InvalidOperationException("cannot start ./memos boot");
+        using var qemu = IcountBoot.Start(repositoryRoot);
         var errors = qemu.StandardError.ReadToEndAsync();
         var output = new StringBuilder();
         var watch = Stopwatch.StartNew();
@@ -56,12 +47,7 @@ public static partial class KernelBench
             if (header >= 0 && BenchEnd().Match(text, header) is { Success: true } end)
                 table = text[header..(end.Index + end.Length)].Replace("\r\n", "\n", StringComparison.Ordinal);
         }
-        if (!qemu.HasExited)
-        {
-            qemu.StandardInput.Write("\u0001x"); // QEMU's mon:stdio: Ctrl+A X quits
-            qemu.StandardInput.Flush();
-            if (!qemu.WaitForExit(TimeSpan.FromSeconds(20))) qemu.Kill(entireProcessTree: true);
-        }
+        IcountBoot.Quit(qemu);
         if (table is null)
         {
             Console.Error.WriteLine($"kernel bench: no complete bench table within {Timeout.TotalMinutes} min:\n"
