@@ -75,6 +75,9 @@ public sealed unsafe class MediumCacheFastPathTests
         Assert.That(_heap.Free(new VirtualAddress(_heap.Top.Value + 4096)), Is.EqualTo(MemoryError.BadPointer));
         Assert.That(_heap.Free(new VirtualAddress(_heap.Base.Value)), Is.EqualTo(MemoryError.BadPointer));
         Assert.That(_heap.Free(new VirtualAddress(_heap.Base.Value - 4096)), Is.EqualTo(MemoryError.BadPointer));
+        // nothing is read at a pointer outside the heap (on the host, a read of the null page would throw)
+        Assert.That(_heap.Free(new VirtualAddress(0x10)), Is.EqualTo(MemoryError.BadPointer));
+        Assert.That(_heap.Free(new VirtualAddress(0x1000)), Is.EqualTo(MemoryError.BadPointer));
         Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
     }
 
