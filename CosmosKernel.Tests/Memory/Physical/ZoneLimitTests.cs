@@ -94,4 +94,16 @@ public class ZoneLimitTests
         Assert.That(_pmm.Check(out string? problem), Is.EqualTo(MemoryError.None), problem);
         FreeEverything();
     }
+
+    [Test]
+    public void A_run_that_ends_exactly_at_the_limit_is_given()
+    {
+        // The low zone starts at 1 MiB: a limit one frame above it leaves room for exactly its first frame.
+        var r = _pmm.AllocateContiguous(0, FrameConstraints.Below(P(MiB + Frame)), FrameUsage.Used);
+        Assert.That(r.Ok, Is.True, $"{r.Error}");
+        Assert.That(r.Value, Is.EqualTo(P(MiB)));
+        Assert.That(_pmm.AllocateContiguous(0, FrameConstraints.Below(P(MiB + Frame)), FrameUsage.Used).Error,
+            Is.EqualTo(MemoryError.OutOfMemory), "and nothing more");
+        Assert.That(_pmm.Check(), Is.EqualTo(MemoryError.None));
+    }
 }
