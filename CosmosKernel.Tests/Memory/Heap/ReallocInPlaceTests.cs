@@ -82,6 +82,22 @@ public sealed class ReallocInPlaceTests
     }
 
     [Test]
+    public void Growing_into_all_of_the_free_block_after_tells_the_next_block_its_neighbour_is_used()
+    {
+        VirtualAddress a = Alloc(5000), b = Alloc(3000), c = Alloc(5000);
+        Fill(a, 5000, 4);
+        Assert.That(_heap.Free(b), Is.EqualTo(MemoryError.None));
+        // a's block (5,024 bytes) and b's (3,024) together are exactly a block for 8,032 bytes: no rest
+        var r = _heap.Reallocate(a, 8032);
+        Assert.That(r.Ok && r.Value == a, Is.True, "grown where it is");
+        Assert.That(_heap.SizeOf(a).Value, Is.EqualTo(8032UL));
+        AssertFilled(a, 5000, 4);
+        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None), "c's header no longer says the block before is free");
+        Assert.That(_heap.Free(c), Is.EqualTo(MemoryError.None));
+        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+    }
+
+    [Test]
     public void A_damaged_header_past_the_free_neighbour_stops_growth_in_place()
     {
         VirtualAddress a = Alloc(5000), b = Alloc(20000), c = Alloc(5000);
