@@ -18,19 +18,13 @@ public sealed class FreeBlockPlacementTests
     private void Make(ulong size, bool cache)
     {
         _arena = new TestArena(size);
-        _heap = new HeapCore<HeapMemory>(new HeapMemory(_arena), _arena, new VirtualAddress(_arena.Base), size,
-            new HeapOptions { NoBlockCache = !cache, GrowIncrement = 4096 });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { NoBlockCache = !cache, GrowIncrement = 4096 });
     }
 
     [TearDown]
     public void TearDown() => _arena.Dispose();
 
-    private VirtualAddress Alloc(ulong size)
-    {
-        var r = _heap.Allocate(size);
-        Assert.That(r.Ok, Is.True, $"allocate {size}: {r.Error}");
-        return r.Value;
-    }
+    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
 
     [Test]
     public void An_exact_fit_takes_the_whole_free_block_and_the_next_header_says_so()

@@ -28,19 +28,13 @@ public sealed class MediumCacheBoundsTests
     {
         const ulong size = 16UL << 20;
         _arena = _direct ? TestArena.Identity(size) : new TestArena(size);
-        _heap = new HeapCore<HeapMemory>(_direct ? HeapMemory.Direct : new HeapMemory(_arena), _arena,
-            new VirtualAddress(_arena.Base), size, new HeapOptions { CommitBlocks = true });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
     }
 
     [TearDown]
     public void TearDown() => _arena.Dispose();
 
-    private VirtualAddress Alloc(ulong size)
-    {
-        var r = _heap.Allocate(size);
-        Assert.That(r.Ok, Is.True, $"allocate {size}: {r.Error}");
-        return r.Value;
-    }
+    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
 
     // n blocks of one size, each followed by a 100-byte fence so no two freed blocks can merge.
     private List<VirtualAddress> Blocks(int n, ulong size)

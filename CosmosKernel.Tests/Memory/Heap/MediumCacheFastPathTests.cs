@@ -21,19 +21,13 @@ public sealed unsafe class MediumCacheFastPathTests
     {
         const ulong size = 16UL << 20;
         _arena = TestArena.Identity(size);
-        _heap = new HeapCore<HeapMemory>(HeapMemory.Direct, _arena, new VirtualAddress(_arena.Base), size,
-            new HeapOptions { CommitBlocks = true });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
     }
 
     [TearDown]
     public void TearDown() => _arena.Dispose();
 
-    private VirtualAddress Alloc(ulong size)
-    {
-        var r = _heap.Allocate(size);
-        Assert.That(r.Ok, Is.True, $"allocate {size}: {r.Error}");
-        return r.Value;
-    }
+    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
 
     [Test]
     public void A_freed_block_comes_back_to_the_next_request_of_its_list_and_the_statistics_add_up()

@@ -25,8 +25,7 @@ public sealed class PartialSlabOrderTests
     {
         const ulong size = 16UL << 20;
         _arena = _direct ? TestArena.Identity(size) : new TestArena(size);
-        _heap = new HeapCore<HeapMemory>(_direct ? HeapMemory.Direct : new HeapMemory(_arena), _arena,
-            new VirtualAddress(_arena.Base), size, new HeapOptions { CommitBlocks = true });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
     }
 
     [TearDown]

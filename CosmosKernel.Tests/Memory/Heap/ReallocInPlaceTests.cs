@@ -21,19 +21,13 @@ public sealed class ReallocInPlaceTests
         const ulong size = 16UL << 20;
         _arena = new TestArena(size);
         // No medium cache: a freed neighbour goes straight to the bins, where growth in place finds it.
-        _heap = new HeapCore<HeapMemory>(new HeapMemory(_arena), _arena, new VirtualAddress(_arena.Base), size,
-            new HeapOptions { NoBlockCache = true });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { NoBlockCache = true });
     }
 
     [TearDown]
     public void TearDown() => _arena.Dispose();
 
-    private VirtualAddress Alloc(ulong size)
-    {
-        var r = _heap.Allocate(size);
-        Assert.That(r.Ok, Is.True, $"allocate {size}: {r.Error}");
-        return r.Value;
-    }
+    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
 
     private void Fill(VirtualAddress a, ulong bytes, ulong seed)
     {

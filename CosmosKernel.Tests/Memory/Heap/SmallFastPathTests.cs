@@ -20,19 +20,13 @@ public unsafe class SmallFastPathTests
     public void SetUp()
     {
         _arena = TestArena.Identity(ArenaBytes);
-        _heap = new HeapCore<HeapMemory>(HeapMemory.Direct, _arena, new VirtualAddress(_arena.Base), ArenaBytes,
-            new HeapOptions { CommitBlocks = true });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
     }
 
     [TearDown]
     public void TearDown() => _arena.Dispose();
 
-    private VirtualAddress Alloc(ulong size)
-    {
-        var r = _heap.Allocate(size);
-        Assert.That(r.Ok, Is.True, $"allocate {size}: {r.Error}");
-        return r.Value;
-    }
+    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
 
     /// <summary>A new slab of the 64 B class filled to its last object (31 objects), in allocation order.</summary>
     private List<VirtualAddress> FillSlab()

@@ -31,10 +31,14 @@ public sealed unsafe class TestArena : IHeapWords, IHeapBacking, IDisposable
         _block = (byte*)NativeMemory.AllocZeroed((nuint)size + 4096);
         _memory = (byte*)(((ulong)_block + 4095) & ~4095UL);
         Base = identity ? (ulong)_memory : (heapBase ?? KernelBase).Value;
+        IsIdentity = identity;
         _mapped = new bool[size / 4096];
         _touched = new bool[size / 4096];
         _decommitted = new bool[size / 4096];
     }
+
+    /// <summary>Heap addresses are host addresses: a heap over it may use raw pointers.</summary>
+    public bool IsIdentity { get; }
 
     public ulong Base { get; }
     public ulong Size { get; }
