@@ -13,28 +13,12 @@ namespace MemOS.Tests.Memory.Heap;
 /// </summary>
 [TestFixture(true)]
 [TestFixture(false)]
-public sealed class MediumCacheBoundsTests
+public sealed class MediumCacheBoundsTests : HeapKindFixture
 {
     private const ulong CacheBytes = 128 * 1024;
     private const int CacheDepth = 8;
-    private readonly bool _direct;
-    private TestArena _arena = null!;
-    private HeapCore<HeapMemory> _heap = null!;
 
-    public MediumCacheBoundsTests(bool direct) => _direct = direct;
-
-    [SetUp]
-    public void SetUp()
-    {
-        const ulong size = 16UL << 20;
-        _arena = _direct ? TestArena.Identity(size) : new TestArena(size);
-        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
-    }
-
-    [TearDown]
-    public void TearDown() => _arena.Dispose();
-
-    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
+    public MediumCacheBoundsTests(bool direct) : base(direct) { }
 
     // n blocks of one size, each followed by a 100-byte fence so no two freed blocks can merge.
     private List<VirtualAddress> Blocks(int n, ulong size)
@@ -55,18 +39,18 @@ public sealed class MediumCacheBoundsTests
         ulong block = 0;
         for (int i = 0; i < blocks.Count; i++)
         {
-            Assert.That(_heap.Free(blocks[i]), Is.EqualTo(MemoryError.None));
-            if (i == 0) block = _heap.CachedBytes;
-            Assert.That(_heap.CachedBytes, Is.EqualTo((ulong)System.Math.Min(i + 1, CacheDepth) * block),
+            Assert.That(Heap.Free(blocks[i]), Is.EqualTo(MemoryError.None));
+            if (i == 0) block = Heap.CachedBytes;
+            Assert.That(Heap.CachedBytes, Is.EqualTo((ulong)System.Math.Min(i + 1, CacheDepth) * block),
                 $"after {i + 1} frees");
-            Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+            Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
         }
         Assert.That(block, Is.InRange(3000UL, 3100UL));
         // Last in, first out: the next eight requests get the blocks freed last, newest first; the ninth a new one.
         for (int i = blocks.Count - 1; i >= blocks.Count - CacheDepth; i--)
             Assert.That(Alloc(3000), Is.EqualTo(blocks[i]), $"block {i}");
-        Assert.That(_heap.CachedBytes, Is.Zero);
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.CachedBytes, Is.Zero);
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
     }
 
     [Test]
@@ -76,16 +60,16 @@ public sealed class MediumCacheBoundsTests
         ulong block = 0;
         for (int i = 0; i < blocks.Count; i++)
         {
-            Assert.That(_heap.Free(blocks[i]), Is.EqualTo(MemoryError.None));
-            if (i == 0) block = _heap.CachedBytes;
+            Assert.That(Heap.Free(blocks[i]), Is.EqualTo(MemoryError.None));
+            if (i == 0) block = Heap.CachedBytes;
             ulong kept = (ulong)System.Math.Min(i + 1, (int)(CacheBytes / block)) * block;
-            Assert.That(_heap.CachedBytes, Is.EqualTo(kept), $"after {i + 1} frees");
-            Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+            Assert.That(Heap.CachedBytes, Is.EqualTo(kept), $"after {i + 1} frees");
+            Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
         }
         Assert.That(CacheBytes / block, Is.EqualTo(4UL), "four 30 KiB blocks fit in 128 KiB, five do not");
         for (int i = blocks.Count - 1; i >= blocks.Count - 4; i--)
             Assert.That(Alloc(30 * 1024), Is.EqualTo(blocks[i]), $"block {i}");
-        Assert.That(_heap.CachedBytes, Is.Zero);
+        Assert.That(Heap.CachedBytes, Is.Zero);
     }
 
     [Test]
@@ -95,24 +79,24 @@ public sealed class MediumCacheBoundsTests
         // order: the last one takes the cache over 128 KiB, so the oldest block of the largest list goes back, and
         // every smaller list keeps what it has.
         List<VirtualAddress> large = Blocks(3, 30 * 1024), small = Blocks(2, 3000), mid = Blocks(2, 22 * 1024);
-        foreach (VirtualAddress a in large) Assert.That(_heap.Free(a), Is.EqualTo(MemoryError.None));
-        ulong largeBlock = _heap.CachedBytes / 3;
-        foreach (VirtualAddress a in small) Assert.That(_heap.Free(a), Is.EqualTo(MemoryError.None));
-        ulong smallBlock = (_heap.CachedBytes - 3 * largeBlock) / 2;
-        Assert.That(_heap.Free(mid[0]), Is.EqualTo(MemoryError.None));
-        ulong midBlock = _heap.CachedBytes - 3 * largeBlock - 2 * smallBlock;
+        foreach (VirtualAddress a in large) Assert.That(Heap.Free(a), Is.EqualTo(MemoryError.None));
+        ulong largeBlock = Heap.CachedBytes / 3;
+        foreach (VirtualAddress a in small) Assert.That(Heap.Free(a), Is.EqualTo(MemoryError.None));
+        ulong smallBlock = (Heap.CachedBytes - 3 * largeBlock) / 2;
+        Assert.That(Heap.Free(mid[0]), Is.EqualTo(MemoryError.None));
+        ulong midBlock = Heap.CachedBytes - 3 * largeBlock - 2 * smallBlock;
         Assert.That(3 * largeBlock + 2 * smallBlock + 2 * midBlock, Is.GreaterThan(CacheBytes));
-        Assert.That(_heap.Free(mid[1]), Is.EqualTo(MemoryError.None));
-        Assert.That(_heap.CachedBytes, Is.EqualTo(2 * largeBlock + 2 * smallBlock + 2 * midBlock),
+        Assert.That(Heap.Free(mid[1]), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.CachedBytes, Is.EqualTo(2 * largeBlock + 2 * smallBlock + 2 * midBlock),
             "one 30 KiB block went back, nothing else");
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
         Assert.That(Alloc(30 * 1024), Is.EqualTo(large[2]));
         Assert.That(Alloc(30 * 1024), Is.EqualTo(large[1]));
         Assert.That(Alloc(3000), Is.EqualTo(small[1]));
         Assert.That(Alloc(3000), Is.EqualTo(small[0]));
         Assert.That(Alloc(22 * 1024), Is.EqualTo(mid[1]));
         Assert.That(Alloc(22 * 1024), Is.EqualTo(mid[0]));
-        Assert.That(_heap.CachedBytes, Is.Zero);
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.CachedBytes, Is.Zero);
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
     }
 }

@@ -12,34 +12,14 @@ namespace MemOS.Tests.Memory.Heap;
 /// </summary>
 [TestFixture(true)]
 [TestFixture(false)]
-public sealed class PartialSlabOrderTests
+public sealed class PartialSlabOrderTests : HeapKindFixture
 {
-    private readonly bool _direct;
-    private TestArena _arena = null!;
-    private HeapCore<HeapMemory> _heap = null!;
-
-    public PartialSlabOrderTests(bool direct) => _direct = direct;
-
-    [SetUp]
-    public void SetUp()
-    {
-        const ulong size = 16UL << 20;
-        _arena = _direct ? TestArena.Identity(size) : new TestArena(size);
-        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
-    }
-
-    [TearDown]
-    public void TearDown() => _arena.Dispose();
+    public PartialSlabOrderTests(bool direct) : base(direct) { }
 
     private List<VirtualAddress> Objects(int n)
     {
         var objects = new List<VirtualAddress>();
-        for (int i = 0; i < n; i++)
-        {
-            var r = _heap.Allocate(64);
-            Assert.That(r.Ok, Is.True);
-            objects.Add(r.Value);
-        }
+        for (int i = 0; i < n; i++) objects.Add(Alloc(64));
         return objects;
     }
 
@@ -48,28 +28,28 @@ public sealed class PartialSlabOrderTests
     {
         List<VirtualAddress> objects = Objects(300); // several full slabs
         VirtualAddress low = objects[0], high = objects[^1];
-        Assert.That(_heap.Free(high), Is.EqualTo(MemoryError.None));
-        Assert.That(_heap.Free(low), Is.EqualTo(MemoryError.None));
-        Assert.That(_heap.Allocate(64).Value, Is.EqualTo(low), "the lowest slab's free object first");
-        Assert.That(_heap.Allocate(64).Value, Is.EqualTo(high));
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Free(high), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Free(low), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Allocate(64).Value, Is.EqualTo(low), "the lowest slab's free object first");
+        Assert.That(Heap.Allocate(64).Value, Is.EqualTo(high));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
     }
 
     [Test]
     public void Trimming_walks_lists_of_several_partial_slabs_and_reports_nothing()
     {
         List<VirtualAddress> objects = Objects(300);
-        for (int i = 0; i < objects.Count; i += 2) Assert.That(_heap.Free(objects[i]), Is.EqualTo(MemoryError.None));
-        var live = _heap.Statistics().LiveAllocations;
-        _heap.Trim();
-        Assert.That(_heap.CorruptionsDetected, Is.Zero);
-        Assert.That(_heap.Statistics().LiveAllocations, Is.EqualTo(live));
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        for (int i = 0; i < objects.Count; i += 2) Assert.That(Heap.Free(objects[i]), Is.EqualTo(MemoryError.None));
+        var live = Heap.Statistics().LiveAllocations;
+        Heap.Trim();
+        Assert.That(Heap.CorruptionsDetected, Is.Zero);
+        Assert.That(Heap.Statistics().LiveAllocations, Is.EqualTo(live));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
         // every object freed: the slabs are empty, and trimming gives every one of them back
-        for (int i = 1; i < objects.Count; i += 2) Assert.That(_heap.Free(objects[i]), Is.EqualTo(MemoryError.None));
-        _heap.Trim();
-        Assert.That(_heap.CorruptionsDetected, Is.Zero);
-        Assert.That(_heap.Top, Is.EqualTo(_heap.Base), "no slab left");
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        for (int i = 1; i < objects.Count; i += 2) Assert.That(Heap.Free(objects[i]), Is.EqualTo(MemoryError.None));
+        Heap.Trim();
+        Assert.That(Heap.CorruptionsDetected, Is.Zero);
+        Assert.That(Heap.Top, Is.EqualTo(Heap.Base), "no slab left");
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
     }
 }
