@@ -86,8 +86,8 @@ public sealed class MemoryMapDiagnosticTextTests
         {
             "invalid reservation: [0x100000, +0x0) type 0: reservation (" + Name(ReservationKind.Module)
                 + ") refused: length 0",
-            "invalid reservation: [0xfffffffffffff000, +0x2000) type 0: reservation (" + Name(ReservationKind.KernelImage)
-                + ") refused: wraps past 2^64",
+            "invalid reservation: [0xfffffffffffff000, +0x2000) type 0: reservation ("
+                + Name(ReservationKind.KernelImage) + ") refused: wraps past 2^64",
             "reservation outside memory: [0x200000, +0x1000) type 0: reservation (" + Name(ReservationKind.Firmware)
                 + ") refused: no memory there",
             "reservation outside memory: [0xff000, +0x1000) type 0: reservation (" + Name(ReservationKind.Firmware)

@@ -29,7 +29,8 @@ internal sealed class PmmInternals
 
     public void Set(string name, object value) => Field(name).SetValue(_pmm, value);
 
-    /// <summary>A field of element <paramref name="i"/> of a private array of structs (zones, fresh runs, slots).</summary>
+    /// <summary>A field of element <paramref name="i"/> of a private array of structs (zones, fresh runs,
+    /// slots).</summary>
     public T GetIn<T>(string array, int i, string field)
     {
         var items = (System.Array)Field(array).GetValue(_pmm)!;
