@@ -10,40 +10,29 @@ namespace MemOS.Tests.Memory.Heap;
 /// list, the heap counts one corruption, names the slab, and the slab of the other class keeps its own link.
 /// </summary>
 [TestFixture]
-public sealed class CorruptionPartialSlabLinkTests
+public sealed class CorruptionPartialSlabLinkTests : ArenaHeapFixture
 {
     private const ulong SizeA = 1024, SizeB = 512;
     private const ulong Next = 16, Prev = 24; // a slab header's list links
 
-    private TestArena _arena = null!;
-    private HeapCore<HeapMemory> _heap = null!;
+    public CorruptionPartialSlabLinkTests() : base(new HeapOptions { NoBlockCache = true }) { }
 
-    [SetUp]
-    public void SetUp()
-    {
-        _arena = new TestArena(16UL << 20);
-        _heap = TestHeaps.Over(_arena, new HeapOptions { NoBlockCache = true });
-    }
+    private void Write(ulong address, ulong value) => Arena.Write64(new VirtualAddress(address), value);
 
-    [TearDown]
-    public void TearDown() => _arena.Dispose();
-
-    private void Write(ulong address, ulong value) => _arena.Write64(new VirtualAddress(address), value);
-
-    private ulong Read(ulong address) => _arena.Read64(new VirtualAddress(address));
+    private ulong Read(ulong address) => Arena.Read64(new VirtualAddress(address));
 
     [TestCase(Next, Prev)] // the slab's next names the other class's slab, whose prev names it back
     [TestCase(Prev, Next)] // the slab's prev names the other class's slab, whose next names it back
     public void Filling_a_slab_whose_link_names_a_slab_of_another_class_reports_it(ulong link, ulong back)
     {
-        ulong s = _heap.Alloc(SizeA).Value - 32; // the first object of a new slab follows its 32-byte header
-        ulong s2 = _heap.Alloc(SizeB).Value - 32;
+        ulong s = Heap.Alloc(SizeA).Value - 32; // the first object of a new slab follows its 32-byte header
+        ulong s2 = Heap.Alloc(SizeB).Value - 32;
         Write(s + link, s2);
         Write(s2 + back, s);
         int capacity = SizeClasses.Capacity(SizeClasses.IndexOf(SizeA));
-        for (int i = 1; i < capacity; i++) _heap.Alloc(SizeA); // the last one fills the slab
-        Assert.That(_heap.CorruptionsDetected, Is.EqualTo(1UL));
-        Assert.That(_heap.LastCorruption.Value, Is.EqualTo(s));
+        for (int i = 1; i < capacity; i++) Heap.Alloc(SizeA); // the last one fills the slab
+        Assert.That(Heap.CorruptionsDetected, Is.EqualTo(1UL));
+        Assert.That(Heap.LastCorruption.Value, Is.EqualTo(s));
         Assert.That(Read(s2 + back), Is.EqualTo(s), "nothing was written through the forged link");
     }
 }

@@ -10,37 +10,24 @@ namespace MemOS.Tests.Memory.Heap;
 /// corruption and name that block, and nothing is merged or carved through it; realloc does not grow into it.
 /// </summary>
 [TestFixture]
-public sealed class CorruptionStrayPrevFreeTests
+public sealed class CorruptionStrayPrevFreeTests : ArenaHeapFixture
 {
-    private TestArena _arena = null!;
-    private HeapCore<HeapMemory> _heap = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _arena = new TestArena(16UL << 20);
-        _heap = TestHeaps.Over(_arena, new HeapOptions { NoBlockCache = true });
-    }
-
-    [TearDown]
-    public void TearDown() => _arena.Dispose();
-
-    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
+    public CorruptionStrayPrevFreeTests() : base(new HeapOptions { NoBlockCache = true }) { }
 
     /// <summary>Frees the block at <paramref name="p"/>, then sets PrevFree in its header; returns the block's
     /// address.</summary>
     private ulong FreeAndFlag(VirtualAddress p)
     {
-        Assert.That(_heap.Free(p), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Free(p), Is.EqualTo(MemoryError.None));
         var header = new VirtualAddress(p.Value - 16);
-        _arena.Write64(header, _arena.Read64(header) | 2);
+        Arena.Write64(header, Arena.Read64(header) | 2);
         return header.Value;
     }
 
     private void AssertOneCorruptionAt(ulong block)
     {
-        Assert.That(_heap.CorruptionsDetected, Is.EqualTo(1UL));
-        Assert.That(_heap.LastCorruption.Value, Is.EqualTo(block));
+        Assert.That(Heap.CorruptionsDetected, Is.EqualTo(1UL));
+        Assert.That(Heap.LastCorruption.Value, Is.EqualTo(block));
     }
 
     [Test]
@@ -49,7 +36,7 @@ public sealed class CorruptionStrayPrevFreeTests
         VirtualAddress a = Alloc(3000);
         Alloc(3000);
         ulong x = FreeAndFlag(a);
-        var r = _heap.Allocate(3000);
+        var r = Heap.Allocate(3000);
         Assert.That(r.Ok, Is.False);
         Assert.That(r.Error, Is.EqualTo(MemoryError.HeapCorrupted));
         AssertOneCorruptionAt(x);
@@ -61,9 +48,9 @@ public sealed class CorruptionStrayPrevFreeTests
         VirtualAddress a = Alloc(3000), b = Alloc(3000);
         Alloc(3000);
         FreeAndFlag(b);
-        Assert.That(_heap.Free(a), Is.EqualTo(MemoryError.HeapCorrupted));
+        Assert.That(Heap.Free(a), Is.EqualTo(MemoryError.HeapCorrupted));
         AssertOneCorruptionAt(a.Value - 16);
-        Assert.That(_heap.SizeOf(a).Value, Is.EqualTo(3008UL), "a is still allocated");
+        Assert.That(Heap.SizeOf(a).Value, Is.EqualTo(3008UL), "a is still allocated");
     }
 
     [Test]
@@ -72,9 +59,9 @@ public sealed class CorruptionStrayPrevFreeTests
         VirtualAddress a = Alloc(3000), b = Alloc(3000);
         Alloc(3000);
         FreeAndFlag(a);
-        Assert.That(_heap.Free(b), Is.EqualTo(MemoryError.HeapCorrupted));
+        Assert.That(Heap.Free(b), Is.EqualTo(MemoryError.HeapCorrupted));
         AssertOneCorruptionAt(b.Value - 16);
-        Assert.That(_heap.SizeOf(b).Value, Is.EqualTo(3008UL), "b is still allocated");
+        Assert.That(Heap.SizeOf(b).Value, Is.EqualTo(3008UL), "b is still allocated");
     }
 
     [Test]
@@ -82,12 +69,12 @@ public sealed class CorruptionStrayPrevFreeTests
     {
         VirtualAddress a = Alloc(3000), b = Alloc(3000);
         Alloc(3000);
-        _arena.Write64(a, 0x5555);
+        Arena.Write64(a, 0x5555);
         FreeAndFlag(b);
-        var r = _heap.Reallocate(a, 5000);
+        var r = Heap.Reallocate(a, 5000);
         Assert.That(r.Ok, Is.True, $"{r.Error}");
         Assert.That(r.Value, Is.Not.EqualTo(a), "moved, not grown into the flagged block");
-        Assert.That(_arena.Read64(r.Value), Is.EqualTo(0x5555UL));
+        Assert.That(Arena.Read64(r.Value), Is.EqualTo(0x5555UL));
     }
 
     [Test]
@@ -96,8 +83,8 @@ public sealed class CorruptionStrayPrevFreeTests
         VirtualAddress a = Alloc(20000);
         Alloc(3000);
         ulong x = FreeAndFlag(a);
-        _heap.Trim();
+        Heap.Trim();
         AssertOneCorruptionAt(x);
-        Assert.That(_heap.DecommittedPages, Is.Zero);
+        Assert.That(Heap.DecommittedPages, Is.Zero);
     }
 }

@@ -13,33 +13,22 @@ namespace MemOS.Tests.Memory.Heap;
 /// the heap (the checked arena throws on one) and never None. Seals are forged the way an attacker who can read a
 /// header could: seal ^ old word ^ new word.
 /// </summary>
-public sealed unsafe class InspectionCheckForgeryTests
+public sealed unsafe class InspectionCheckForgeryTests : ArenaHeapFixture
 {
-    private TestArena _arena = null!;
-    private HeapCore<HeapMemory> _heap = null!;
+    public InspectionCheckForgeryTests() : base(new HeapOptions { NoBlockCache = true }) { }
 
-    [SetUp]
-    public void SetUp()
-    {
-        _arena = new TestArena(16UL << 20);
-        _heap = TestHeaps.Over(_arena, new HeapOptions { NoBlockCache = true });
-    }
-
-    [TearDown]
-    public void TearDown() => _arena.Dispose();
-
-    private ulong* Word(ulong address) => (ulong*)_arena.Raw(new VirtualAddress(address));
+    private ulong* Word(ulong address) => (ulong*)Arena.Raw(new VirtualAddress(address));
 
     /// <summary>Two freed 4000-byte blocks in one bin, kept apart: (head, second) of the list.</summary>
     private (ulong Head, ulong Second, VirtualAddress Spare) TwoFreeBlocksInOneBin()
     {
-        var a = _heap.Alloc(4000);
-        var spare = _heap.Alloc(4000);
-        var b = _heap.Alloc(4000);
-        _heap.Alloc(4000);
-        Assert.That(_heap.Free(a), Is.EqualTo(MemoryError.None));
-        Assert.That(_heap.Free(b), Is.EqualTo(MemoryError.None));
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        var a = Heap.Alloc(4000);
+        var spare = Heap.Alloc(4000);
+        var b = Heap.Alloc(4000);
+        Heap.Alloc(4000);
+        Assert.That(Heap.Free(a), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Free(b), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
         ulong xa = a.Value - 16, xb = b.Value - 16;
         // Free node: +16 next, +24 prev. The head has no predecessor.
         return *Word(xa + 24) == 0 ? (xa, xb, spare) : (xb, xa, spare);
@@ -48,13 +37,13 @@ public sealed unsafe class InspectionCheckForgeryTests
     [Test]
     public void A_sealed_header_reaching_past_the_top_is_corrupt_without_reading_past_it()
     {
-        var a = _heap.Alloc(4000);
-        _heap.Alloc(4000);
+        var a = Heap.Alloc(4000);
+        Heap.Alloc(4000);
         ulong x = a.Value - 16;
         ulong h = *Word(x), forged = (1UL << 40) | (h & 2); // free, huge, PrevFree kept
         *Word(x + 8) ^= (h & ~2UL) ^ (forged & ~2UL);
         *Word(x) = forged;
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
     }
 
     [Test]
@@ -62,8 +51,8 @@ public sealed unsafe class InspectionCheckForgeryTests
     {
         var (head, second, _) = TwoFreeBlocksInOneBin();
         Assert.That(*Word(head + 16), Is.EqualTo(second), "precondition: head links to second");
-        *Word(head + 16) = _arena.Base + (8UL << 20); // inside the arena, far past the mapped end
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
+        *Word(head + 16) = Arena.Base + (8UL << 20); // inside the arena, far past the mapped end
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
     }
 
     [Test]
@@ -71,7 +60,7 @@ public sealed unsafe class InspectionCheckForgeryTests
     {
         var (head, second, _) = TwoFreeBlocksInOneBin();
         *Word(second + 24) = 0;
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
     }
 
     [Test]
@@ -85,17 +74,17 @@ public sealed unsafe class InspectionCheckForgeryTests
         *Word(fake + 16) = 0;
         *Word(fake + 24) = head;
         *Word(head + 16) = fake;
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
     }
 
     [Test]
     public void A_partial_slab_with_a_wrong_back_link_is_corrupt()
     {
-        _heap.Alloc(64);
-        var slab = _heap.Blocks().Single(b => b.Kind == HeapBlockKind.Slab);
+        Heap.Alloc(64);
+        var slab = Heap.Blocks().Single(b => b.Kind == HeapBlockKind.Slab);
         ulong s = slab.Address.Value + 16; // the slab header: +16 next, +24 prev
         Assert.That(*Word(s + 24), Is.EqualTo(0UL), "precondition: the only partial slab heads its list");
         *Word(s + 24) = s + 0x1000;
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.HeapCorrupted));
     }
 }

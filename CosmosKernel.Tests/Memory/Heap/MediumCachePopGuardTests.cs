@@ -12,28 +12,15 @@ namespace MemOS.Tests.Memory.Heap;
 /// an allocation in the statistics. These pin the checks that keep a stray write from handing out memory twice.
 /// </summary>
 [TestFixture]
-public sealed unsafe class MediumCachePopGuardTests
+public sealed unsafe class MediumCachePopGuardTests : ArenaHeapFixture
 {
-    private TestArena _arena = null!;
-    private HeapCore<HeapMemory> _heap = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _arena = TestArena.Identity(16UL << 20);
-        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
-    }
-
-    [TearDown]
-    public void TearDown() => _arena.Dispose();
-
-    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
+    public MediumCachePopGuardTests() : base(new HeapOptions { CommitBlocks = true }, identity: true) { }
 
     /// <summary>Frees <paramref name="head"/> (so it heads the 6000-byte list; unless it is cached already) and
     /// points its link at <paramref name="link"/>; then pops it, leaving the forged link at the head.</summary>
     private void ForgeHeadLink(VirtualAddress head, ulong link, bool free = true)
     {
-        if (free) Assert.That(_heap.Free(head), Is.EqualTo(MemoryError.None));
+        if (free) Assert.That(Heap.Free(head), Is.EqualTo(MemoryError.None));
         *(ulong*)head.Value = link; // a cached block's link is its first payload word
         Assert.That(Alloc(6000), Is.EqualTo(head), "the head itself is still a sealed cached block");
     }
@@ -42,10 +29,10 @@ public sealed unsafe class MediumCachePopGuardTests
     /// reported broken once.</summary>
     private void AssertRefused(VirtualAddress forged)
     {
-        var next = _heap.Allocate(6000);
+        var next = Heap.Allocate(6000);
         Assert.That(next.Ok, Is.True);
         Assert.That(next.Value, Is.Not.EqualTo(forged));
-        Assert.That(_heap.CorruptionsDetected, Is.EqualTo(1UL));
+        Assert.That(Heap.CorruptionsDetected, Is.EqualTo(1UL));
     }
 
     [Test]
@@ -53,10 +40,10 @@ public sealed unsafe class MediumCachePopGuardTests
     {
         var a = Alloc(4096);
         Alloc(4096); // fence
-        Assert.That(_heap.Free(a), Is.EqualTo(MemoryError.None));
-        var before = _heap.Statistics();
+        Assert.That(Heap.Free(a), Is.EqualTo(MemoryError.None));
+        var before = Heap.Statistics();
         Assert.That(Alloc(4096), Is.EqualTo(a), "the cached block");
-        var after = _heap.Statistics();
+        var after = Heap.Statistics();
         Assert.That(after.TotalAllocations, Is.EqualTo(before.TotalAllocations + 1));
         Assert.That(after.LiveAllocations, Is.EqualTo(before.LiveAllocations + 1));
         Assert.That(after.TotalFrees, Is.EqualTo(before.TotalFrees));
@@ -68,16 +55,16 @@ public sealed unsafe class MediumCachePopGuardTests
         const ulong threshold = HeapCore<HeapMemory>.LargeThreshold;
         var medium = Alloc(threshold - 1); // the largest medium request: a 32 KiB + 16 block, cached when freed
         Alloc(4096); // fence
-        Assert.That(_heap.Free(medium), Is.EqualTo(MemoryError.None));
-        ulong cached = _heap.CachedBytes;
+        Assert.That(Heap.Free(medium), Is.EqualTo(MemoryError.None));
+        ulong cached = Heap.CachedBytes;
         Assert.That(cached, Is.EqualTo(threshold + 16));
         foreach (ulong size in new[] { threshold, threshold + 1 })
         {
             var large = Alloc(size);
             Assert.That(large, Is.Not.EqualTo(medium), $"{size}: a large request");
-            Assert.That(_heap.CachedBytes, Is.EqualTo(cached), $"{size}: the cached block stays cached");
+            Assert.That(Heap.CachedBytes, Is.EqualTo(cached), $"{size}: the cached block stays cached");
         }
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
     }
 
     [Test]
@@ -86,7 +73,7 @@ public sealed unsafe class MediumCachePopGuardTests
         var a = Alloc(6000);
         var other = Alloc(7000); // another quarter of the same power of two: another list
         Alloc(3000); // fence
-        Assert.That(_heap.Free(other), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Free(other), Is.EqualTo(MemoryError.None));
         ForgeHeadLink(a, other.Value - 16);
         AssertRefused(other);
         Assert.That(Alloc(7000), Is.EqualTo(other), "its own list still has it");
@@ -100,7 +87,7 @@ public sealed unsafe class MediumCachePopGuardTests
         Alloc(3000); // fence
         ForgeHeadLink(a, live.Value - 16);
         AssertRefused(live);
-        Assert.That(_heap.SizeOf(live).Ok, Is.True, "the live block stays live");
+        Assert.That(Heap.SizeOf(live).Ok, Is.True, "the live block stays live");
     }
 
     [Test]
@@ -114,14 +101,14 @@ public sealed unsafe class MediumCachePopGuardTests
             blocks[i] = Alloc(6000);
             Alloc(3000); // fence
         }
-        for (int i = 0; i < blocks.Length - 1; i++) Assert.That(_heap.Free(blocks[i]), Is.EqualTo(MemoryError.None));
-        ulong cached = _heap.CachedBytes;
-        Assert.That(_heap.Free(blocks[^1]), Is.EqualTo(MemoryError.None));
-        Assert.That(_heap.CachedBytes, Is.EqualTo(cached), "one in, the oldest out");
+        for (int i = 0; i < blocks.Length - 1; i++) Assert.That(Heap.Free(blocks[i]), Is.EqualTo(MemoryError.None));
+        ulong cached = Heap.CachedBytes;
+        Assert.That(Heap.Free(blocks[^1]), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.CachedBytes, Is.EqualTo(cached), "one in, the oldest out");
         ForgeHeadLink(blocks[^1], blocks[0].Value - 16, free: false);
-        var next = _heap.Allocate(6000);
+        var next = Heap.Allocate(6000);
         Assert.That(next.Ok, Is.True);
-        Assert.That(_heap.CorruptionsDetected, Is.EqualTo(1UL), "the free block was not popped as a cached one");
+        Assert.That(Heap.CorruptionsDetected, Is.EqualTo(1UL), "the free block was not popped as a cached one");
     }
 
     [Test]

@@ -10,22 +10,9 @@ namespace MemOS.Tests.Memory.Heap;
 /// request fails without taking the free block, and such a failure (not a shortage) leaves the medium cache alone.
 /// </summary>
 [TestFixture]
-public sealed unsafe class MediumCarveChecksTests
+public sealed unsafe class MediumCarveChecksTests : ArenaHeapFixture
 {
-    private TestArena _arena = null!;
-    private HeapCore<HeapMemory> _heap = null!;
-
-    [SetUp]
-    public void SetUp()
-    {
-        _arena = TestArena.Identity(16UL << 20);
-        _heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true });
-    }
-
-    [TearDown]
-    public void TearDown() => _arena.Dispose();
-
-    private VirtualAddress Alloc(ulong size) => _heap.Alloc(size);
+    public MediumCarveChecksTests() : base(new HeapOptions { CommitBlocks = true }, identity: true) { }
 
     [Test]
     public void A_free_block_after_a_larger_live_one_is_reused_in_place()
@@ -33,11 +20,11 @@ public sealed unsafe class MediumCarveChecksTests
         Alloc(100_000); // a large block in front, much larger than the freed one
         var b = Alloc(40_000); // large: freed into the bins, not the cache
         Alloc(3000); // fence
-        Assert.That(_heap.Free(b), Is.EqualTo(MemoryError.None));
-        Assert.That(_heap.CachedBytes, Is.Zero);
+        Assert.That(Heap.Free(b), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.CachedBytes, Is.Zero);
         Assert.That(Alloc(40_000), Is.EqualTo(b), "the free block, reused");
-        Assert.That(_heap.CorruptionsDetected, Is.Zero);
-        Assert.That(_heap.Check(), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.CorruptionsDetected, Is.Zero);
+        Assert.That(Heap.Check(), Is.EqualTo(MemoryError.None));
     }
 
     [Test]
@@ -47,15 +34,15 @@ public sealed unsafe class MediumCarveChecksTests
         var fence = Alloc(3000);
         var kept = Alloc(5000);
         Alloc(3000); // fence
-        Assert.That(_heap.Free(kept), Is.EqualTo(MemoryError.None));
-        ulong cached = _heap.CachedBytes;
+        Assert.That(Heap.Free(kept), Is.EqualTo(MemoryError.None));
+        ulong cached = Heap.CachedBytes;
         Assert.That(cached, Is.EqualTo(5024UL));
-        Assert.That(_heap.Free(b), Is.EqualTo(MemoryError.None));
+        Assert.That(Heap.Free(b), Is.EqualTo(MemoryError.None));
         *(ulong*)(fence.Value - 16) ^= 0x1000; // another size in the neighbour's header: its seal no longer matches
-        var r = _heap.Allocate(40_000);
+        var r = Heap.Allocate(40_000);
         Assert.That(r.Ok, Is.False, "the free block is not carved");
         Assert.That(r.Error, Is.EqualTo(MemoryError.HeapCorrupted));
-        Assert.That(_heap.CorruptionsDetected, Is.EqualTo(1UL));
-        Assert.That(_heap.CachedBytes, Is.EqualTo(cached), "not a shortage: the cache is not flushed");
+        Assert.That(Heap.CorruptionsDetected, Is.EqualTo(1UL));
+        Assert.That(Heap.CachedBytes, Is.EqualTo(cached), "not a shortage: the cache is not flushed");
     }
 }
