@@ -26,8 +26,7 @@ public sealed class CommitCarvedRangeTests
         _arena = new TestArena(16UL << 20);
         _backing = new CommitRecordingBacking(_arena);
         _base = _arena.Base;
-        _heap = new HeapCore<HeapMemory>(new HeapMemory(_arena), _backing, new VirtualAddress(_base), _arena.Size,
-            new HeapOptions { NoBlockCache = true });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { NoBlockCache = true }, _backing);
     }
 
     [TearDown]

@@ -59,8 +59,7 @@ public sealed class GrowthEndTests
     public void Pages_released_by_Trim_are_committed_again_before_a_block_is_carved_into_them()
     {
         var backing = new CommitRecordingBacking(_arena);
-        var heap = new HeapCore<HeapMemory>(new HeapMemory(_arena), backing, new VirtualAddress(_arena.Base),
-            _arena.Size, new HeapOptions { CommitBlocks = true, NoBlockCache = true });
+        var heap = TestHeaps.Over(_arena, new HeapOptions { CommitBlocks = true, NoBlockCache = true }, backing);
         heap.Alloc(3000); // commits a grow increment ahead
         heap.Trim(); // gives back everything past the first page
         Assert.That(heap.End.Value - _arena.Base, Is.EqualTo(4096UL));

@@ -23,8 +23,7 @@ public sealed class ReallocEdgeTests
     {
         _arena = new TestArena(size);
         _backing = new CommitRecordingBacking(_arena);
-        _heap = new HeapCore<HeapMemory>(new HeapMemory(_arena), _backing, new VirtualAddress(_arena.Base),
-            _arena.Size, new HeapOptions { NoBlockCache = true, CommitBlocks = commitBlocks });
+        _heap = TestHeaps.Over(_arena, new HeapOptions { NoBlockCache = true, CommitBlocks = commitBlocks }, _backing);
     }
 
     [TearDown]

@@ -10,11 +10,12 @@ internal static class TestHeaps
 {
     /// <summary>
     /// A heap over all of <paramref name="arena"/>: with raw pointers (the kernel heap's fast paths) on an identity
-    /// arena, else reading and writing through the arena, which checks every access.
+    /// arena, else reading and writing through the arena, which checks every access. Pages are committed through
+    /// <paramref name="backing"/> when given (e.g. one that records them), else through the arena itself.
     /// </summary>
-    public static HeapCore<HeapMemory> Over(TestArena arena, HeapOptions options)
-        => new(arena.IsIdentity ? HeapMemory.Direct : new HeapMemory(arena), arena, new VirtualAddress(arena.Base),
-            arena.Size, options);
+    public static HeapCore<HeapMemory> Over(TestArena arena, HeapOptions options, IHeapBacking? backing = null)
+        => new(arena.IsIdentity ? HeapMemory.Direct : new HeapMemory(arena), backing ?? arena,
+            new VirtualAddress(arena.Base), arena.Size, options);
 
     /// <summary>Allocate, failing the test if the heap refuses.</summary>
     public static VirtualAddress Alloc(this HeapCore<HeapMemory> heap, ulong size)
